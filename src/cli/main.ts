@@ -1,0 +1,19 @@
+// The `pier` command.
+import { up } from './up.js';
+
+const USAGE = `Usage: pier <command> [options]
+
+Commands:
+  up      start Pier (pier up --help)
+`;
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  let code: number;
+  switch (command) {
+    case 'up': code = await up(rest); break;
+    case undefined: case '-h': case '--help': case 'help': process.stdout.write(USAGE); code = 0; break;
+    default: process.stderr.write(`pier: unknown command '${command}'\n${USAGE}`); code = 2;
+  }
+  process.exitCode = code;
+}

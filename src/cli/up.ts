@@ -1,0 +1,81 @@
+// `pier up`: start Pier in the foreground until Ctrl-C / SIGTERM.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_PORT, StartupError, startPier } from '../pier.js';
+import { writeCloudsYaml } from './clouds-yaml.js';
+
+const HELP = `Usage: pier up [options]
+
+Starts Pier: every OpenStack API on one port, state in an embedded store
+(or a PostgreSQL server), in the foreground until Ctrl-C.
+
+Options:
+  --host ADDR        address to listen on (default 127.0.0.1)
+  --port N           the one port for all services (default ${DEFAULT_PORT}; 0 picks a free one)
+  --data-dir DIR     state, keys and clouds.yaml (default $PIER_DATA_DIR or ./.pier)
+  --database URL     postgres://user:pass@host/db to use a PostgreSQL server
+                     instead of the embedded store (default $PIER_DATABASE_URL)
+  --token-ttl SEC    token lifetime in seconds (default 3600)
+  --log-level LEVEL  fatal|error|warn|info|debug (default info; JSON lines on stdout)
+  -h, --help         this text
+
+Environment:
+  PIER_ADMIN_PASSWORD, PIER_DEMO_PASSWORD   passwords for the users made on first start
+                                            (otherwise generated and printed once)
+`;
+
+export async function up(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv, strict: true, allowPositionals: false,
+      options: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: String(DEFAULT_PORT) },
+        'data-dir': { type: 'string', default: process.env.PIER_DATA_DIR ?? './.pier' },
+        database: { type: 'string', default: process.env.PIER_DATABASE_URL },
+        'token-ttl': { type: 'string', default: '3600' },
+        'log-level': { type: 'string', default: 'info' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    process.stderr.write(`pier up: ${(err as Error).message}\n${HELP}`);
+    return 2;
+  }
+  if (args.help) { process.stdout.write(HELP); return 0; }
+  const port = Number(args.port);
+  const tokenTtl = Number(args['token-ttl']);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`--port must be a port number, not '${args.port}'`, 2);
+  if (!Number.isInteger(tokenTtl) || tokenTtl < 1) return fail(`--token-ttl must be a positive number of seconds`, 2);
+  const dataDir = resolve(args['data-dir']!);
+
+  let pier;
+  try {
+    pier = await startPier({
+      host: args.host!, port, dataDir, databaseUrl: args.database, tokenTtl, logLevel: args['log-level']!,
+      adminPassword: process.env.PIER_ADMIN_PASSWORD, demoPassword: process.env.PIER_DEMO_PASSWORD,
+    });
+  } catch (err) {
+    if (err instanceof StartupError) return fail(err.message, 1);
+    return fail(`failed to start: ${(err as Error).message}`, 1);
+  }
+  const clouds = writeCloudsYaml(dataDir, `${pier.url}/identity/v3`, pier.knownPasswords);
+  const lines = [`Pier is listening on ${pier.url} (store: ${pier.store.kind}, data: ${dataDir})`];
+  if (pier.generatedPasswords.admin) lines.push(`Generated admin password (shown once, also in clouds.yaml): ${pier.generatedPasswords.admin}`);
+  lines.push(`  export OS_CLIENT_CONFIG_FILE=${clouds}`, '  openstack --os-cloud pier token issue');
+  process.stderr.write(`${lines.join('\n')}\n`);
+
+  await new Promise<void>((done) => {
+    const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); done(); };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await pier.close();
+  return 0;
+}
+
+function fail(message: string, code: number): number {
+  process.stderr.write(`pier: ${message}\n`);
+  return code;
+}

@@ -1,0 +1,101 @@
+// The edge: one fastify server; each OpenStack service is mounted under its prefix as an
+// encapsulated plugin with its own auth hook, error body and 404. Every response carries
+// x-openstack-request-id; one log line per request.
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { ApiError, InternalError, MalformedBody, NotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType, BadRequest } from '../errors.js';
+import type { AuthContext, RequestContext } from './context.js';
+
+declare module 'fastify' {
+  interface FastifyRequest { ctx: RequestContext }
+  interface FastifyContextConfig {
+    /** The route needs no token (version documents, `POST /v3/auth/tokens`). */
+    public?: boolean;
+  }
+}
+
+/** Renders an error into a service's own body shape (Keystone, Neutron, Nova and Heat differ). */
+export type ErrorRenderer = (err: ApiError, ctx: RequestContext) => unknown;
+
+/** Validates a token for any service's auth hook (identity provides it). */
+export type Authenticate = (token: string) => Promise<AuthContext>;
+
+export interface Service {
+  /** Short name for logs. */
+  readonly name: string;
+  readonly prefix: string;
+  readonly renderError: ErrorRenderer;
+  /** Registers the service's routes on its scope (paths relative to the prefix). */
+  routes(scope: FastifyInstance): void | Promise<void>;
+}
+
+export interface ServerOptions {
+  logger: Logger;
+  bodyLimit?: number;
+}
+
+export function createServer(opts: ServerOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }), // one line per request, ours
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    genReqId: (req) => {
+      const given = req.headers['x-openstack-request-id'];
+      return typeof given === 'string' && /^req-[0-9a-f-]{36}$/.test(given) ? given : `req-${randomUUID()}`;
+    },
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    return503OnClosing: true,
+  });
+  app.decorateRequest('ctx', null as unknown as RequestContext);
+  app.addHook('onRequest', async (req, reply) => {
+    req.ctx = { requestId: req.id, baseUrl: `${req.protocol}://${req.host}` };
+    reply.header('x-openstack-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+  });
+  // OpenStack bodies are JSON. An empty body is no body (clients send PUT/DELETE with a JSON
+  // content type and nothing in it); services needing other media types add their own parsers.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (!text.trim()) return done(null, undefined);
+    try { done(null, JSON.parse(text)); } catch { done(new MalformedBody('Malformed JSON in request body'), undefined); }
+  });
+  return app;
+}
+
+/** Mounts `service` under its prefix with its own auth hook, error renderer and 404. */
+export async function mount(app: FastifyInstance, service: Service, authenticate: Authenticate): Promise<void> {
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', async (req) => {
+      if (req.routeOptions.config?.public) return;
+      const token = req.headers['x-auth-token'];
+      if (typeof token !== 'string' || !token) {
+        if (!req.routeOptions.url) return; // unknown route: let the 404 answer
+        throw new Unauthorized('The request you have made requires authentication.');
+      }
+      req.ctx.auth = await authenticate(token);
+    });
+    scope.setErrorHandler((err: FastifyError | ApiError, req: FastifyRequest, reply: FastifyReply) => {
+      const api = toApiError(err);
+      if (api.status >= 500) req.log.error({ err }, 'unexpected error');
+      void reply.code(api.status).headers(api.headers).send(service.renderError(api, req.ctx));
+    });
+    scope.setNotFoundHandler((req, reply) => {
+      void reply.code(404).send(service.renderError(new NotFound('The resource could not be found.'), req.ctx));
+    });
+    await service.routes(scope);
+  }, { prefix: service.prefix });
+}
+
+function toApiError(err: FastifyError | ApiError): ApiError {
+  if (err instanceof ApiError) return err;
+  const code = (err as FastifyError).code;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new PayloadTooLarge('Request is too large.');
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new UnsupportedMediaType(err.message);
+  const status = (err as FastifyError).statusCode;
+  if (status && status >= 400 && status < 500) return Object.assign(new BadRequest(err.message), { status });
+  return new InternalError('An unexpected error prevented the server from fulfilling your request.');
+}

@@ -1,0 +1,11 @@
+// Attribute shapes shared by Keystone's resources.
+import { bool, json, listOf, nullable, str, type Attribute } from '../../core/resource/index.js';
+
+export const id: Attribute<string> = { type: str({ min: 1, max: 64 }), filter: true, sort: true };
+export const name: Attribute<string> = { type: str({ min: 1, max: 255 }), create: 'required', update: true, filter: true, sort: true };
+export const description: Attribute<string> = { type: nullable(str({ max: 65535 })) as never, create: true, update: true, default: '' };
+export const enabled: Attribute<boolean> = { type: bool, create: true, update: true, default: true, filter: true };
+export const options: Attribute = { type: json(), create: true, update: true, default: {} };
+export const tags: Attribute<string[]> = {
+  type: listOf(str({ min: 1, max: 255, pattern: /^[^,/]*$/ }), { unique: true }), create: true, update: true, default: [],
+};

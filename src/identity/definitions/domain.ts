@@ -1,0 +1,7 @@
+import { defineResource } from '../../core/resource/index.js';
+import { description, enabled, id, name, options, tags } from './common.js';
+
+export const domain = defineResource({
+  singular: 'domain', plural: 'domains', table: 'domains',
+  attributes: { id: { ...id, create: true }, name, description, enabled, tags, options },
+});

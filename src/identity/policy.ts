@@ -1,0 +1,63 @@
+// Keystone's default policy, as it behaves in Zed with scope enforcement off (the packaged
+// default): `admin` on any scope administers the cloud; users manage their own password,
+// application credentials and tokens; a member reads its own project and domain.
+import { Enforcer } from '../core/policy/enforcer.js';
+
+const admin = 'rule:admin_required';
+const adminOrOwner = 'rule:admin_required or user_id:%(target.user.id)s';
+
+const crud = (kind: string, read = admin, write = admin) => ({
+  [`identity:get_${kind}`]: read,
+  [`identity:list_${kind}s`]: read,
+  [`identity:create_${kind}`]: write,
+  [`identity:update_${kind}`]: write,
+  [`identity:delete_${kind}`]: write,
+});
+
+export const identityPolicy = new Enforcer({
+  admin_required: 'role:admin',
+  service_role: 'role:service',
+  service_or_admin: 'rule:admin_required or rule:service_role',
+  token_subject: 'user_id:%(target.token.user_id)s',
+
+  ...crud('domain'),
+  'identity:get_domain': `${admin} or domain_id:%(target.domain.id)s or project_domain_id:%(target.domain.id)s`,
+  ...crud('project'),
+  'identity:get_project': `${admin} or project_id:%(target.project.id)s`,
+  'identity:list_user_projects': adminOrOwner,
+  'identity:list_project_tags': `${admin} or project_id:%(target.project.id)s`,
+  'identity:get_project_tag': `${admin} or project_id:%(target.project.id)s`,
+  'identity:update_project_tags': admin,
+  'identity:create_project_tag': admin,
+  'identity:delete_project_tag': admin,
+  'identity:delete_project_tags': admin,
+  ...crud('user'),
+  'identity:get_user': adminOrOwner,
+  'identity:change_password': 'user_id:%(target.user.id)s',
+  ...crud('group'),
+  'identity:list_groups_for_user': adminOrOwner,
+  'identity:list_users_in_group': admin,
+  'identity:add_user_to_group': admin,
+  'identity:remove_user_from_group': admin,
+  'identity:check_user_in_group': admin,
+  ...crud('role'),
+  'identity:list_implied_roles': admin,
+  'identity:get_implied_role': admin,
+  'identity:create_implied_role': admin,
+  'identity:delete_implied_role': admin,
+  'identity:list_role_inference_rules': admin,
+  'identity:check_implied_role': admin,
+  'identity:list_role_assignments': admin,
+  'identity:list_grants': admin,
+  'identity:check_grant': admin,
+  'identity:create_grant': admin,
+  'identity:revoke_grant': admin,
+  'identity:list_system_grants': admin,
+  ...crud('region', ''),
+  ...crud('service'),
+  ...crud('endpoint'),
+  ...crud('application_credential', adminOrOwner, adminOrOwner),
+  'identity:validate_token': 'rule:service_or_admin or rule:token_subject',
+  'identity:check_token': 'rule:service_or_admin or rule:token_subject',
+  'identity:revoke_token': `${admin} or rule:token_subject`,
+});

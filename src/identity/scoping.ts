@@ -1,0 +1,12 @@
+// Where a new project, user or group goes when the body names no domain (Keystone: the token's
+// domain when domain-scoped, else the default domain), and checks that it exists.
+import type { FastifyRequest } from 'fastify';
+import type { Tx } from '../store/index.js';
+import { ValidationError } from './errors.js';
+
+export async function resolveDomainId(tx: Tx, req: FastifyRequest, given: unknown): Promise<string> {
+  const domainId = typeof given === 'string' ? given : req.ctx.auth?.domainId ?? 'default';
+  const row = await tx.db.selectFrom('domains').select('id').where('id', '=', domainId).executeTakeFirst();
+  if (!row) throw new ValidationError(`Could not find domain: ${domainId}.`);
+  return domainId;
+}

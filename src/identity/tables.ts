@@ -1,0 +1,35 @@
+// Identity's rows as stored. Booleans are 0/1, JSON is text (see store/schema.ts).
+
+export interface IdentityTables {
+  domains: { id: string; name: string; description: string | null; enabled: number; tags: string; options: string; extra: string };
+  projects: {
+    id: string; name: string; domain_id: string; parent_id: string | null; description: string | null;
+    enabled: number; tags: string; options: string; extra: string;
+  };
+  users: {
+    id: string; name: string; domain_id: string; enabled: number; default_project_id: string | null;
+    description: string | null; password_hash: string | null; password_created_at: string | null;
+    options: string; extra: string; created_at: string;
+  };
+  groups: { id: string; name: string; domain_id: string; description: string | null; extra: string };
+  user_groups: { user_id: string; group_id: string };
+  roles: { id: string; name: string; domain_id: string | null; description: string | null; options: string; extra: string };
+  implied_roles: { prior_role_id: string; implied_role_id: string };
+  /** actor_type user|group; target_type project|domain|system (system target_id is `all`). */
+  assignments: { actor_type: string; actor_id: string; target_type: string; target_id: string; role_id: string; inherited: number };
+  regions: { id: string; description: string | null; parent_region_id: string | null; extra: string };
+  services: { id: string; type: string; name: string; description: string | null; enabled: number; extra: string };
+  endpoints: {
+    id: string; service_id: string; interface: string; region_id: string | null; url: string; enabled: number; extra: string;
+  };
+  application_credentials: {
+    id: string; name: string; user_id: string; project_id: string; secret_hash: string; description: string | null;
+    expires_at: string | null; unrestricted: number; roles: string; access_rules: string; created_at: string;
+  };
+  /** Keystone's revocation events: a token matching every non-null field, issued before `issued_before`, is revoked. */
+  revocation_events: {
+    id: string; audit_id: string | null; user_id: string | null; project_id: string | null; domain_id: string | null;
+    app_cred_id: string | null; issued_before: string; created_at: string;
+  };
+  token_keys: { id: string; secret: string; created_at: string };
+}

@@ -1,0 +1,93 @@
+// One Pier process: the store, the services, the HTTP edge. `startPier` is what `pier up` and
+// the API tests run; `close` finishes in-flight requests, then closes the store.
+import { mkdirSync, accessSync, constants } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { createServer, mount } from './core/http/server.js';
+import { createIdentity, IDENTITY_CATALOG, type Identity } from './identity/index.js';
+import { openStore, type Store } from './store/index.js';
+
+export interface PierConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  adminPassword?: string;
+  demoPassword?: string;
+  /** Token lifetime, seconds. */
+  tokenTtl: number;
+  logLevel: string;
+  logger?: Logger;
+}
+
+export const DEFAULT_PORT = 5000;
+
+export interface Pier {
+  /** http://host:port */
+  url: string;
+  app: FastifyInstance;
+  store: Store;
+  identity: Identity;
+  /** Passwords generated on this start, to show once. */
+  generatedPasswords: { admin?: string; demo?: string };
+  /** Passwords known to this start (given or generated), for clouds.yaml. */
+  knownPasswords: { admin?: string; demo?: string };
+  close(): Promise<void>;
+}
+
+/** A startup problem the user can fix; `pier up` prints its message alone. */
+export class StartupError extends Error {}
+
+export async function startPier(config: PierConfig): Promise<Pier> {
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    accessSync(config.dataDir, constants.W_OK);
+  } catch (err) {
+    throw new StartupError(`data dir ${config.dataDir} is not writable (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  const logger = config.logger ?? pino({ level: config.logLevel });
+  let store: Store;
+  try {
+    store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  } catch (err) {
+    const where = config.databaseUrl ? `the database at ${redact(config.databaseUrl)}` : `the store in ${config.dataDir}`;
+    throw new StartupError(`cannot open ${where}: ${(err as Error).message}`);
+  }
+  const pruner = setInterval(() => void store.pruneEvents(3_600_000).catch(() => {}), 600_000).unref();
+  try {
+    const identity = await createIdentity(store, { tokenTtl: config.tokenTtl });
+    const boot = await identity.bootstrap({
+      adminPassword: config.adminPassword, demoPassword: config.demoPassword, services: [IDENTITY_CATALOG],
+    });
+    const app = createServer({ logger });
+    await mount(app, identity.service, identity.authenticate);
+    try {
+      await app.listen({ host: config.host, port: config.port });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new StartupError(`port ${config.port} on ${config.host} is already in use`);
+      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new StartupError(`cannot listen on ${config.host}: no such local address`);
+      throw err;
+    }
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    return {
+      url: `http://${host}:${port}`, app, store, identity, generatedPasswords: boot.generated,
+      knownPasswords: { admin: config.adminPassword ?? boot.generated.admin, demo: config.demoPassword ?? boot.generated.demo },
+      async close() {
+        clearInterval(pruner);
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    clearInterval(pruner);
+    await store.close();
+    throw err;
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

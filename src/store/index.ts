@@ -1,0 +1,29 @@
+// Opening the store: the embedded SQLite file under the data dir, or a PostgreSQL server by URL;
+// migrations are applied before anything else uses it.
+import { join } from 'node:path';
+import { migrate } from './migrate.js';
+import { openPostgres } from './postgres.js';
+import { openSqlite } from './sqlite.js';
+import { makeStore, type Store } from './store.js';
+
+export interface StoreConfig {
+  /** `postgres://…`; absent means the embedded store in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+}
+
+export async function openStore(config: StoreConfig): Promise<Store> {
+  const backend = config.databaseUrl
+    ? await openPostgres(config.databaseUrl)
+    : openSqlite(join(config.dataDir, 'pier.sqlite'));
+  try {
+    await migrate(backend.db, backend.kind);
+    return await makeStore(backend);
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
+}
+
+export type { Store, Tx, ChangeEvent, TxOptions } from './store.js';
+export { isUniqueViolation, nowIso } from './store.js';

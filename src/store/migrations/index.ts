@@ -1,0 +1,6 @@
+// Every migration, in the order applied. Append only; never edit one that has shipped.
+import type { Migration } from '../migrate.js';
+import { m0001 } from './0001-store.js';
+import { m0002 } from './0002-identity.js';
+
+export const migrations: readonly Migration[] = [m0001, m0002];

@@ -1,0 +1,20 @@
+// The whole database as Kysely sees it: the store's own tables plus each service's.
+// Portable column conventions: ids and IPs as text, booleans as integer 0/1, JSON as text,
+// timestamps as ISO-8601 UTC text.
+import type { Generated } from 'kysely';
+import type { IdentityTables } from '../identity/tables.js';
+
+export interface EventsTable {
+  id: Generated<number>;
+  resource: string;
+  resource_id: string;
+  action: string;
+  project_id: string | null;
+  created_at: string;
+}
+
+export interface StoreTables {
+  events: EventsTable;
+}
+
+export type Database = StoreTables & IdentityTables;
