@@ -9,6 +9,7 @@ import { domain } from './definitions/domain.js';
 import { project } from './definitions/project.js';
 import { assignedRoleIds, userGroupIds } from './effective-roles.js';
 import { EntityNotFound } from './errors.js';
+import { showProject } from './projects.js';
 import type { IdentityState } from './state.js';
 import { issueToken, revokeToken, validateToken, withCatalog, type ValidToken } from './tokens.js';
 
@@ -77,7 +78,7 @@ export function authRoutes(scope: FastifyInstance, state: IdentityState): void {
   scope.get('/v3/auth/projects', async (req) => {
     const ids = await reachable(req, 'project');
     const rows = ids.length ? await state.store.db.selectFrom('projects').selectAll().where('id', 'in', ids).where('enabled', '=', 1).orderBy('id').execute() : [];
-    return { projects: rows.map((r) => ({ ...view(project, fromRow(project, r)), links: selfLink(req, `projects/${r.id}`) })), links: collectionLinks(req) };
+    return { projects: rows.map((r) => ({ ...view(project, showProject(fromRow(project, r))), links: selfLink(req, `projects/${r.id}`) })), links: collectionLinks(req) };
   });
 
   scope.get('/v3/auth/domains', async (req) => {

@@ -1,7 +1,9 @@
 // Keystone's errors, named as Keystone names them, and its body:
 // {"error": {"code": 404, "message": "Could not find project: x.", "title": "Not Found"}}.
-import { ApiError, BadRequest, Conflict, Forbidden, InvalidAttribute, NotFound, Unauthorized, httpTitles } from '../core/errors.js';
+import { ApiError, BadRequest, Conflict, Forbidden, InvalidAttribute, MalformedBody, NotFound, Unauthorized, httpTitles } from '../core/errors.js';
 import type { ErrorRenderer } from '../core/http/server.js';
+
+export const NOT_COMPLY = 'The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';
 
 export class ValidationError extends BadRequest {}
 
@@ -31,6 +33,7 @@ function pascal(s: string): string {
 export const renderKeystoneError: ErrorRenderer = (err: ApiError, ctx) => {
   let message = err.message;
   if (err instanceof InvalidAttribute) message = `Invalid input for field '${err.attribute}': ${err.reason}`;
-  if (err.status === 401) err.headers['WWW-Authenticate'] = `Keystone uri="${ctx.baseUrl}/identity"`;
+  if (err instanceof MalformedBody) message = `Expecting to find valid JSON in request body. ${NOT_COMPLY}`;
+  if (err.status === 401) err.headers['WWW-Authenticate'] = `Keystone uri="${ctx.baseUrl}/identity/v3"`;
   return { error: { code: err.status, message, title: httpTitles[err.status] ?? 'Error' } };
 };

@@ -12,10 +12,14 @@ import type { IdentityState } from './state.js';
 
 const target = (v: Values) => ({ target: { project: v } });
 
+/** OpenStack: a top-level project shows its domain as its parent, and is never a domain here. */
+export const showProject = (v: Values): Values => ({ ...v, is_domain: false, parent_id: v.parent_id ?? v.domain_id });
+
 export function projectRoutes(scope: FastifyInstance, state: IdentityState): void {
   registerCrud(scope, state, project, {
     target,
-    duplicate: (v) => `Duplicate entry found with name ${String(v.name)} at domain ID ${String(v.domain_id)}`,
+    duplicate: (v) => `it is not permitted to have two projects with either the same name or same id in the same domain: name is ${String(v.name)}, project id ${String(v.id)}`,
+    show: showProject,
     async list(q, params) {
       const filters = tagFilters(params);
       if (!filters) return q;
@@ -26,6 +30,12 @@ export function projectRoutes(scope: FastifyInstance, state: IdentityState): voi
     },
     async beforeCreate(tx, values, req) {
       if (values.is_domain === true) throw new ValidationError('Projects acting as domains are not supported.');
+      // OpenStack: naming the domain as the parent means a top-level project in that domain.
+      if (typeof values.parent_id === 'string' && (values.domain_id ?? values.parent_id) === values.parent_id
+        && await tx.db.selectFrom('domains').select('id').where('id', '=', values.parent_id).executeTakeFirst()) {
+        values.domain_id = values.parent_id;
+        values.parent_id = null;
+      }
       if (typeof values.parent_id === 'string') {
         const parent = await tx.db.selectFrom('projects').select(['id', 'domain_id']).where('id', '=', values.parent_id).executeTakeFirst();
         if (!parent) throw new ValidationError(`Could not find project: ${values.parent_id}.`);

@@ -46,10 +46,13 @@ export class TokenCodec {
         d.setAuthTag(tag);
         const plain = Buffer.concat([d.update(body), d.final()]).toString();
         const [userId, methods, scope, issuedAt, expiresAt, auditIds, appCredId] = JSON.parse(plain);
-        return {
-          userId, methods, issuedAt, expiresAt, auditIds, appCredId: appCredId ?? undefined,
+        const payload: TokenPayload = {
+          userId, methods,
           scope: scope === null ? null : scope[0] === 'p' ? { project: scope[1] } : scope[0] === 'd' ? { domain: scope[1] } : { system: 'all' },
+          issuedAt, expiresAt, auditIds,
         };
+        if (appCredId) payload.appCredId = appCredId;
+        return payload;
       } catch { /* not this key */ }
     }
     return undefined;

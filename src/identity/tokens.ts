@@ -7,7 +7,7 @@ import type { AuthContext } from '../core/http/context.js';
 import { nowIso, type Tx } from '../store/index.js';
 import { catalogFor } from './catalog.js';
 import { effectiveRoles, expandImplied, type RoleRef, type Scope } from './effective-roles.js';
-import { AuthFailed, ValidationError } from './errors.js';
+import { AuthFailed, NOT_COMPLY, ValidationError } from './errors.js';
 import { verifySecret } from './passwords.js';
 import { cached, type IdentityState } from './state.js';
 import type { TokenPayload } from './token-codec.js';
@@ -40,7 +40,10 @@ export async function issueToken(state: IdentityState, body: unknown): Promise<{
     throw new ValidationError("Invalid input for field 'identity': 'methods' is a required property");
   }
   const methods: string[] = auth.identity.methods;
-  for (const m of methods) if (typeof m !== 'string' || !METHODS.has(m)) throw new AuthFailed('Attempted to authenticate with an unsupported method.');
+  for (const m of methods) {
+    if (typeof m !== 'string' || !isObj(auth.identity[m])) throw new ValidationError(`Expecting to find ${String(m)} in identity. ${NOT_COMPLY}`);
+    if (!METHODS.has(m)) throw new AuthFailed('Attempted to authenticate with an unsupported method.');
+  }
 
   const now = Date.now();
   let userId: string | undefined;
@@ -50,8 +53,7 @@ export async function issueToken(state: IdentityState, body: unknown): Promise<{
   let fromToken: TokenPayload | undefined;
 
   for (const method of methods) {
-    const data = auth.identity[method];
-    if (!isObj(data)) throw new ValidationError(`Invalid input for field 'identity': '${method}' is a required property`);
+    const data = auth.identity[method] as Obj;
     let who: string;
     if (method === 'password') who = await checkPassword(state, data);
     else if (method === 'token') {

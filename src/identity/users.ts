@@ -9,6 +9,7 @@ import { user } from './definitions/user.js';
 import { fromRow, view } from '../core/resource/index.js';
 import { AuthFailed, ValidationError } from './errors.js';
 import { hashSecret, verifySecret } from './passwords.js';
+import { showProject } from './projects.js';
 import { resolveDomainId } from './scoping.js';
 import type { IdentityState } from './state.js';
 import { addRevocation } from './tokens.js';
@@ -72,7 +73,7 @@ export function userRoutes(scope: FastifyInstance, state: IdentityState): void {
       .where('id', 'in', db.selectFrom('assignments').select('target_id').where('target_type', '=', 'project')
         .where((eb) => eb.or([eb('actor_id', '=', req.params.id), eb('actor_id', 'in', actors)])))
       .orderBy('id').execute();
-    return { projects: rows.map((r) => ({ ...view(project, fromRow(project, r)), links: selfLink(req, `projects/${r.id}`) })), links: collectionLinks(req) };
+    return { projects: rows.map((r) => ({ ...view(project, showProject(fromRow(project, r))), links: selfLink(req, `projects/${r.id}`) })), links: collectionLinks(req) };
   });
 }
 

@@ -81,7 +81,8 @@ export async function mount(app: FastifyInstance, service: Service, authenticate
     scope.setErrorHandler((err: FastifyError | ApiError, req: FastifyRequest, reply: FastifyReply) => {
       const api = toApiError(err);
       if (api.status >= 500) req.log.error({ err }, 'unexpected error');
-      void reply.code(api.status).headers(api.headers).send(service.renderError(api, req.ctx));
+      const body = service.renderError(api, req.ctx); // may add headers (WWW-Authenticate)
+      void reply.code(api.status).headers(api.headers).send(body);
     });
     scope.setNotFoundHandler((req, reply) => {
       void reply.code(404).send(service.renderError(new NotFound('The resource could not be found.'), req.ctx));

@@ -1,10 +1,11 @@
 import { defineResource, nullable, str } from '../../core/resource/index.js';
-import { description, enabled, id, name, options } from './common.js';
+import { enabled, id, name, options } from './common.js';
 
 export const user = defineResource({
   singular: 'user', plural: 'users', table: 'users', extra: true,
   attributes: {
-    id, name, description, enabled, options,
+    // OpenStack: a user's description (like email) is a free-form extra attribute.
+    id, name, enabled, options,
     domain_id: { type: str({ min: 1, max: 64 }), create: true, filter: true },
     default_project_id: { type: nullable(str({ max: 64 })), create: true, update: true },
     password: { type: nullable(str({ max: 4096 })), create: true, update: true, visible: false, stored: false },
