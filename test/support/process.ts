@@ -1,0 +1,89 @@
+// Pier as users run it: `node bin/pier.js up` in a child process, and the Debian `openstack`
+// CLI pointed at it through the clouds.yaml Pier wrote.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ADMIN_PASSWORD, DEMO_PASSWORD, freshDatabase } from './pier.js';
+
+const BIN = resolve(import.meta.dirname, '../../../bin/pier.js');
+
+export interface PierProcess {
+  url: string;
+  dataDir: string;
+  clouds: string;
+  child: ChildProcess;
+  /** SIGTERM and wait; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** Starts it again on the same data dir, database and port. */
+  restart(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export async function startPierProcess(store: 'sqlite' | 'postgres' = 'sqlite', extraArgs: string[] = []): Promise<PierProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pier-proc-'));
+  const db = store === 'postgres' ? await freshDatabase() : undefined;
+  const args = ['up', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(db ? ['--database', db.url] : []), ...extraArgs];
+  const p: PierProcess = {
+    url: '', dataDir, clouds: join(dataDir, 'clouds.yaml'), child: undefined as unknown as ChildProcess,
+    stop: () => new Promise((done) => {
+      if (p.child.exitCode !== null) return done(p.child.exitCode);
+      p.child.once('exit', (code) => done(code));
+      p.child.kill('SIGTERM');
+    }),
+    async restart() {
+      await p.stop();
+      await launch(['up', '--port', new URL(p.url).port, ...args.slice(3)]);
+    },
+    async cleanup() {
+      await p.stop();
+      await db?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  const launch = (argv: string[]) => new Promise<void>((ready, fail) => {
+    const child = spawn(process.execPath, [BIN, ...argv], {
+      env: { ...process.env, PIER_ADMIN_PASSWORD: ADMIN_PASSWORD, PIER_DEMO_PASSWORD: DEMO_PASSWORD },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    p.child = child;
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) { p.url = m[1]!; ready(); }
+    });
+    child.once('exit', (code) => fail(new Error(`pier up exited ${code}: ${err}`)));
+  });
+  await launch(args);
+  return p;
+}
+
+export interface CliResult { code: number; stdout: string; stderr: string }
+
+/** Runs `openstack …args` with only `env` for credentials (no clouds.yaml). */
+export function openstackBare(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return new Promise((done) => {
+    execFile('openstack', args, { env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/root', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
+  });
+}
+
+/** Runs `openstack --os-cloud <cloud> …args`; never throws on a non-zero exit. */
+export function openstack(p: PierProcess, args: string[], cloud = 'pier', env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((done) => {
+    execFile('openstack', ['--os-cloud', cloud, ...args], {
+      env: { ...process.env, OS_CLIENT_CONFIG_FILE: p.clouds, ...env }, timeout: 60_000,
+    }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+/** `openstack … -f json`, parsed; fails the test with the CLI's stderr when it exits non-zero. */
+export async function openstackJson<T = any>(p: PierProcess, args: string[], cloud = 'pier', env: Record<string, string> = {}): Promise<T> {
+  const r = await openstack(p, [...args, '-f', 'json'], cloud, env);
+  if (r.code !== 0) throw new Error(`openstack ${args.join(' ')} → exit ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
