@@ -3,7 +3,8 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
-import { processId, type Backend, type ChangeEvent } from './store.js';
+import { randomUUID } from 'node:crypto';
+import type { Backend, ChangeEvent } from './store.js';
 
 const CHANNEL = 'pier_events';
 // PostgreSQL caps a NOTIFY payload at 8000 bytes; past that, listeners resync everything.
@@ -16,13 +17,15 @@ export async function openPostgres(url: string): Promise<Backend> {
   probe.release();
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let listener: pg.Client | undefined;
+  // Identifies this store in notifications, so it skips its own (already delivered in-process).
+  const origin = randomUUID();
 
   return {
     kind: 'postgres',
     db,
     async notify(trx, events) {
-      let payload = JSON.stringify({ origin: processId, events });
-      if (payload.length > MAX_PAYLOAD) payload = JSON.stringify({ origin: processId, resync: true });
+      let payload = JSON.stringify({ origin, events });
+      if (payload.length > MAX_PAYLOAD) payload = JSON.stringify({ origin, resync: true });
       await sql`select pg_notify(${CHANNEL}, ${payload})`.execute(trx);
     },
     async listen(deliver) {
@@ -31,7 +34,7 @@ export async function openPostgres(url: string): Promise<Backend> {
       listener.on('error', () => { /* shut down or connection lost: no more remote events */ });
       listener.on('notification', (msg) => {
         const data = JSON.parse(msg.payload ?? '{}') as { origin?: string; events?: ChangeEvent[]; resync?: boolean };
-        if (data.origin === processId) return;
+        if (data.origin === origin) return;
         deliver(data.events ?? [{ resource: '*', id: '*', action: 'update' }]);
       });
       await listener.query(`LISTEN ${CHANNEL}`);

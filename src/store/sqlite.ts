@@ -3,7 +3,7 @@
 import Sqlite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
-import type { Backend } from './store.js';
+import { isUniqueViolation, type Backend } from './store.js';
 
 export function openSqlite(file: string): Backend {
   const conn = new Sqlite(file);
@@ -15,10 +15,7 @@ export function openSqlite(file: string): Backend {
   return {
     kind: 'sqlite',
     db,
-    isRetryable: (err, unique) => {
-      const code = (err as { code?: string } | null)?.code ?? '';
-      return code === 'SQLITE_BUSY' || (unique && code.startsWith('SQLITE_CONSTRAINT_UNIQUE'));
-    },
+    isRetryable: (err, unique) => (err as { code?: string } | null)?.code === 'SQLITE_BUSY' || (unique && isUniqueViolation(err)),
     close: () => db.destroy(),
   };
 }

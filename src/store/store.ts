@@ -1,7 +1,6 @@
 // The store: one Kysely handle over SQLite (embedded) or PostgreSQL (server), transactions that
 // retry on conflicts, and the outbox — every change event is written in the transaction that made
 // the change and delivered to subscribers only after that transaction commits.
-import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -44,9 +43,6 @@ export interface Store {
   pruneEvents(maxAgeMs: number): Promise<void>;
   close(): Promise<void>;
 }
-
-/** Identifies this process in cross-process notifications, so it skips its own. */
-export const processId = randomUUID();
 
 export interface Backend {
   kind: StoreKind;

@@ -1,0 +1,98 @@
+// The store on real databases: events are delivered only after commit, a failed transaction
+// leaves nothing (rows or events), and on PostgreSQL another process hears committed changes.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freshDatabase, testStores } from '../../test/support/pier.js';
+import { openStore, type ChangeEvent, type Store } from './index.js';
+
+for (const kind of testStores()) describe(`store on ${kind}`, () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  after(async () => { for (const c of cleanups.reverse()) await c(); });
+
+  async function open(shared?: { dataDir: string; url?: string }): Promise<{ store: Store; dataDir: string; url?: string }> {
+    let dataDir = shared?.dataDir;
+    let url = shared?.url;
+    if (!dataDir) {
+      dataDir = mkdtempSync(join(tmpdir(), 'pier-store-'));
+      const d = dataDir;
+      cleanups.push(async () => rmSync(d, { recursive: true, force: true }));
+      if (kind === 'postgres') {
+        const db = (await freshDatabase())!;
+        url = db.url;
+        cleanups.push(() => db.drop());
+      }
+    }
+    const store = await openStore({ dataDir, databaseUrl: url });
+    cleanups.push(() => store.close());
+    return { store, dataDir, url };
+  }
+
+  const region = (id: string) => ({ id, description: null, parent_region_id: null, extra: '{}' });
+
+  test('events are delivered after commit, in order, and recorded in the outbox', async () => {
+    const { store } = await open();
+    const seen: ChangeEvent[] = [];
+    store.subscribe((e) => seen.push(e));
+    await store.tx(async (tx) => {
+      await tx.db.insertInto('regions').values(region('r1')).execute();
+      await tx.emit({ resource: 'region', id: 'r1', action: 'create' });
+      await tx.emit({ resource: 'region', id: 'r1', action: 'update' });
+      assert.equal(seen.length, 0, 'nothing is delivered before commit');
+    });
+    assert.deepEqual(seen.map((e) => e.action), ['create', 'update']);
+    const outbox = await store.db.selectFrom('events').selectAll().where('resource', '=', 'region').execute();
+    assert.equal(outbox.length, 2);
+  });
+
+  test('a failed transaction writes no rows and delivers no events', async () => {
+    const { store } = await open();
+    const seen: ChangeEvent[] = [];
+    store.subscribe((e) => seen.push(e));
+    await assert.rejects(store.tx(async (tx) => {
+      await tx.db.insertInto('regions').values(region('r2')).execute();
+      await tx.emit({ resource: 'region', id: 'r2', action: 'create' });
+      throw new Error('boom');
+    }), /boom/);
+    assert.equal(seen.length, 0);
+    assert.equal((await store.db.selectFrom('regions').selectAll().where('id', '=', 'r2').execute()).length, 0);
+    assert.equal((await store.db.selectFrom('events').selectAll().where('resource_id', '=', 'r2').execute()).length, 0);
+  });
+
+  test('retryUnique re-runs the body after a unique conflict', async () => {
+    const { store } = await open();
+    await store.tx(async (tx) => { await tx.db.insertInto('regions').values(region('taken')).execute(); });
+    let attempts = 0;
+    const got = await store.tx(async (tx) => {
+      attempts++;
+      const id = attempts === 1 ? 'taken' : 'free';
+      await tx.db.insertInto('regions').values(region(id)).execute();
+      return id;
+    }, { retryUnique: true });
+    assert.equal(got, 'free');
+    assert.equal(attempts, 2);
+  });
+
+  test('migrations run once: reopening keeps data', async () => {
+    const first = await open();
+    await first.store.tx(async (tx) => { await tx.db.insertInto('regions').values(region('kept')).execute(); });
+    const second = await open({ dataDir: first.dataDir, url: first.url });
+    assert.equal((await second.store.db.selectFrom('regions').selectAll().where('id', '=', 'kept').execute()).length, 1);
+  });
+
+  if (kind === 'postgres') {
+    test('another process on the same database hears committed changes (LISTEN/NOTIFY)', async () => {
+      const a = await open();
+      const b = await open({ dataDir: a.dataDir, url: a.url });
+      const heard = new Promise<ChangeEvent>((resolve) => b.store.subscribe(resolve));
+      await a.store.tx(async (tx) => {
+        await tx.db.insertInto('regions').values(region('remote')).execute();
+        await tx.emit({ resource: 'region', id: 'remote', action: 'create' });
+      });
+      const e = await Promise.race([heard, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no notification within 5 s')), 5000))]);
+      assert.deepEqual(e, { resource: 'region', id: 'remote', action: 'create' });
+    });
+  }
+});
