@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { createServer, mount } from './core/http/server.js';
 import { createIdentity, IDENTITY_CATALOG, type Identity } from './identity/index.js';
+import { createNetworking, NETWORKING_CATALOG } from './networking/index.js';
 import { openStore, type Store } from './store/index.js';
 
 export interface PierConfig {
@@ -57,10 +58,11 @@ export async function startPier(config: PierConfig): Promise<Pier> {
   try {
     const identity = await createIdentity(store, { tokenTtl: config.tokenTtl });
     const boot = await identity.bootstrap({
-      adminPassword: config.adminPassword, demoPassword: config.demoPassword, services: [IDENTITY_CATALOG],
+      adminPassword: config.adminPassword, demoPassword: config.demoPassword, services: [IDENTITY_CATALOG, NETWORKING_CATALOG],
     });
     const app = createServer({ logger });
     await mount(app, identity.service, identity.authenticate);
+    await mount(app, createNetworking(store).service, identity.authenticate);
     try {
       await app.listen({ host: config.host, port: config.port });
     } catch (err) {

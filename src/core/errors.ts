@@ -29,9 +29,12 @@ export class PayloadTooLarge extends ApiError { override readonly status: number
 export class UnsupportedMediaType extends ApiError { override readonly status: number = 415; }
 export class InternalError extends ApiError { override readonly status: number = 500; }
 
-/** One attribute of a request body failed its type check or a resource rule. */
+/**
+ * One attribute of a request body is wrong: unknown, not writable in this request, missing,
+ * or of the wrong type or value (`invalid`). Services word each kind their own way.
+ */
 export class InvalidAttribute extends BadRequest {
-  constructor(readonly attribute: string, readonly reason: string) {
+  constructor(readonly attribute: string, readonly reason: string, readonly kind: 'unknown' | 'readonly' | 'required' | 'invalid' = 'invalid') {
     super(`Invalid input for ${attribute}. Reason: ${reason}.`, 'InvalidInput');
   }
 }

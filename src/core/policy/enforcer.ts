@@ -52,7 +52,8 @@ export class Enforcer {
       case 'and': return rule.rules.every((r) => this.evaluate(r, creds, target));
       case 'or': return rule.rules.some((r) => this.evaluate(r, creds, target));
       case 'match': {
-        const have = lookup(creds, rule.key);
+        // The left side is a credential, or a quoted literal (`'True':%(network:shared)s`).
+        const have = /^'.*'$/.test(rule.key) ? literal(rule.key) : lookup(creds, rule.key);
         const sub = /^%\((.+)\)s$/.exec(rule.value);
         const want = sub ? lookup(target, sub[1]!) : literal(rule.value);
         if (have === undefined || have === null || want === undefined || want === null) return false;

@@ -26,10 +26,10 @@ export function checkBody(def: ResourceDef, input: Record<string, unknown>, mode
     const attr = def.attributes[key];
     if (!attr) {
       if (def.extra) { extra[key] = raw; continue; }
-      throw new InvalidAttribute(key, `Unrecognized attribute(s) '${key}'`);
+      throw new InvalidAttribute(key, `Unrecognized attribute(s) '${key}'`, 'unknown');
     }
     const allowed = mode === 'create' ? attr.create : attr.update;
-    if (!allowed) throw new InvalidAttribute(key, `Attribute '${key}' not allowed in ${mode === 'create' ? 'POST' : 'PUT'}`);
+    if (!allowed) throw new InvalidAttribute(key, `Attribute '${key}' not allowed in ${mode === 'create' ? 'POST' : 'PUT'}`, 'readonly');
     const message = attr.type.check(raw);
     if (message) throw new InvalidAttribute(key, message);
     values[key] = attr.type.convert ? attr.type.convert(raw) : raw;
@@ -37,7 +37,7 @@ export function checkBody(def: ResourceDef, input: Record<string, unknown>, mode
   if (mode === 'create') {
     for (const [key, attr] of Object.entries(def.attributes)) {
       if (key in values) continue;
-      if (attr.create === 'required') throw new InvalidAttribute(key, `Required attribute '${key}' not specified`);
+      if (attr.create === 'required') throw new InvalidAttribute(key, `Failed to parse request. Required attribute '${key}' not specified`, 'required');
       if (attr.default !== undefined) {
         values[key] = typeof attr.default === 'function' ? (attr.default as (b: Values) => unknown)(values) : structuredClone(attr.default);
       }

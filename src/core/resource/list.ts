@@ -33,7 +33,7 @@ export function applyFilters(def: ResourceDef, qb: AnyQuery, params: QueryParams
     if (CONTROLS.has(key) || opts.ignore?.includes(key)) continue;
     const attr = def.attributes[key];
     if (!attr?.filter || attr.stored === false) {
-      if (opts.strictFilters) throw new BadRequest(`${key} is invalid attribute for filtering`, 'HTTPBadRequest');
+      if (opts.strictFilters) throw new BadRequest(`['${key}'] is invalid attribute for filtering`, 'HTTPBadRequest');
       continue;
     }
     const wanted = queryValues(params, key).map((s) => (attr.type.fromQuery ? attr.type.fromQuery(s) : s));
@@ -56,7 +56,7 @@ export function planList(def: ResourceDef, params: QueryParams, opts: ListOption
   if (dirs.length > keys.length) throw new BadRequest('The number of sort_keys and sort_dirs must be same', 'HTTPBadRequest');
   const sort: [string, 'asc' | 'desc'][] = keys.map((k, i) => {
     const attr = def.attributes[k];
-    if (!attr?.sort || attr.stored === false) throw new BadRequest(`${k} is invalid attribute for sort_keys`, 'HTTPBadRequest');
+    if (!attr?.sort || attr.stored === false) throw new BadRequest(`['${k}'] is invalid attribute for sort_keys`, 'HTTPBadRequest');
     const d = (dirs[i] ?? 'asc').toLowerCase();
     if (d !== 'asc' && d !== 'desc') throw new BadRequest(`${dirs[i]} is invalid value for sort_dirs, valid sort dir values are asc and desc`, 'HTTPBadRequest');
     return [k, d];

@@ -1,0 +1,33 @@
+import { bool, defineResource, int, json, listOf, nullable, oneOf, str, uuid } from '../../core/resource/index.js';
+import { cidr, protocol } from '../types.js';
+import { description, name, owned, standard } from './common.js';
+
+export const securityGroup = defineResource({
+  singular: 'security_group', plural: 'security_groups', table: 'security_groups',
+  attributes: {
+    ...owned, name, description, ...standard,
+    stateful: { type: bool, create: true, update: true, default: true, filter: true },
+    shared: { type: bool, stored: false, filter: false },
+    security_group_rules: { type: listOf(json()), stored: false },
+  },
+});
+
+const port = nullable(int({ min: 0, max: 65535 }));
+
+export const securityGroupRule = defineResource({
+  singular: 'security_group_rule', plural: 'security_group_rules', table: 'security_group_rules',
+  attributes: {
+    ...owned, ...standard,
+    description: { type: nullable(str({ max: 255 })), create: true, default: null, filter: true },
+    security_group_id: { type: uuid, create: 'required', filter: true, sort: true },
+    direction: { type: oneOf('ingress', 'egress'), create: 'required', filter: true, sort: true },
+    ethertype: { type: oneOf('IPv4', 'IPv6'), create: true, default: 'IPv4', filter: true, sort: true },
+    protocol: { type: protocol, create: true, default: null, filter: true, sort: true },
+    port_range_min: { type: port, create: true, default: null, filter: true, sort: true },
+    port_range_max: { type: port, create: true, default: null, filter: true, sort: true },
+    remote_ip_prefix: { type: nullable(cidr), create: true, default: null, filter: true, sort: true },
+    remote_group_id: { type: nullable(uuid), create: true, default: null, filter: true, sort: true },
+    remote_address_group_id: { type: nullable(uuid), stored: false },
+    normalized_cidr: { type: nullable(str()), stored: false },
+  },
+});

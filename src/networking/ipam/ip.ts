@@ -1,0 +1,82 @@
+// IP arithmetic on BigInt (IPv4 and IPv6 alike, no float error), CIDR parsing, and the
+// defaults Neutron derives from a CIDR: the gateway and the allocation pools.
+import ipaddr from 'ipaddr.js';
+
+export type IpVersion = 4 | 6;
+
+export interface Net {
+  version: IpVersion;
+  prefix: number;
+  /** First and last address of the CIDR (network and broadcast for IPv4). */
+  first: bigint;
+  last: bigint;
+}
+
+export interface Range { start: bigint; end: bigint }
+
+const bits = (v: IpVersion) => (v === 4 ? 32 : 128);
+
+export function toBig(ip: string): bigint {
+  const bytes = ipaddr.parse(ip).toByteArray();
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  return n;
+}
+
+export function fromBig(n: bigint, version: IpVersion): string {
+  const len = version === 4 ? 4 : 16;
+  const bytes: number[] = [];
+  for (let i = 0; i < len; i++) { bytes.unshift(Number(n & 0xffn)); n >>= 8n; }
+  return ipaddr.fromByteArray(bytes).toString();
+}
+
+export const versionOf = (ip: string): IpVersion => (ipaddr.parse(ip).kind() === 'ipv4' ? 4 : 6);
+
+/** Sortable fixed-width key: lexical order of keys is numeric order of addresses. */
+export function ipKey(ip: string): string {
+  return toBig(ip).toString(16).padStart(versionOf(ip) === 4 ? 8 : 32, '0');
+}
+
+export function parseNet(cidr: string): Net {
+  const [addr, prefix] = ipaddr.parseCIDR(cidr);
+  const version: IpVersion = addr.kind() === 'ipv4' ? 4 : 6;
+  const width = BigInt(bits(version) - prefix);
+  const first = (toBig(addr.toString()) >> width) << width;
+  return { version, prefix, first, last: first + (1n << width) - 1n };
+}
+
+/** The canonical form of a CIDR (host bits cleared): `10.0.0.5/24` → `10.0.0.0/24`. */
+export function canonicalCidr(cidr: string): string {
+  const n = parseNet(cidr);
+  return `${fromBig(n.first, n.version)}/${n.prefix}`;
+}
+
+export const inNet = (net: Net, ip: bigint) => ip >= net.first && ip <= net.last;
+
+export function overlaps(a: Net, b: Net): boolean {
+  return a.version === b.version && a.first <= b.last && b.first <= a.last;
+}
+
+/** OpenStack: IPv4 — the first host address; IPv6 — the subnet-router anycast (network) address. */
+export function defaultGateway(net: Net): bigint | null {
+  if (net.version === 4) return net.prefix >= 31 ? null : net.first + 1n;
+  return net.prefix >= 127 ? null : net.first;
+}
+
+/** Usable host range: IPv4 excludes network and broadcast (except /31, /32); IPv6 the anycast address. */
+export function hostRange(net: Net): Range {
+  if (net.version === 4) return net.prefix >= 31 ? { start: net.first, end: net.last } : { start: net.first + 1n, end: net.last - 1n };
+  return net.prefix >= 127 ? { start: net.first, end: net.last } : { start: net.first + 1n, end: net.last };
+}
+
+/** The host range minus the gateway, as Neutron's default allocation pools. */
+export function defaultPools(net: Net, gateway: bigint | null): Range[] {
+  const { start, end } = hostRange(net);
+  if (gateway === null || gateway < start || gateway > end) return [{ start, end }];
+  const out: Range[] = [];
+  if (gateway > start) out.push({ start, end: gateway - 1n });
+  if (gateway < end) out.push({ start: gateway + 1n, end });
+  return out;
+}
+
+export const poolSize = (pools: Range[]) => pools.reduce((n, p) => n + (p.end - p.start + 1n), 0n);

@@ -1,0 +1,104 @@
+// Networks: a segment per network (provider attributes, allocated from the pools), sharing and
+// external access mirrored as RBAC entries, and deletion refused while ports remain.
+import { sql } from 'kysely';
+import { newUuid } from '../core/ids.js';
+import type { Values } from '../core/resource/index.js';
+import type { Tx } from '../store/index.js';
+import type { Collection, Query } from './collection.js';
+import type { Caller } from './context.js';
+import { network } from './definitions/network.js';
+import { InvalidInput, NetworkInUse, notFound } from './errors.js';
+import { allocateSegment, requestedSegment } from './segments.js';
+import { deleteSubnetRows } from './subnets.js';
+import { visible } from './visibility.js';
+
+const PROVIDER = ['provider:network_type', 'provider:physical_network', 'provider:segmentation_id'] as const;
+const RBAC_OF = { shared: 'access_as_shared', 'router:external': 'access_as_external' } as const;
+
+/** Keeps the `*` RBAC entry for `shared` / `router:external` in step with the flag. */
+async function syncWildcardRbac(tx: Tx, net: Values, flag: keyof typeof RBAC_OF, on: boolean): Promise<void> {
+  const action = RBAC_OF[flag];
+  const q = tx.db.deleteFrom('rbac_policies').where('object_type', '=', 'network').where('object_id', '=', String(net.id))
+    .where('action', '=', action).where('target_tenant', '=', '*');
+  if (!on) { await q.execute(); return; }
+  const exists = await tx.db.selectFrom('rbac_policies').select('id').where('object_id', '=', String(net.id)).where('action', '=', action).where('target_tenant', '=', '*').executeTakeFirst();
+  if (!exists) {
+    await tx.db.insertInto('rbac_policies').values({
+      id: newUuid(), project_id: String(net.project_id), object_type: 'network', object_id: String(net.id), action, target_tenant: '*',
+    }).execute();
+  }
+}
+
+export const networks: Collection = {
+  def: network,
+  notFound: notFound.network,
+  visible: visible.network,
+  quota: 'network',
+  filters: Object.fromEntries(PROVIDER.map((attr) => [attr, (q: Query, values: string[]) => {
+    const column = attr.slice('provider:'.length);
+    return q.where(sql<boolean>`exists (select 1 from network_segments s where s.network_id = networks.id and ${sql.ref(`s.${column}`)} in (${sql.join(values.map((v) => (column === 'segmentation_id' ? Number(v) : v)))}))`);
+  }])),
+
+  async expand(db, items) {
+    const ids = items.map((v) => String(v.id));
+    const segments = await db.selectFrom('network_segments').selectAll().where('network_id', 'in', ids).execute();
+    const subnets = await db.selectFrom('subnets').select(['id', 'network_id']).where('network_id', 'in', ids).orderBy('created_at').orderBy('id').execute();
+    for (const v of items) {
+      const seg = segments.find((s) => s.network_id === v.id);
+      v['provider:network_type'] = seg?.network_type ?? null;
+      v['provider:physical_network'] = seg?.physical_network ?? null;
+      v['provider:segmentation_id'] = seg?.segmentation_id ?? null;
+      v.subnets = subnets.filter((s) => s.network_id === v.id).map((s) => s.id);
+      v.availability_zone_hints = [];
+      v.availability_zones = [];
+      v.ipv4_address_scope = null;
+      v.ipv6_address_scope = null;
+    }
+  },
+
+  async beforeCreate(_tx, _caller, values, ctx) {
+    const seg = requestedSegment(values, ctx.config);
+    const maxMtu = seg.network_type === 'vxlan' ? ctx.config.physicalMtu - 50 : ctx.config.physicalMtu;
+    if (values.mtu !== undefined && Number(values.mtu) > maxMtu) throw new InvalidInput(`Requested MTU is too big, maximum is ${maxMtu}`);
+    values.mtu ??= maxMtu;
+    values.status = 'ACTIVE';
+    values.segment = seg;
+  },
+
+  async afterCreate(tx, _caller, values, ctx) {
+    await allocateSegment(tx, String(values.id), values.segment as ReturnType<typeof requestedSegment>, ctx.config);
+    if (values.shared) await syncWildcardRbac(tx, values, 'shared', true);
+    if (values['router:external']) await syncWildcardRbac(tx, values, 'router:external', true);
+  },
+
+  async beforeUpdate(tx, _caller, current, changes) {
+    for (const attr of PROVIDER) {
+      if (attr in changes) throw new InvalidInput('Plugin does not support updating provider attributes');
+    }
+    if (changes.mtu !== undefined && current['provider:network_type'] === 'vxlan' && Number(changes.mtu) > Number(current.mtu) && Number(changes.mtu) > 1450) {
+      throw new InvalidInput('Requested MTU is too big, maximum is 1450');
+    }
+    for (const flag of ['shared', 'router:external'] as const) {
+      if (flag in changes && changes[flag] !== current[flag]) await syncWildcardRbac(tx, current, flag, Boolean(changes[flag]));
+    }
+  },
+
+  async beforeDelete(tx, _caller, current) {
+    const id = String(current.id);
+    const ports = await tx.db.selectFrom('ports').select('id').where('network_id', '=', id).execute();
+    if (ports.length) throw new NetworkInUse(id, ports.map((p) => p.id));
+    const subnets = await tx.db.selectFrom('subnets').select('id').where('network_id', '=', id).execute();
+    for (const s of subnets) await deleteSubnetRows(tx, s.id);
+    await tx.db.deleteFrom('rbac_policies').where('object_type', '=', 'network').where('object_id', '=', id).execute();
+  },
+};
+
+/** Loads a network the caller may see, or throws NetworkNotFound. */
+export async function visibleNetwork(tx: Tx, caller: Caller, id: string) {
+  let q = tx.db.selectFrom('networks').selectAll().where('id', '=', id);
+  if (!caller.isAdmin) q = q.where((eb) => eb.or([eb('project_id', '=', caller.projectId), eb('shared', '=', 1), eb('router:external', '=', 1),
+    eb.exists(eb.selectFrom('rbac_policies').select('id').whereRef('object_id', '=', 'networks.id').where('target_tenant', 'in', [caller.projectId, '*']))]));
+  const row = await q.executeTakeFirst();
+  if (!row) throw notFound.network(id);
+  return row;
+}

@@ -1,0 +1,92 @@
+// Tags on standard-attribute resources (standard-attr-tag): the /tags routes and the
+// tags / tags-any / not-tags / not-tags-any list filters, over one `tags` table.
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { BadRequest, NotFound } from '../core/errors.js';
+import { queryValues, type QueryParams, type ResourceDef } from '../core/resource/index.js';
+import type { Collection, Db, Query } from './collection.js';
+import { callerOf, type Networking } from './context.js';
+import { loadOne, touch } from './collection.js';
+import { networkingPolicy } from './policy.js';
+import { PolicyNotAuthorized } from './errors.js';
+
+export const TAG_FILTERS = ['tags', 'tags-any', 'not-tags', 'not-tags-any'];
+const MAX_TAGS = 50;
+
+export async function loadTags(db: Db, type: string, ids: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.selectFrom('tags').select(['resource_id', 'tag']).where('resource_type', '=', type)
+      .where('resource_id', 'in', ids.slice(i, i + 500)).orderBy('tag').execute();
+    for (const r of rows) out.set(r.resource_id, [...(out.get(r.resource_id) ?? []), r.tag]);
+  }
+  return out;
+}
+
+export function applyTagFilters(q: Query, def: ResourceDef, params: QueryParams): Query {
+  const list = (k: string) => queryValues(params, k).flatMap((v) => v.split(',')).filter(Boolean);
+  const has = (tags: string[]) => sql<boolean>`exists (select 1 from tags where tags.resource_type = ${def.singular}
+    and tags.resource_id = ${sql.ref(`${def.table}.id`)} and tags.tag in (${sql.join(tags)}))`;
+  for (const tag of list('tags')) q = q.where(has([tag]));
+  const any = list('tags-any');
+  if (any.length) q = q.where(has(any));
+  const notAll = list('not-tags');
+  if (notAll.length) q = q.where((eb) => eb.not(eb.and(notAll.map((t) => has([t])))));
+  const notAny = list('not-tags-any');
+  if (notAny.length) q = q.where((eb) => eb.not(has(notAny)));
+  return q;
+}
+
+function checkTag(tag: unknown): string {
+  if (typeof tag !== 'string' || !tag.length || tag.length > 255 || tag.includes(',') || tag.includes('/')) {
+    throw new BadRequest(`Invalid input for operation: '${String(tag)}' is not a valid tag.`, 'InvalidInput');
+  }
+  return tag;
+}
+
+export function tagRoutes(scope: FastifyInstance, ctx: Networking, c: Collection, base: string): void {
+  type P = { Params: { id: string; tag: string } };
+  const type = c.def.singular;
+  const replace = async (id: string, caller: ReturnType<typeof callerOf>, next: (tags: string[]) => string[]) => {
+    return ctx.store.tx(async (tx) => {
+      const current = await loadOne(c, tx.db, caller, id);
+      const creds = { roles: caller.auth.roles, project_id: caller.projectId };
+      if (!networkingPolicy.check(`update_${type}`, creds, { ...current })) throw new PolicyNotAuthorized(`update_${type}`);
+      const tags = [...new Set(next(current.tags as string[]))];
+      if (tags.length > MAX_TAGS) throw new BadRequest(`Invalid input for operation: more than ${MAX_TAGS} tags.`, 'InvalidInput');
+      await tx.db.deleteFrom('tags').where('resource_type', '=', type).where('resource_id', '=', id).execute();
+      if (tags.length) await tx.db.insertInto('tags').values(tags.map((tag) => ({ resource_type: type, resource_id: id, tag }))).execute();
+      await touch(tx, c, id);
+      await tx.emit({ resource: type, id, action: 'update', projectId: String(current.project_id) });
+      return tags;
+    });
+  };
+  scope.get<P>(`${base}/:id/tags`, async (req) => ({ tags: (await loadOne(c, ctx.store.db, callerOf(req), req.params.id)).tags }));
+  scope.put<P>(`${base}/:id/tags`, async (req) => {
+    const body = req.body as { tags?: unknown } | undefined;
+    if (!Array.isArray(body?.tags)) throw new BadRequest("Invalid input for operation: 'tags' must be a list.", 'InvalidInput');
+    const tags = body.tags.map(checkTag);
+    return { tags: await replace(req.params.id, callerOf(req), () => tags) };
+  });
+  scope.delete<P>(`${base}/:id/tags`, async (req, reply) => {
+    await replace(req.params.id, callerOf(req), () => []);
+    return reply.code(204).send();
+  });
+  scope.get<P>(`${base}/:id/tags/:tag`, async (req, reply) => {
+    const v = await loadOne(c, ctx.store.db, callerOf(req), req.params.id);
+    if (!(v.tags as string[]).includes(req.params.tag)) throw new NotFound(`Tag ${req.params.tag} could not be found for ${type} ${req.params.id}.`, 'TagNotFound');
+    return reply.code(204).send();
+  });
+  scope.put<P>(`${base}/:id/tags/:tag`, async (req, reply) => {
+    const tag = checkTag(req.params.tag);
+    await replace(req.params.id, callerOf(req), (t) => [...t, tag]);
+    return reply.code(201).send();
+  });
+  scope.delete<P>(`${base}/:id/tags/:tag`, async (req, reply) => {
+    await replace(req.params.id, callerOf(req), (t) => {
+      if (!t.includes(req.params.tag)) throw new NotFound(`Tag ${req.params.tag} could not be found for ${type} ${req.params.id}.`, 'TagNotFound');
+      return t.filter((x) => x !== req.params.tag);
+    });
+    return reply.code(204).send();
+  });
+}
