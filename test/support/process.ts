@@ -11,6 +11,8 @@ const BIN = resolve(import.meta.dirname, '../../../bin/pier.js');
 export interface PierProcess {
   url: string;
   dataDir: string;
+  /** The PostgreSQL database it uses (undefined on the embedded store). */
+  databaseUrl?: string;
   clouds: string;
   child: ChildProcess;
   /** SIGTERM and wait; resolves with the exit code. */
@@ -20,12 +22,25 @@ export interface PierProcess {
   cleanup(): Promise<void>;
 }
 
-export async function startPierProcess(store: 'sqlite' | 'postgres' = 'sqlite', extraArgs: string[] = []): Promise<PierProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pier-proc-'));
-  const db = store === 'postgres' ? await freshDatabase() : undefined;
-  const args = ['up', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(db ? ['--database', db.url] : []), ...extraArgs];
+export interface ProcessOptions {
+  /**
+   * Join another Pier's state instead of starting fresh: its data dir and (PostgreSQL) its
+   * database URL, e.g. `{ dataDir: first.dataDir, databaseUrl: first.databaseUrl }`. What is
+   * shared is the first process's to clean up; this one's `cleanup` only stops it.
+   */
+  dataDir?: string;
+  databaseUrl?: string;
+}
+
+export async function startPierProcess(store: 'sqlite' | 'postgres' = 'sqlite', extraArgs: string[] = [], options: ProcessOptions = {}): Promise<PierProcess> {
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pier-proc-'));
+  const db = store === 'postgres' && options.databaseUrl === undefined ? await freshDatabase() : undefined;
+  if (store === 'postgres' && !db && options.databaseUrl === undefined) throw new Error('PIER_TEST_DATABASE_URL is not set');
+  const databaseUrl = store === 'postgres' ? options.databaseUrl ?? db?.url : undefined;
+  const args = ['up', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(databaseUrl ? ['--database', databaseUrl] : []), ...extraArgs];
   const p: PierProcess = {
-    url: '', dataDir, clouds: join(dataDir, 'clouds.yaml'), child: undefined as unknown as ChildProcess,
+    url: '', dataDir, databaseUrl, clouds: join(dataDir, 'clouds.yaml'), child: undefined as unknown as ChildProcess,
     stop: () => new Promise((done) => {
       if (p.child.exitCode !== null) return done(p.child.exitCode);
       p.child.once('exit', (code) => done(code));
@@ -38,7 +53,7 @@ export async function startPierProcess(store: 'sqlite' | 'postgres' = 'sqlite', 
     async cleanup() {
       await p.stop();
       await db?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   const launch = (argv: string[]) => new Promise<void>((ready, fail) => {
