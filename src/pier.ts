@@ -7,6 +7,7 @@ import { createServer, mount } from './core/http/server.js';
 import { createIdentity, IDENTITY_CATALOG, type Identity } from './identity/index.js';
 import { createNetworking, NETWORKING_CATALOG } from './networking/index.js';
 import { openStore, type Store } from './store/index.js';
+import { createDriver, DataplaneController, dataplaneService, defaultDataplaneConfig, type DataplaneConfig } from './dataplane/index.js';
 
 export interface PierConfig {
   host: string;
@@ -19,6 +20,8 @@ export interface PierConfig {
   tokenTtl: number;
   logLevel: string;
   logger?: Logger;
+  /** The dataplane (network driver and where it works); defaults per `defaultDataplaneConfig`. */
+  dataplane?: Partial<DataplaneConfig>;
 }
 
 export const DEFAULT_PORT = 5000;
@@ -29,6 +32,7 @@ export interface Pier {
   app: FastifyInstance;
   store: Store;
   identity: Identity;
+  dataplane: DataplaneController;
   /** Passwords generated on this start, to show once. */
   generatedPasswords: { admin?: string; demo?: string };
   /** Passwords known to this start (given or generated), for clouds.yaml. */
@@ -55,14 +59,20 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     throw new StartupError(`cannot open ${where}: ${(err as Error).message}`);
   }
   const pruner = setInterval(() => void store.pruneEvents(3_600_000).catch(() => {}), 600_000).unref();
+  const undo: (() => Promise<void>)[] = [async () => clearInterval(pruner), () => store.close()];
+  const close = async () => { for (const step of undo.splice(0).reverse()) await step().catch(() => {}); };
   try {
     const identity = await createIdentity(store, { tokenTtl: config.tokenTtl });
     const boot = await identity.bootstrap({
       adminPassword: config.adminPassword, demoPassword: config.demoPassword, services: [IDENTITY_CATALOG, NETWORKING_CATALOG],
     });
+    const dpConfig = { ...defaultDataplaneConfig(), ...config.dataplane };
+    const dataplane = new DataplaneController(store, createDriver(dpConfig, logger), dpConfig.hostId, logger);
     const app = createServer({ logger });
+    undo.push(() => app.close());
     await mount(app, identity.service, identity.authenticate);
     await mount(app, createNetworking(store).service, identity.authenticate);
+    await mount(app, dataplaneService(dataplane), identity.authenticate);
     try {
       await app.listen({ host: config.host, port: config.port });
     } catch (err) {
@@ -71,21 +81,19 @@ export async function startPier(config: PierConfig): Promise<Pier> {
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new StartupError(`cannot listen on ${config.host}: no such local address`);
       throw err;
     }
+    // The kernel is touched only once Pier is surely up: the startup diff-sync.
+    undo.splice(2, 0, () => dataplane.stop());
+    await dataplane.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {
-      url: `http://${host}:${port}`, app, store, identity, generatedPasswords: boot.generated,
+      url: `http://${host}:${port}`, app, store, identity, dataplane, generatedPasswords: boot.generated,
       knownPasswords: { admin: config.adminPassword ?? boot.generated.admin, demo: config.demoPassword ?? boot.generated.demo },
-      async close() {
-        clearInterval(pruner);
-        await app.close();
-        await store.close();
-      },
+      close,
     };
   } catch (err) {
-    clearInterval(pruner);
-    await store.close();
+    await close();
     throw err;
   }
 }

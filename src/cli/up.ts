@@ -1,6 +1,7 @@
 // `pier up`: start Pier in the foreground until Ctrl-C / SIGTERM.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultDataplaneConfig } from '../dataplane/index.js';
 import { DEFAULT_PORT, StartupError, startPier } from '../pier.js';
 import { writeCloudsYaml } from './clouds-yaml.js';
 
@@ -16,6 +17,16 @@ Options:
   --database URL     postgres://user:pass@host/db to use a PostgreSQL server
                      instead of the embedded store (default $PIER_DATABASE_URL)
   --token-ttl SEC    token lifetime in seconds (default 3600)
+  --dataplane NAME   network driver: linuxbridge (default as root on Linux) or noop
+                     (default otherwise: touches nothing, ports go ACTIVE when bound)
+  --dataplane-namespace NS
+                     Pier's own network namespace for bridges (default pier-dp);
+                     routers are NS-r-<router id>
+  --physnet NAME[=CIDR]
+                     a physical network, linked to the host by a veth; CIDR goes on
+                     the host side (repeatable; default public=172.24.4.1/24 physnet1)
+  --vtep ADDR        local VXLAN endpoint address (default 127.0.0.1)
+  --host-id NAME     this host's name in binding:host_id (default the hostname)
   --log-level LEVEL  fatal|error|warn|info|debug (default info; JSON lines on stdout)
   -h, --help         this text
 
@@ -36,6 +47,11 @@ export async function up(argv: string[]): Promise<number> {
         database: { type: 'string', default: process.env.PIER_DATABASE_URL },
         'token-ttl': { type: 'string', default: '3600' },
         'log-level': { type: 'string', default: 'info' },
+        dataplane: { type: 'string' },
+        'dataplane-namespace': { type: 'string' },
+        physnet: { type: 'string', multiple: true },
+        vtep: { type: 'string' },
+        'host-id': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -49,19 +65,37 @@ export async function up(argv: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`--port must be a port number, not '${args.port}'`, 2);
   if (!Number.isInteger(tokenTtl) || tokenTtl < 1) return fail(`--token-ttl must be a positive number of seconds`, 2);
   const dataDir = resolve(args['data-dir']!);
+  const dataplane = defaultDataplaneConfig();
+  if (args.dataplane !== undefined) {
+    if (args.dataplane !== 'noop' && args.dataplane !== 'linuxbridge') return fail(`--dataplane must be noop or linuxbridge, not '${args.dataplane}'`, 2);
+    if (args.dataplane !== 'noop' && process.getuid?.() !== 0) return fail(`--dataplane ${args.dataplane} needs root`, 2);
+    dataplane.driver = args.dataplane;
+  }
+  if (args['dataplane-namespace']) dataplane.namespace = args['dataplane-namespace'];
+  if (args.vtep) dataplane.vtep = args.vtep;
+  if (args['host-id']) dataplane.hostId = args['host-id'];
+  if (args.physnet) {
+    dataplane.physnets = {};
+    for (const spec of args.physnet) {
+      const [name, cidr] = spec.split('=', 2) as [string, string?];
+      if (!/^[A-Za-z0-9_-]{1,12}$/.test(name)) return fail(`--physnet name '${name}' must be 1-12 letters, digits, _ or -`, 2);
+      dataplane.physnets[name] = cidr ? { hostAddress: cidr } : {};
+    }
+  }
 
   let pier;
   try {
     pier = await startPier({
       host: args.host!, port, dataDir, databaseUrl: args.database, tokenTtl, logLevel: args['log-level']!,
-      adminPassword: process.env.PIER_ADMIN_PASSWORD, demoPassword: process.env.PIER_DEMO_PASSWORD,
+      adminPassword: process.env.PIER_ADMIN_PASSWORD, demoPassword: process.env.PIER_DEMO_PASSWORD, dataplane,
     });
   } catch (err) {
     if (err instanceof StartupError) return fail(err.message, 1);
     return fail(`failed to start: ${(err as Error).message}`, 1);
   }
   const clouds = writeCloudsYaml(dataDir, `${pier.url}/identity/v3`, pier.knownPasswords);
-  const lines = [`Pier is listening on ${pier.url} (store: ${pier.store.kind}, data: ${dataDir})`];
+  const lines = [`Pier is listening on ${pier.url} (store: ${pier.store.kind}, data: ${dataDir}, dataplane: ${dataplane.driver})`];
+  if (dataplane.driver === 'noop' && args.dataplane === undefined) lines.push('Not root on Linux: the noop dataplane is in use (no packets flow; ports go ACTIVE when bound).');
   if (pier.generatedPasswords.admin) lines.push(`Generated admin password (shown once, also in clouds.yaml): ${pier.generatedPasswords.admin}`);
   lines.push(`  export OS_CLIENT_CONFIG_FILE=${clouds}`, '  openstack --os-cloud pier token issue');
   process.stderr.write(`${lines.join('\n')}\n`);

@@ -43,4 +43,5 @@ export interface NetworkingTables {
   rbac_policies: { id: string; project_id: string; object_type: string; object_id: string; action: string; target_tenant: string };
   quotas: { project_id: string; resource: string; hard_limit: number };
   tags: { resource_type: string; resource_id: string; tag: string };
+  port_plugs: { port_id: string; host: string; netns: string; ifname: string; created_at: string };
 }

@@ -3,5 +3,6 @@ import type { Migration } from '../migrate.js';
 import { m0001 } from './0001-store.js';
 import { m0002 } from './0002-identity.js';
 import { m0003 } from './0003-networking.js';
+import { m0004 } from './0004-dataplane.js';
 
-export const migrations: readonly Migration[] = [m0001, m0002, m0003];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004];

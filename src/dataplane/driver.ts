@@ -1,0 +1,102 @@
+// The network driver contract. A driver gets the whole desired state as plain data (built from
+// the store by desired.ts) and converges the kernel on it; it knows nothing of HTTP or SQL.
+// `sync` is idempotent and may be interrupted at any point: the next call finishes the job.
+
+export interface SegmentSpec {
+  type: 'flat' | 'vlan' | 'vxlan' | 'local';
+  physnet: string | null;
+  segmentationId: number | null;
+}
+
+export interface NetworkSpec {
+  id: string;
+  segment: SegmentSpec;
+  mtu: number;
+}
+
+export interface AddressSpec {
+  ip: string;
+  version: 4 | 6;
+  /** Prefix length of the address's subnet. */
+  prefix: number;
+  subnetId: string;
+  cidr: string;
+  gateway: string | null;
+  hostRoutes: { destination: string; nexthop: string }[];
+}
+
+/** Where a port's far end lives: a container's namespace (plugged), a router's, or nowhere yet (bound to this host only). */
+export type Attachment =
+  | { kind: 'netns'; netns: string; ifname: string }
+  | { kind: 'router'; routerId: string; role: 'interface' | 'gateway' }
+  | { kind: 'bound' };
+
+export interface PortSpec {
+  id: string;
+  networkId: string;
+  mac: string;
+  mtu: number;
+  adminUp: boolean;
+  addresses: AddressSpec[];
+  attachment: Attachment;
+  /** Port security: anti-spoofing and security groups apply only when true. */
+  secured: boolean;
+  allowedPairs: { ip: string; mac: string }[];
+  securityGroups: string[];
+}
+
+export interface RuleSpec {
+  direction: 'ingress' | 'egress';
+  ethertype: 'IPv4' | 'IPv6';
+  /** Protocol number as text ('6'), or null for any. */
+  protocol: string | null;
+  portMin: number | null;
+  portMax: number | null;
+  remoteIpPrefix: string | null;
+  remoteGroupId: string | null;
+}
+
+export interface SecurityGroupSpec {
+  id: string;
+  stateful: boolean;
+  rules: RuleSpec[];
+  /** Addresses of the ports in the group (for remote_group_id), by version. */
+  members: { v4: string[]; v6: string[] };
+}
+
+export interface RouterSpec {
+  id: string;
+  adminUp: boolean;
+  routes: { destination: string; nexthop: string }[];
+  snat: boolean;
+  /** The external gateway's next hop (the external subnet's gateway), when there is one. */
+  gatewayNexthop: string | null;
+  floatingIps: { floatingIp: string; fixedIp: string }[];
+}
+
+export interface DesiredState {
+  networks: NetworkSpec[];
+  ports: PortSpec[];
+  securityGroups: SecurityGroupSpec[];
+  routers: RouterSpec[];
+}
+
+export type PortObserved = { status: 'ACTIVE' | 'DOWN' } | { status: 'ERROR'; reason: string };
+
+export interface SyncResult {
+  /** What became of each port in the desired state. */
+  ports: Map<string, PortObserved>;
+  /** vif type and details reported on the port's binding. */
+  vifType: string;
+  vifDetails: Record<string, unknown>;
+}
+
+export interface NetworkDriver {
+  readonly name: string;
+  /** Segment types this driver can realise; others are refused at network create. */
+  readonly segmentTypes: readonly SegmentSpec['type'][];
+  /** Converges the kernel on `desired`: creates what is missing, fixes what differs, removes what Pier made and no longer wants. */
+  sync(desired: DesiredState): Promise<SyncResult>;
+  /** Removes everything this driver ever made (used on `pier down` and by tests). */
+  destroy(): Promise<void>;
+}

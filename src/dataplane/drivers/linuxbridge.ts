@@ -1,0 +1,260 @@
+// The linuxbridge driver. Everything lives in one dataplane namespace of Pier's own (so a host's
+// Docker — br_netfilter plus iptables FORWARD DROP — never sees Pier's bridges): a bridge per
+// network; a VXLAN device on it for VXLAN segments; each physical network is a veth "uplink" to
+// the host namespace (whose host side may carry an address: the external network's outside),
+// joined to a flat network's bridge directly and to a VLAN network's bridge through an 802.1Q
+// subinterface. A port is a veth from its network's bridge to a container's or a router's
+// namespace. Routers are namespaces.
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { DesiredState, NetworkDriver, NetworkSpec, PortObserved, PortSpec, RouterSpec, SyncResult } from '../driver.js';
+import { ipBatch, ipJson, nft, run, sysctl } from '../linux/exec.js';
+import { deleteNetns, ensureNetns, listNetns, netnsExists } from '../linux/netns.js';
+import { renderAntiSpoofing, renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
+import { configureRouter } from '../linux/router.js';
+
+export interface LinuxbridgeConfig {
+  /** Pier's dataplane namespace; one per Pier instance on a host. */
+  namespace: string;
+  /** Physical networks: a trunk bridge each, linked to the host; `hostAddress` (CIDR) goes on the host side. */
+  physnets: Record<string, { hostAddress?: string }>;
+  /** Local VXLAN tunnel endpoint address (in the host namespace). */
+  vtep: string;
+}
+
+const short = (id: string) => id.replaceAll('-', '').slice(0, 11);
+interface Link { ifname: string; master?: string; address?: string; operstate?: string; linkinfo?: { info_kind?: string } }
+
+export class LinuxbridgeDriver implements NetworkDriver {
+  readonly name = 'linuxbridge';
+  readonly segmentTypes = ['flat', 'vlan', 'vxlan', 'local'] as const;
+  private readonly tag: string;
+  private prepared = false;
+  /** Ports whose far side was configured by this process, with what it was configured to. */
+  private readonly configured = new Map<string, string>();
+  private lastRules = '';
+  private readonly routerState = new Map<string, string>();
+
+  constructor(readonly config: LinuxbridgeConfig, readonly log: Logger) {
+    this.tag = createHash('sha1').update(config.namespace).digest('hex').slice(0, 4);
+  }
+
+  // Names. In the dataplane namespace they need only be unique there; on the host they carry
+  // the instance tag so two Piers on one host never collide.
+  bridge = (netId: string) => `br-${short(netId)}`;
+  vxlan = (netId: string) => `vx-${short(netId)}`;
+  vlan = (netId: string) => `vl-${short(netId)}`;
+  uplink = (physnet: string) => `up-${physnet.slice(0, 12)}`;
+  hostUplink = (physnet: string) => `pu${this.tag}-${physnet.slice(0, 8)}`;
+  tap = (portId: string) => `tp-${short(portId)}`;
+  routerNs = (routerId: string) => `${this.config.namespace}-r-${routerId}`;
+  routerIf = (p: PortSpec) => `${p.attachment.kind === 'router' && p.attachment.role === 'gateway' ? 'qg' : 'qr'}-${short(p.id)}`;
+
+  private async prepare(): Promise<void> {
+    const ns = this.config.namespace;
+    if (this.prepared && netnsExists(ns)) return;
+    await ensureNetns(ns);
+    try {
+      await sysctl(ns, 'net.bridge.bridge-nf-call-iptables', '1');
+      await sysctl(ns, 'net.bridge.bridge-nf-call-ip6tables', '1');
+    } catch (err) {
+      throw new Error(`br_netfilter is not available, so security groups cannot be enforced on bridged traffic: ${(err as Error).message}`);
+    }
+    await sysctl(ns, 'net.ipv6.conf.default.disable_ipv6', '1');
+    await ipBatch(ns, ['link set lo up']);
+    this.prepared = true;
+  }
+
+  async sync(desired: DesiredState): Promise<SyncResult> {
+    await this.prepare();
+    const ns = this.config.namespace;
+    const links = new Map((await ipJson<Link[]>(ns, ['-d', 'link', 'show'])).map((l) => [l.ifname, l]));
+    const networks = new Map(desired.networks.map((n) => [n.id, n]));
+    const ports = new Map<string, PortObserved>();
+
+    // What should exist in the dataplane namespace, by name → master (or '' for none).
+    const want = new Map<string, string>();
+    const physnets = new Set(desired.networks.map((n) => n.segment.physnet).filter((p): p is string => Boolean(p)));
+    const refused = new Map<string, string>();
+    for (const p of physnets) want.set(this.uplink(p), '');
+    for (const n of desired.networks) {
+      want.set(this.bridge(n.id), '');
+      if (n.segment.type === 'vxlan') want.set(this.vxlan(n.id), this.bridge(n.id));
+      if (n.segment.type === 'flat') want.set(this.uplink(n.segment.physnet!), this.bridge(n.id));
+      if (n.segment.type === 'vlan') {
+        if (await this.vlanSupported()) want.set(this.vlan(n.id), this.bridge(n.id));
+        else refused.set(n.id, 'this kernel has no 802.1Q VLAN support (8021q), so VLAN segments cannot be realised');
+      }
+    }
+    const wired: PortSpec[] = [];
+    for (const p of desired.ports) {
+      if (p.attachment.kind === 'bound') { ports.set(p.id, { status: 'DOWN' }); continue; }
+      if (!networks.has(p.networkId) || refused.has(p.networkId)) {
+        ports.set(p.id, { status: 'ERROR', reason: refused.get(p.networkId) ?? `network ${p.networkId} is not realised` });
+        continue;
+      }
+      if (p.attachment.kind === 'netns' && !netnsExists(p.attachment.netns)) {
+        ports.set(p.id, { status: 'ERROR', reason: `network namespace ${p.attachment.netns} does not exist` });
+        continue;
+      }
+      want.set(this.tap(p.id), this.bridge(p.networkId));
+      wired.push(p);
+    }
+
+    // 1. Remove what Pier made and no longer wants (and anything whose master is wrong).
+    const remove: string[] = [];
+    for (const [name, l] of links) {
+      if (!/^(br|vx|vl|up|tp)-/.test(name)) continue;
+      const master = want.get(name);
+      if (master === undefined || (master !== '' && l.master !== undefined && l.master !== master)) remove.push(name);
+    }
+    await ipBatch(ns, remove.map((n) => `link del ${n}`));
+    for (const n of remove) { links.delete(n); if (n.startsWith('tp-')) this.forgetPort(n); }
+    const hostSide = new Set([...physnets].map((p) => this.hostUplink(p)));
+    for (const l of await this.hostLinks()) if (!hostSide.has(l)) await run('ip', ['link', 'del', l]).catch(() => {});
+
+    // 2. Bridges, uplinks, then what joins a network's bridge to the outside.
+    const add: string[] = [];
+    for (const [name] of want) if (!links.has(name) && name.startsWith('br-')) add.push(`link add ${name} type bridge`, `link set ${name} up`);
+    await ipBatch(ns, add);
+    for (const p of physnets) if (!links.has(this.uplink(p))) await this.createUplink(p);
+    for (const n of desired.networks) if (!refused.has(n.id)) await this.ensureSegment(n, links);
+
+    // 3. Ports: a veth per port from its bridge to its container or router namespace.
+    const routerIds = new Set(desired.routers.map((r) => r.id));
+    for (const r of desired.routers) await ensureNetns(this.routerNs(r.id));
+    for (const p of wired) {
+      try {
+        await this.ensurePort(p, networks.get(p.networkId)!, links);
+        ports.set(p.id, { status: p.adminUp ? 'ACTIVE' : 'DOWN' });
+      } catch (err) {
+        this.log.warn({ err, port: p.id }, 'port wiring failed');
+        ports.set(p.id, { status: 'ERROR', reason: (err as Error).message });
+        await ipBatch(ns, [`link del ${this.tap(p.id)}`]).catch(() => {});
+        this.configured.delete(p.id);
+      }
+    }
+
+    // 4. Routers: forwarding, routes, SNAT and floating IPs; stale router namespaces go.
+    for (const r of desired.routers) await this.syncRouter(r, desired.ports.filter((p) => p.attachment.kind === 'router' && p.attachment.routerId === r.id));
+    for (const name of listNetns()) {
+      const prefix = `${ns}-r-`;
+      if (name.startsWith(prefix) && !routerIds.has(name.slice(prefix.length))) { await deleteNetns(name); this.routerState.delete(name.slice(prefix.length)); }
+    }
+
+    // 5. Security: anti-spoofing and security groups, each table replaced whole when it changed.
+    const secured: SecuredPort[] = wired.filter((p) => p.secured && ports.get(p.id)?.status !== 'ERROR')
+      .map((p) => ({ port: p, bridge: this.bridge(p.networkId), hostIf: this.tap(p.id) }));
+    const rules = replaceTable('bridge', 'pier', renderAntiSpoofing('pier', secured)) + replaceTable('inet', 'pier', renderSecurityGroups('pier', secured, desired.securityGroups));
+    if (rules !== this.lastRules) {
+      await nft(ns, rules);
+      this.lastRules = rules;
+    }
+    return { ports, vifType: 'bridge', vifDetails: { port_filter: true, namespace: ns } };
+  }
+
+  private forgetPort(tapName: string): void {
+    for (const id of this.configured.keys()) if (this.tap(id) === tapName) this.configured.delete(id);
+  }
+
+  private async createUplink(physnet: string): Promise<void> {
+    const host = this.hostUplink(physnet);
+    const ns = this.config.namespace;
+    await run('ip', ['link', 'del', host]).catch(() => {});
+    await run('ip', ['link', 'add', host, 'type', 'veth', 'peer', 'name', this.uplink(physnet), 'netns', ns]);
+    const addr = this.config.physnets[physnet]?.hostAddress;
+    await ipBatch(undefined, [...(addr ? [`addr add ${addr} dev ${host}`] : []), `link set ${host} up`]);
+    await ipBatch(ns, [`link set ${this.uplink(physnet)} up`]);
+  }
+
+  private vlanProbe: Promise<boolean> | undefined;
+  /** Whether the kernel can make 802.1Q subinterfaces (probed once, on a throwaway veth). */
+  private vlanSupported(): Promise<boolean> {
+    this.vlanProbe ??= (async () => {
+      const ns = this.config.namespace;
+      try {
+        await ipBatch(ns, ['link add pvprobe0 type veth peer name pvprobe1']);
+        await ipBatch(ns, ['link add link pvprobe0 name pvprobe0.1 type vlan id 1']);
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await ipBatch(ns, ['link del pvprobe0']).catch(() => {});
+      }
+    })();
+    return this.vlanProbe;
+  }
+
+  private async ensureSegment(n: NetworkSpec, links: Map<string, Link>): Promise<void> {
+    const ns = this.config.namespace;
+    const br = this.bridge(n.id);
+    if (n.segment.type === 'vxlan' && !links.has(this.vxlan(n.id))) {
+      // Created in the host namespace so its UDP socket stays there (the underlay), then moved in.
+      const tmp = `pvx${this.tag}${short(n.id).slice(0, 6)}`;
+      await run('ip', ['link', 'del', tmp]).catch(() => {});
+      await run('ip', ['link', 'add', tmp, 'type', 'vxlan', 'id', String(n.segment.segmentationId), 'local', this.config.vtep, 'dstport', '4789', 'nolearning']);
+      await run('ip', ['link', 'set', tmp, 'netns', ns]);
+      await ipBatch(ns, [`link set ${tmp} name ${this.vxlan(n.id)}`, `link set ${this.vxlan(n.id)} master ${br} mtu ${n.mtu} up`]);
+    }
+    if (n.segment.type === 'flat') {
+      const up = links.get(this.uplink(n.segment.physnet!));
+      if (up?.master !== br) await ipBatch(ns, [`link set ${this.uplink(n.segment.physnet!)} master ${br} up`]);
+    }
+    if (n.segment.type === 'vlan' && !links.has(this.vlan(n.id))) {
+      await ipBatch(ns, [
+        `link add link ${this.uplink(n.segment.physnet!)} name ${this.vlan(n.id)} type vlan id ${n.segment.segmentationId}`,
+        `link set ${this.vlan(n.id)} master ${br} up`,
+      ]);
+    }
+  }
+
+  private async ensurePort(p: PortSpec, net: NetworkSpec, links: Map<string, Link>): Promise<void> {
+    const ns = this.config.namespace;
+    const tap = this.tap(p.id);
+    const [targetNs, ifname] = p.attachment.kind === 'netns'
+      ? [p.attachment.netns, p.attachment.ifname]
+      : [this.routerNs((p.attachment as { routerId: string }).routerId), this.routerIf(p)];
+    const fingerprint = JSON.stringify([targetNs, ifname, p.mac, p.mtu, p.adminUp, p.addresses]);
+    const existing = links.get(tap);
+    if (existing && this.configured.get(p.id) === fingerprint) return;
+    if (!existing) {
+      await ipBatch(ns, [`link add ${tap} type veth peer name ${ifname} netns ${targetNs}`]);
+    }
+    // The far side: MAC, MTU, addresses, default route and host routes (idempotent: replace).
+    const far: string[] = [`link set ${ifname} address ${p.mac} mtu ${p.mtu} up`];
+    for (const a of p.addresses) far.push(`addr replace ${a.ip}/${a.prefix} dev ${ifname}${a.version === 6 ? ' nodad' : ''}`);
+    if (p.attachment.kind === 'netns') {
+      for (const a of p.addresses) {
+        if (a.gateway && a.gateway !== a.ip) far.push(`route replace default via ${a.gateway} dev ${ifname}`);
+        for (const r of a.hostRoutes) far.push(`route replace ${r.destination} via ${r.nexthop} dev ${ifname}`);
+      }
+    }
+    await ipBatch(targetNs, ['link set lo up', ...far]);
+    await ipBatch(ns, [`link set ${tap} master ${this.bridge(net.id)} mtu ${p.mtu} ${p.adminUp ? 'up' : 'down'}`]);
+    this.configured.set(p.id, fingerprint);
+  }
+
+  private async syncRouter(r: RouterSpec, routerPorts: PortSpec[]): Promise<void> {
+    const state = JSON.stringify([r, routerPorts.map((p) => [p.id, p.addresses])]);
+    if (this.routerState.get(r.id) === state) return;
+    const gateway = routerPorts.find((p) => p.attachment.kind === 'router' && p.attachment.role === 'gateway');
+    await configureRouter(this.routerNs(r.id), r, gateway ? this.routerIf(gateway) : undefined, gateway?.addresses.find((a) => a.version === 4)?.ip);
+    this.routerState.set(r.id, state);
+  }
+
+  /** Pier's links in the host namespace (uplinks), recognised by this instance's prefix. */
+  private async hostLinks(): Promise<string[]> {
+    return (await ipJson<Link[]>(undefined, ['link', 'show'])).map((l) => l.ifname).filter((n) => n.startsWith(`pu${this.tag}-`));
+  }
+
+  async destroy(): Promise<void> {
+    const ns = this.config.namespace;
+    for (const name of listNetns()) if (name.startsWith(`${ns}-r-`)) await deleteNetns(name);
+    for (const l of await this.hostLinks()) await run('ip', ['link', 'del', l]).catch(() => {});
+    await deleteNetns(ns);
+    this.prepared = false;
+    this.configured.clear();
+    this.routerState.clear();
+    this.lastRules = '';
+  }
+}

@@ -1,0 +1,17 @@
+// Network namespaces by name (/run/netns), as `ip netns` manages them.
+import { existsSync, readdirSync } from 'node:fs';
+import { run } from './exec.js';
+
+export const netnsExists = (name: string) => /^[A-Za-z0-9_.-]+$/.test(name) && existsSync(`/run/netns/${name}`);
+
+export function listNetns(): string[] {
+  try { return readdirSync('/run/netns'); } catch { return []; }
+}
+
+export async function ensureNetns(name: string): Promise<void> {
+  if (!netnsExists(name)) await run('ip', ['netns', 'add', name]);
+}
+
+export async function deleteNetns(name: string): Promise<void> {
+  if (netnsExists(name)) await run('ip', ['netns', 'del', name]);
+}

@@ -1,0 +1,104 @@
+// Security groups and anti-spoofing as nftables rule sets (pure: desired state in, text out).
+// Anti-spoofing runs in the bridge family, where the bridge port is known: a port may send only
+// from its MAC and addresses (and allowed address pairs). Security groups run in the inet
+// family, which sees bridged traffic through br_netfilter and so has conntrack: once a sender
+// is pinned to its MAC, the MAC names the port. A packet passes the sender's egress chain and
+// then the receiver's ingress chain; each rule that matches returns, the end of a chain drops.
+import type { PortSpec, RuleSpec, SecurityGroupSpec } from '../driver.js';
+
+export interface SecuredPort { port: PortSpec; bridge: string; hostIf: string }
+
+const PORTED = new Set(['6', '17', '132', '33', '136']);
+const ND_IN = 'icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert, nd-redirect, mld-listener-query, mld-listener-report, mld2-listener-report } return';
+const ND_OUT = 'icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, mld-listener-report, mld2-listener-report } return';
+
+function ruleText(r: RuleSpec, groupSet: (id: string, v: 4 | 6) => string): string | undefined {
+  const v6 = r.ethertype === 'IPv6';
+  const ip = v6 ? 'ip6' : 'ip';
+  const parts = [`meta nfproto ${v6 ? 'ipv6' : 'ipv4'}`];
+  let proto = r.protocol;
+  if (v6 && proto === '1') proto = '58'; // OpenStack: icmp on IPv6 means ICMPv6
+  if (proto !== null) {
+    parts.push(`meta l4proto ${proto}`);
+    if (PORTED.has(proto) && (r.portMin !== null || r.portMax !== null)) {
+      const lo = r.portMin ?? 1;
+      const hi = r.portMax ?? 65535;
+      parts.push(`th dport ${lo === hi ? lo : `${lo}-${hi}`}`);
+    } else if ((proto === '1' || proto === '58') && r.portMin !== null) {
+      const icmp = proto === '58' ? 'icmpv6' : 'icmp';
+      parts.push(`${icmp} type ${r.portMin}`);
+      if (r.portMax !== null) parts.push(`${icmp} code ${r.portMax}`);
+    }
+  }
+  const peer = r.direction === 'ingress' ? 'saddr' : 'daddr';
+  if (r.remoteIpPrefix) parts.push(`${ip} ${peer} ${r.remoteIpPrefix}`);
+  if (r.remoteGroupId) {
+    const set = groupSet(r.remoteGroupId, v6 ? 6 : 4);
+    if (!set) return undefined;
+    parts.push(`${ip} ${peer} @${set}`);
+  }
+  return `${parts.join(' ')} return`;
+}
+
+/** `table inet <name>`: the security-group rule set for the secured ports. */
+export function renderSecurityGroups(table: string, ports: SecuredPort[], groups: SecurityGroupSpec[]): string {
+  const byId = new Map(groups.map((g) => [g.id, g]));
+  const sets: string[] = [];
+  const setNames = new Map<string, string>();
+  const groupSet = (id: string, v: 4 | 6): string => {
+    const key = `${id}/${v}`;
+    const known = setNames.get(key);
+    if (known !== undefined) return known;
+    const g = byId.get(id);
+    const members = g ? (v === 4 ? g.members.v4 : g.members.v6) : [];
+    const name = `g${setNames.size}v${v}`;
+    setNames.set(key, name);
+    sets.push(`  set ${name} {\n    type ${v === 4 ? 'ipv4_addr' : 'ipv6_addr'}\n${members.length ? `    elements = { ${[...new Set(members)].join(', ')} }\n` : ''}  }`);
+    return name;
+  };
+  const chains: string[] = [];
+  const outMap: string[] = [];
+  const inMap: string[] = [];
+  ports.forEach(({ port, bridge }, n) => {
+    const rules = port.securityGroups.flatMap((id) => byId.get(id)?.rules ?? []);
+    const lines = (dir: 'ingress' | 'egress') => rules.filter((r) => r.direction === dir).map((r) => ruleText(r, groupSet)).filter((x): x is string => Boolean(x));
+    chains.push(`  chain o${n} {\n    ${ND_OUT}\n${lines('egress').map((l) => `    ${l}\n`).join('')}    drop\n  }`);
+    chains.push(`  chain i${n} {\n    ${ND_IN}\n${lines('ingress').map((l) => `    ${l}\n`).join('')}    drop\n  }`);
+    outMap.push(`"${bridge}" . ${port.mac} : jump o${n}`);
+    inMap.push(`"${bridge}" . ${port.mac} : jump i${n}`);
+  });
+  const forward = [
+    '    type filter hook forward priority 0; policy accept;',
+    '    ct state established,related accept',
+    ...(outMap.length ? [`    iifname . ether saddr vmap { ${outMap.join(', ')} }`, `    oifname . ether daddr vmap { ${inMap.join(', ')} }`] : []),
+  ];
+  return `table inet ${table} {\n${sets.join('\n')}${sets.length ? '\n' : ''}  chain forward {\n${forward.join('\n')}\n  }\n${chains.join('\n')}\n}\n`;
+}
+
+/** `table bridge <name>`: per-port anti-spoofing on the bridge ports of secured ports. */
+export function renderAntiSpoofing(table: string, ports: SecuredPort[]): string {
+  const chains: string[] = [];
+  const map: string[] = [];
+  ports.forEach(({ port, hostIf }, n) => {
+    const macs = [...new Set([port.mac, ...port.allowedPairs.map((p) => p.mac)])];
+    const v4 = [...port.addresses.filter((a) => a.version === 4).map((a) => a.ip), ...port.allowedPairs.filter((p) => !p.ip.includes(':')).map((p) => p.ip)];
+    const v6 = [...port.addresses.filter((a) => a.version === 6).map((a) => a.ip), ...port.allowedPairs.filter((p) => p.ip.includes(':')).map((p) => p.ip)];
+    chains.push([
+      `  chain s${n} {`,
+      `    ether saddr != { ${macs.join(', ')} } drop`,
+      `    ether type arp arp saddr ip != { ${[...v4, '0.0.0.0'].join(', ')} } drop`,
+      `    ether type ip ip saddr != { ${[...v4, '0.0.0.0'].join(', ')} } drop`,
+      `    ether type ip6 ip6 saddr != { ${[...v6, 'fe80::/10', '::'].join(', ')} } drop`,
+      '    return',
+      '  }',
+    ].join('\n'));
+    map.push(`"${hostIf}" : jump s${n}`);
+  });
+  const pre = ['    type filter hook prerouting priority 0; policy accept;', ...(map.length ? [`    iifname vmap { ${map.join(', ')} }`] : [])];
+  return `table bridge ${table} {\n  chain prerouting {\n${pre.join('\n')}\n  }\n${chains.join('\n')}\n}\n`;
+}
+
+/** Replaces `family name` atomically with `body` (the add/delete/add idiom). */
+export function replaceTable(family: string, name: string, body: string): string {
+  return `table ${family} ${name}\ndelete table ${family} ${name}\n${body}`;
+}

@@ -1,0 +1,55 @@
+// Plugging a port into a network namespace on this host (what Nova and Kuryr call, and
+// `pier port plug`): checked, recorded, realised by one sync, and undone entirely if the
+// dataplane could not realise it — never half-plugged.
+import { Conflict, NotFound, BadRequest } from '../core/errors.js';
+import { isoSeconds } from '../core/ids.js';
+import type { DataplaneController } from './controller.js';
+import { netnsExists } from './linux/netns.js';
+
+export interface PlugRequest { netns: string; ifname?: string }
+
+const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
+
+export async function plugPort(ctl: DataplaneController, portId: string, req: PlugRequest): Promise<void> {
+  const ifname = req.ifname ?? 'eth0';
+  if (!IFNAME.test(ifname)) throw new BadRequest(`Invalid interface name '${ifname}'.`, 'InvalidInput');
+  if (ctl.driver.name !== 'noop' && !netnsExists(req.netns)) throw new NotFound(`Network namespace ${req.netns} does not exist.`, 'NetnsNotFound');
+  let claimedHost = false;
+  await ctl.store.tx(async (tx) => {
+    const port = await tx.db.selectFrom('ports').select(['id', 'project_id', 'binding:host_id', 'device_owner']).where('id', '=', portId).executeTakeFirst();
+    if (!port) throw new NotFound(`Port ${portId} could not be found.`, 'PortNotFound');
+    if (port.device_owner.startsWith('network:')) throw new Conflict(`Port ${portId} belongs to the network (${port.device_owner}) and cannot be plugged.`, 'PortInUse');
+    if (port['binding:host_id'] && port['binding:host_id'] !== ctl.host) {
+      throw new Conflict(`Port ${portId} is bound to host ${port['binding:host_id']}, not to this host (${ctl.host}).`, 'PortBoundElsewhere');
+    }
+    const plugged = await tx.db.selectFrom('port_plugs').select(['netns']).where('port_id', '=', portId).executeTakeFirst();
+    if (plugged) throw new Conflict(`Port ${portId} is already plugged into network namespace ${plugged.netns}.`, 'PortAlreadyPlugged');
+    await tx.db.insertInto('port_plugs').values({ port_id: portId, host: ctl.host, netns: req.netns, ifname, created_at: isoSeconds() }).execute();
+    if (!port['binding:host_id']) {
+      claimedHost = true;
+      await tx.db.updateTable('ports').set({ 'binding:host_id': ctl.host }).where('id', '=', portId).execute();
+    }
+    await tx.emit({ resource: 'port_plug', id: portId, action: 'create', projectId: port.project_id });
+  });
+  const result = await ctl.syncNow();
+  const seen = result.ports.get(portId);
+  if (seen?.status === 'ERROR') {
+    await undo(ctl, portId, claimedHost);
+    throw new Conflict(`Port ${portId} could not be plugged into ${req.netns}: ${seen.reason}`, 'PortBindingFailed');
+  }
+}
+
+export async function unplugPort(ctl: DataplaneController, portId: string): Promise<void> {
+  const plugged = await ctl.store.db.selectFrom('port_plugs').select('port_id').where('port_id', '=', portId).executeTakeFirst();
+  if (!plugged) throw new NotFound(`Port ${portId} is not plugged on this host.`, 'PortNotPlugged');
+  await undo(ctl, portId, false);
+}
+
+async function undo(ctl: DataplaneController, portId: string, releaseHost: boolean): Promise<void> {
+  await ctl.store.tx(async (tx) => {
+    await tx.db.deleteFrom('port_plugs').where('port_id', '=', portId).execute();
+    if (releaseHost) await tx.db.updateTable('ports').set({ 'binding:host_id': '' }).where('id', '=', portId).execute();
+    await tx.emit({ resource: 'port_plug', id: portId, action: 'delete' });
+  });
+  await ctl.syncNow();
+}
