@@ -1,10 +1,12 @@
 // The `pier` command.
+import { port } from './port.js';
 import { up } from './up.js';
 
 const USAGE = `Usage: pier <command> [options]
 
 Commands:
   up      start Pier (pier up --help)
+  port    plug a port into a network namespace, or unplug it (pier port --help)
 `;
 
 export async function main(argv: string[]): Promise<void> {
@@ -12,6 +14,7 @@ export async function main(argv: string[]): Promise<void> {
   let code: number;
   switch (command) {
     case 'up': code = await up(rest); break;
+    case 'port': code = await port(rest); break;
     case undefined: case '-h': case '--help': case 'help': process.stdout.write(USAGE); code = 0; break;
     default: process.stderr.write(`pier: unknown command '${command}'\n${USAGE}`); code = 2;
   }

@@ -44,7 +44,7 @@ export async function readDesired(db: Kysely<Database>, host: string): Promise<D
       })),
       attachment,
       secured: Boolean(p.port_security_enabled) && !role,
-      allowedPairs: JSON.parse(p.allowed_address_pairs),
+      allowedPairs: (JSON.parse(p.allowed_address_pairs) as { ip_address: string; mac_address: string }[]).map((a) => ({ ip: a.ip_address, mac: a.mac_address })),
       securityGroups: bindings.filter((b) => b.port_id === p.id).map((b) => b.security_group_id),
     });
   }
@@ -54,8 +54,14 @@ export async function readDesired(db: Kysely<Database>, host: string): Promise<D
   const rules = groupIds.size ? await db.selectFrom('security_group_rules').selectAll().where('security_group_id', 'in', [...groupIds]).execute() : [];
   for (const r of rules) if (r.remote_group_id) groupIds.add(r.remote_group_id);
   const groups = groupIds.size ? await db.selectFrom('security_groups').select(['id', 'stateful']).where('id', 'in', [...groupIds]).execute() : [];
+  // Members: every port in the group, by its fixed IPs and its allowed address pairs (as Neutron's ipsets).
   const members = groupIds.size ? await db.selectFrom('port_security_groups').innerJoin('ip_allocations', 'ip_allocations.port_id', 'port_security_groups.port_id')
     .select(['port_security_groups.security_group_id', 'ip_allocations.ip_address']).where('port_security_groups.security_group_id', 'in', [...groupIds]).execute() : [];
+  const pairRows = groupIds.size ? await db.selectFrom('port_security_groups').innerJoin('ports', 'ports.id', 'port_security_groups.port_id')
+    .select(['port_security_groups.security_group_id', 'ports.allowed_address_pairs']).where('port_security_groups.security_group_id', 'in', [...groupIds]).where('ports.allowed_address_pairs', '<>', '[]').execute() : [];
+  for (const r of pairRows) {
+    for (const pair of JSON.parse(r.allowed_address_pairs) as { ip_address: string }[]) members.push({ security_group_id: r.security_group_id, ip_address: pair.ip_address });
+  }
   const securityGroups: SecurityGroupSpec[] = groups.map((g) => {
     const addrs = members.filter((m) => m.security_group_id === g.id).map((m) => m.ip_address);
     return {

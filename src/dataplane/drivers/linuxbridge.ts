@@ -66,6 +66,11 @@ export class LinuxbridgeDriver implements NetworkDriver {
   }
 
   async sync(desired: DesiredState): Promise<SyncResult> {
+    // Nothing wanted: nothing of Pier's stays in the kernel, not even its namespace.
+    if (!desired.networks.length && !desired.routers.length && !desired.ports.some((p) => p.attachment.kind !== 'bound')) {
+      if (netnsExists(this.config.namespace)) await this.destroy();
+      return { ports: new Map(desired.ports.map((p) => [p.id, { status: 'DOWN' as const }])), vifType: 'bridge', vifDetails: {} };
+    }
     await this.prepare();
     const ns = this.config.namespace;
     const links = new Map((await ipJson<Link[]>(ns, ['-d', 'link', 'show'])).map((l) => [l.ifname, l]));

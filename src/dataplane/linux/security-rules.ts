@@ -53,7 +53,7 @@ export function renderSecurityGroups(table: string, ports: SecuredPort[], groups
     const members = g ? (v === 4 ? g.members.v4 : g.members.v6) : [];
     const name = `g${setNames.size}v${v}`;
     setNames.set(key, name);
-    sets.push(`  set ${name} {\n    type ${v === 4 ? 'ipv4_addr' : 'ipv6_addr'}\n${members.length ? `    elements = { ${[...new Set(members)].join(', ')} }\n` : ''}  }`);
+    sets.push(`  set ${name} {\n    type ${v === 4 ? 'ipv4_addr' : 'ipv6_addr'}\n    flags interval\n    auto-merge\n${members.length ? `    elements = { ${[...new Set(members)].join(', ')} }\n` : ''}  }`);
     return name;
   };
   const chains: string[] = [];
