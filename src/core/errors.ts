@@ -34,7 +34,7 @@ export class InternalError extends ApiError { override readonly status: number =
  * or of the wrong type or value (`invalid`). Services word each kind their own way.
  */
 export class InvalidAttribute extends BadRequest {
-  constructor(readonly attribute: string, readonly reason: string, readonly kind: 'unknown' | 'readonly' | 'required' | 'invalid' = 'invalid') {
+  constructor(readonly attribute: string, readonly reason: string, readonly kind: 'unknown' | 'readonly' | 'required' | 'invalid' | 'convert' = 'invalid') {
     super(`Invalid input for ${attribute}. Reason: ${reason}.`, 'InvalidInput');
   }
 }

@@ -36,6 +36,8 @@ export interface Collection {
   filters?: Record<string, (q: Query, values: string[]) => Query>;
   /** Extra policy target fields, e.g. the network's owner for a port. */
   target?(db: Db, values: Values): Promise<Record<string, unknown>>;
+  /** Checks that the parent the body names exists and is visible, before policy (a 404 rather than a 403). */
+  parent?(tx: Tx, caller: Caller, values: Values): Promise<void>;
   /** Quota resource name, when creation is counted. */
   quota?: string;
   /** Fills and checks a create inside the transaction; then the row is inserted generically. */
@@ -58,11 +60,11 @@ const pathOf = (c: Collection) => c.path ?? c.def.plural;
 const ownProject = (q: Query, def: ResourceDef, caller: Caller) => q.where(`${def.table}.project_id`, '=', caller.projectId);
 
 /** Policy target: the resource's attributes with tenant_id, plus the collection's extras. */
-async function targetOf(c: Collection, db: Db, values: Values): Promise<Record<string, unknown>> {
+export async function targetOf(c: Collection, db: Db, values: Values): Promise<Record<string, unknown>> {
   return { ...values, tenant_id: values.project_id, ...(c.target ? await c.target(db, values) : {}) };
 }
 
-function authorize(caller: Caller, action: string, target: Record<string, unknown>): void {
+export function authorize(caller: Caller, action: string, target: Record<string, unknown>): void {
   const creds = { roles: caller.auth.roles, project_id: caller.projectId, user_id: caller.auth.userId };
   if (!networkingPolicy.check(action, creds, target)) throw new PolicyNotAuthorized(action);
 }
@@ -110,7 +112,7 @@ function ifMatch(req: FastifyRequest, current: Values): void {
   const header = req.headers['if-match'];
   if (typeof header !== 'string') return;
   const m = /revision_number=(\d+)/.exec(header);
-  if (!m) throw new BadRequest(`Unrecognized If-Match header: ${header}`, 'HTTPBadRequest');
+  if (!m) return; // OpenStack: other If-Match forms are ignored
   if (Number(m[1]) !== current.revision_number) throw new RevisionNumberConstraintFailed(Number(m[1]), Number(current.revision_number));
 }
 
@@ -143,6 +145,7 @@ export async function createIn(tx: Tx, c: Collection, ctx: Networking, caller: C
   values.id = newUuid();
   const now = isoSeconds();
   if (c.standard !== false) Object.assign(values, { created_at: now, updated_at: now, revision_number: 0 });
+  if (c.parent) await c.parent(tx, caller, values);
   const target = await targetOf(c, tx.db, { ...values, ...body, project_id: values.project_id });
   authorize(caller, `create_${c.def.singular}`, target);
   authorizeAttributes(c, caller, 'create', body, target);
@@ -167,6 +170,7 @@ export async function updateOne(c: Collection, ctx: Networking, caller: Caller, 
     const target = await targetOf(c, tx.db, { ...current, ...changes });
     authorize(caller, `update_${c.def.singular}`, await targetOf(c, tx.db, current));
     authorizeAttributes(c, caller, 'update', body, target);
+    if (!Object.keys(body).length) return; // OpenStack: an empty update changes nothing, not even the revision
     if (c.beforeUpdate) await c.beforeUpdate(tx, caller, current, changes, ctx);
     await touch(tx, c, id, toRow(c.def, changes));
     await tx.emit({ resource: c.def.singular, id, action: 'update', projectId: String(current.project_id) });
@@ -222,6 +226,7 @@ export function registerCollection(scope: FastifyInstance, ctx: Networking, c: C
     const markerRow = plan.marker
       ? await ctx.store.db.selectFrom(def.table as 'networks').selectAll().where('id', '=', plan.marker).executeTakeFirst()
       : undefined;
+    if (plan.marker && !markerRow) throw c.notFound(plan.marker);
     const { rows, more } = await pageRows(def, q, plan, markerRow as Record<string, unknown> | undefined);
     if (reverse) rows.reverse();
     const items = await expandRows(c, ctx.store.db, rows, caller);
@@ -236,7 +241,8 @@ export function registerCollection(scope: FastifyInstance, ctx: Networking, c: C
         return `${u.toString()}${extra}`;
       };
       if ((reverse ? Boolean(plan.marker) : more) && items.length) links.push({ rel: 'next', href: link(String(items.at(-1)!.id)) });
-      if ((reverse ? more : Boolean(plan.marker)) && items.length) links.push({ rel: 'previous', href: link(String(items[0]!.id), '&page_reverse=True') });
+      // OpenStack: every non-empty page links back, the first one too.
+      if (items.length && (!reverse || more)) links.push({ rel: 'previous', href: link(String(items[0]!.id), '&page_reverse=True') });
       out[`${def.plural}_links`] = links;
     }
     return out;

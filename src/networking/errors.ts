@@ -84,8 +84,8 @@ export class ExternalGatewayForFloatingIPNotFound extends NotFound {
   }
 }
 export class FloatingIPPortAlreadyAssociated extends Conflict {
-  constructor(fip: string, port: string, ip: string) {
-    super(`Cannot associate floating IP ${fip} with port ${port} using fixed IP ${ip}, as that fixed IP already has a floating IP on external network.`);
+  constructor(fip: string, port: string, ip: string, network: string) {
+    super(`Cannot associate floating IP ${fip} with port ${port} using fixed IP ${ip}, as that fixed IP already has a floating IP on external network ${network}.`);
   }
 }
 export class RevisionNumberConstraintFailed extends PreconditionFailed {
@@ -105,10 +105,13 @@ export const renderNeutronError: ErrorRenderer = (err: ApiError) => {
   let type = err.type;
   let message = err.message;
   if (err instanceof InvalidAttribute) {
-    if (err.kind === 'invalid') { type = 'InvalidInput'; message = `Invalid input for operation: ${err.reason}.`; } else { type = 'HTTPBadRequest'; message = err.reason; }
+    // OpenStack: a failed conversion is InvalidInput; a failed validation names the attribute.
+    if (err.kind === 'convert') { type = 'InvalidInput'; message = `Invalid input for operation: ${err.reason}.`; }
+    else if (err.kind === 'invalid') { type = 'HTTPBadRequest'; message = `Invalid input for ${err.attribute}. Reason: ${err.reason}.`; }
+    else { type = 'HTTPBadRequest'; message = err.reason; }
   } else if (err instanceof MalformedBody) {
     type = 'HTTPBadRequest'; message = 'Body contains invalid data';
-  } else if (err.type === 'ApiError' || ['BadRequest', 'NotFound', 'Unauthorized', 'Forbidden', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'InternalError', 'MethodNotAllowed'].includes(err.type)) {
+  } else if (err.type === 'ApiError' || ['NotFound', 'Unauthorized', 'Forbidden', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'InternalError', 'MethodNotAllowed'].includes(err.type)) {
     type = `HTTP${({ 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed', 409: 'Conflict', 413: 'RequestEntityTooLarge', 415: 'UnsupportedMediaType', 500: 'InternalServerError' } as Record<number, string>)[err.status] ?? 'Error'}`;
   }
   return { NeutronError: { type, message, detail: '' } };

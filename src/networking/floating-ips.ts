@@ -36,7 +36,7 @@ async function associate(tx: Tx, caller: Caller, fip: { id: string; floating_net
   if (!router) throw new ExternalGatewayForFloatingIPNotFound(chosen.subnet_id, portId, fip.floating_network_id);
   const taken = await tx.db.selectFrom('floatingips').select('id').where('port_id', '=', portId).where('fixed_ip_address', '=', chosen.ip_address)
     .where('id', '<>', fip.id).executeTakeFirst();
-  if (taken) throw new FloatingIPPortAlreadyAssociated(taken.id, portId, chosen.ip_address);
+  if (taken) throw new FloatingIPPortAlreadyAssociated(fip.id, portId, chosen.ip_address, fip.floating_network_id);
   return { port_id: portId, fixed_ip_address: chosen.ip_address, router_id: router.id };
 }
 

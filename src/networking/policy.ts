@@ -29,7 +29,7 @@ export const networkingPolicy = new Enforcer({
   'update_network:provider:network_type': admin, 'update_network:provider:physical_network': admin, 'update_network:provider:segmentation_id': admin,
   'get_network:provider:network_type': admin, 'get_network:provider:physical_network': admin, 'get_network:provider:segmentation_id': admin,
 
-  create_subnet: adminOrNetOwner, get_subnet: '', update_subnet: adminOrNetOwner, delete_subnet: adminOrNetOwner,
+  create_subnet: `${adminOrNetOwner} or rule:shared`, get_subnet: '', update_subnet: adminOrNetOwner, delete_subnet: adminOrNetOwner,
 
   ...owned('port'),
   'create_port:device_owner': `${adminOrNetOwner} or not 'network':%(device_owner_prefix)s`,
@@ -52,6 +52,7 @@ export const networkingPolicy = new Enforcer({
   ...owned('security_group_rule'),
 
   ...owned('router'),
+  'get_router:distributed': admin, 'get_router:ha': admin,
   'create_router:external_gateway_info:enable_snat': admin,
   'create_router:external_gateway_info:external_fixed_ips': admin,
   'update_router:external_gateway_info:enable_snat': admin,

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Values } from '../core/resource/index.js';
 import type { Tx } from '../store/index.js';
-import type { Collection, Db, Query } from './collection.js';
+import { authorize, targetOf, type Collection, type Db, type Query } from './collection.js';
 import type { Caller, Networking } from './context.js';
 import { port } from './definitions/port.js';
 import {
@@ -58,7 +58,13 @@ export async function allocateFixedIps(tx: Tx, networkId: string, portId: string
     }
     if (f.ip_address) {
       const ip = f.ip_address;
-      if (!s) s = subnets.find((x) => versionOf(ip) === x.ip_version && inNet(parseNet(x.cidr), toBig(ip)));
+      if (!s) {
+        s = subnets.find((x) => {
+          const net = parseNet(x.cidr);
+          const n = toBig(ip);
+          return versionOf(ip) === x.ip_version && inNet(net, n) && !(net.version === 4 && net.prefix < 31 && (n === net.first || n === net.last));
+        });
+      }
       if (!s) throw new BadRequest(`IP address ${ip} is not a valid IP for any of the subnets on the specified network.`, 'InvalidIpForNetwork');
       const net = parseNet(s.cidr);
       if (versionOf(ip) !== net.version || !inNet(net, toBig(ip)) || (net.version === 4 && net.prefix < 31 && (toBig(ip) === net.first || toBig(ip) === net.last))) {
@@ -103,12 +109,17 @@ export const ports: Collection = {
   quota: 'port',
   filters: {
     // fixed_ips=ip_address=10.0.0.5 / subnet_id=… / ip_address_substr=…: a repeated key means OR.
-    fixed_ips: (q: Query, values: string[]) => q.where((eb) => eb.or(values.map((v) => {
-      const [k, val = ''] = v.split('=', 2) as [string, string?];
-      const col = k === 'subnet_id' ? 'a.subnet_id' : 'a.ip_address';
-      const cond = k === 'ip_address_substr' ? sql`${sql.ref(col)} like ${`%${val}%`}` : sql`${sql.ref(col)} = ${val}`;
-      return sql<boolean>`exists (select 1 from ip_allocations a where a.port_id = ports.id and ${cond})`;
-    }))),
+    // OpenStack: keys other than these are ignored.
+    fixed_ips: (q: Query, values: string[]) => {
+      const known = values.filter((v) => /^(ip_address|subnet_id|ip_address_substr)=/.test(v));
+      if (!known.length) return q;
+      return q.where((eb) => eb.or(known.map((v) => {
+        const [k, val = ''] = v.split('=', 2) as [string, string?];
+        const col = k === 'subnet_id' ? 'a.subnet_id' : 'a.ip_address';
+        const cond = k === 'ip_address_substr' ? sql`${sql.ref(col)} like ${`%${val}%`}` : sql`${sql.ref(col)} = ${val}`;
+        return sql<boolean>`exists (select 1 from ip_allocations a where a.port_id = ports.id and ${cond})`;
+      })));
+    },
     security_groups: (q: Query, values: string[]) => q.where(sql<boolean>`exists (select 1 from port_security_groups g where g.port_id = ports.id and g.security_group_id in (${sql.join(values)}))`),
   },
 
@@ -137,8 +148,11 @@ export const ports: Collection = {
     return out;
   },
 
+  parent: async (tx, caller, values) => { await visibleNetwork(tx, caller, String(values.network_id)); },
+
   async beforeCreate(tx, caller, values, ctx: Networking) {
     const network = await visibleNetwork(tx, caller, String(values.network_id));
+    await authorizeAddresses(tx, caller, 'create', values);
     if (values.mac_address) {
       const used = await tx.db.selectFrom('ports').select('id').where('network_id', '=', network.id).where('mac_address', '=', String(values.mac_address)).executeTakeFirst();
       if (used) throw new MacAddressInUse(network.id, String(values.mac_address));
@@ -173,6 +187,7 @@ export const ports: Collection = {
 
   async beforeUpdate(tx, caller, current, changes) {
     const id = String(current.id);
+    await authorizeAddresses(tx, caller, 'update', { ...current, fixed_ips: changes.fixed_ips });
     if (changes.mac_address && changes.mac_address !== current.mac_address) {
       if (current['binding:host_id'] && current.status === 'ACTIVE') throw new Conflict(`Port ${id} is bound; its MAC address cannot be changed.`, 'PortBound');
       const used = await tx.db.selectFrom('ports').select('id').where('network_id', '=', String(current.network_id)).where('mac_address', '=', String(changes.mac_address)).executeTakeFirst();
@@ -223,6 +238,13 @@ export const ports: Collection = {
     await releaseFixedIps(tx, String(current.id));
   },
 };
+
+/** `<action>_port:fixed_ips:ip_address`: choosing an address is for the network's owner (or admin). */
+async function authorizeAddresses(tx: Tx, caller: Caller, action: 'create' | 'update', values: Values): Promise<void> {
+  const wanted = values.fixed_ips as FixedIp[] | undefined;
+  if (!wanted?.some((f) => f.ip_address)) return;
+  authorize(caller, `${action}_port:fixed_ips:ip_address`, await targetOf(ports, tx.db, values));
+}
 
 /** Port deletion disassociates its floating IPs (they stay allocated to their project). */
 async function disassociateFloatingIps(tx: Tx, portId: string): Promise<void> {

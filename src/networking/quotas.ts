@@ -68,7 +68,8 @@ export function quotaRoutes(scope: FastifyInstance, ctx: Networking): void {
       if (k === 'force' || k === 'check_limit') continue;
       if (!(k in ctx.config.quotas)) throw new BadRequest(`Unrecognized attribute(s) '${k}'`, 'HTTPBadRequest');
       const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < -1) throw new BadRequest(`Invalid input for operation: '${String(v)}' is not a valid quota value for ${k}.`, 'InvalidInput');
+      if (typeof n !== 'number' || !Number.isInteger(n)) throw new BadRequest(`Invalid input for operation: '${String(v)}' is not an integer.`, 'InvalidInput');
+      if (n < -1) throw new BadRequest(`Invalid input for ${k}. Reason: '${n}' is smaller than minimum (-1).`, 'HTTPBadRequest');
     }
     await ctx.store.tx(async (tx) => {
       for (const [k, v] of Object.entries(body)) {

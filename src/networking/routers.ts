@@ -93,7 +93,8 @@ export const routers: Collection = {
     values.status = 'ACTIVE';
   },
   async afterCreate(tx, caller, values, ctx) {
-    if (values.external_gateway_info) await setGateway(tx, caller, ctx, values, values.external_gateway_info as GatewayInfo);
+    const info = values.external_gateway_info as GatewayInfo | null;
+    if (info && Object.keys(info).length) await setGateway(tx, caller, ctx, values, info);
   },
   async beforeUpdate(tx, caller, current, changes, ctx) {
     if ('external_gateway_info' in changes) {

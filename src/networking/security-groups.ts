@@ -6,10 +6,10 @@ import { fromRow, type Values } from '../core/resource/index.js';
 import type { Tx } from '../store/index.js';
 import { touch, type Collection, type Db } from './collection.js';
 import { securityGroup, securityGroupRule } from './definitions/security-group.js';
-import { BadRequest } from '../core/errors.js';
+import { BadRequest, Conflict } from '../core/errors.js';
 import { InvalidInput, SecurityGroupCannotRemoveDefault, SecurityGroupInUse, SecurityGroupRuleExists, notFound } from './errors.js';
 import { canonicalCidr, parseNet } from './ipam/ip.js';
-import { PROTOCOLS } from './types.js';
+import { PROTOCOLS, cidr, protocol as protocolType } from './types.js';
 import { visible } from './visibility.js';
 
 type RuleRow = Omit<import('./tables.js').NetworkingTables['security_group_rules'], never>;
@@ -87,13 +87,16 @@ export const securityGroups: Collection = {
     }
   },
   async afterCreate(tx, _caller, values) {
-    await ensureDefaultGroup(tx, String(values.project_id));
     await insertDefaultRules(tx, String(values.project_id), String(values.id), false);
   },
-  async beforeUpdate(_tx, _caller, current, changes) {
-    if (current.name === 'default' && changes.name !== undefined && changes.name !== 'default') {
-      throw new InvalidInput('Updating default security group not allowed');
-    }
+  async beforeCreate(tx, _caller, values) {
+    // The project's default group exists before any other; a second "default" is refused.
+    await ensureDefaultGroup(tx, String(values.project_id));
+    if (values.name === 'default') throw new Conflict('Default security group already exists.', 'SecurityGroupDefaultAlreadyExists');
+  },
+  async beforeUpdate(tx, _caller, current, changes) {
+    const isDefault = await tx.db.selectFrom('default_security_groups').select('project_id').where('security_group_id', '=', String(current.id)).executeTakeFirst();
+    if (isDefault && changes.name !== undefined && changes.name !== 'default') throw new Conflict('Updating default security group not allowed.', 'SecurityGroupCannotUpdateDefault');
   },
   async beforeDelete(tx, caller, current) {
     const id = String(current.id);
@@ -112,15 +115,25 @@ const PORTED = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite', '6', '17', '132
 const ICMP = new Set(['icmp', 'ipv6-icmp', 'icmpv6', '1', '58']);
 
 function checkRule(v: Values): void {
+  if (v.ethertype !== 'IPv4' && v.ethertype !== 'IPv6') {
+    throw new BadRequest(`Security group rule for ethertype '${String(v.ethertype)}' not supported. Allowed values are ['IPv4', 'IPv6'].`, 'SecurityGroupRuleInvalidEtherType');
+  }
+  if (v.protocol !== null && protocolType.check(v.protocol)) throw new BadRequest(`${protocolType.check(v.protocol)}.`, 'SecurityGroupRuleInvalidProtocol');
+  v.protocol = v.protocol === null ? null : String(v.protocol).toLowerCase();
   const proto = v.protocol as string | null;
   const [min, max] = [v.port_range_min as number | null, v.port_range_max as number | null];
+  for (const p of [min, max]) {
+    if (p !== null && PORTED.has(proto ?? '') && (p < 0 || p > 65535)) throw new BadRequest(`Invalid value for port ${p}.`, 'SecurityGroupInvalidPortValue');
+  }
   if (v.remote_ip_prefix && v.remote_group_id) {
-    throw new BadRequest('Only remote_ip_prefix or remote_group_id may be provided.', 'SecurityGroupRemoteGroupAndRemoteIpPrefix');
+    throw new BadRequest('Only remote_ip_prefix or remote_group_id or remote_address_group_id may be provided.', 'SecurityGroupMultipleRemoteEntites');
   }
   if (v.remote_ip_prefix) {
+    if (cidr.check(v.remote_ip_prefix)) throw new BadRequest(`Invalid CIDR ${String(v.remote_ip_prefix)} given as IP prefix.`, 'InvalidCIDR');
+    v.remote_ip_prefix = cidr.convert!(v.remote_ip_prefix);
     const version = parseNet(String(v.remote_ip_prefix)).version;
     if ((version === 4) !== (v.ethertype === 'IPv4')) {
-      throw new BadRequest(`Conflicting value ethertype ${String(v.ethertype)} for CIDR ${String(v.remote_ip_prefix)}`, 'SecurityGroupConflictingIPVersion');
+      throw new BadRequest(`Conflicting value ethertype ${String(v.ethertype)} for CIDR ${String(v.remote_ip_prefix)}`, 'SecurityGroupRuleParameterConflict');
     }
   }
   if (proto === null && (min !== null || max !== null)) {
@@ -134,7 +147,7 @@ function checkRule(v: Values): void {
     if (max !== null && max > 255) throw new BadRequest(`Invalid value for ICMP field (code): ${max}. It must be 0 to 255.`, 'SecurityGroupInvalidIcmpValue');
     if (min === null && max !== null) throw new BadRequest(`ICMP code (port-range-max) ${max} is provided but ICMP type (port-range-min) is missing.`, 'SecurityGroupMissingIcmpType');
   } else if (proto !== null && (min !== null || max !== null)) {
-    throw new BadRequest(`Invalid protocol ${proto} for port range, only supported for TCP, UDP, UDPLITE, SCTP and DCCP.`, 'SecurityGroupInvalidProtocolForPortRange');
+    throw new BadRequest(`Invalid protocol ${proto} for port range, only supported for TCP, UDP, UDPLITE, SCTP and DCCP.`, 'SecurityGroupInvalidProtocolForPort');
   }
   if (proto !== null && !(proto in PROTOCOLS) && !/^\d+$/.test(proto)) throw new InvalidInput(`Protocol ${proto} is not supported`);
 }

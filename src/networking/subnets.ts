@@ -37,13 +37,12 @@ function checkPools(net: Net, pools: Pool[], gateway: string | null): Pool[] {
   return ranges.map((r) => ({ start: fromBig(r.start, net.version), end: fromBig(r.end, net.version) }));
 }
 
+/** OpenStack: the gateway may lie outside the subnet (an on-link router elsewhere); only the version must match. */
 function checkGateway(net: Net, gateway: string | null): void {
   if (gateway === null) return;
   if (versionOf(gateway) !== net.version) throw new InvalidInput(`Gateway IP version inconsistent with allocation pool version`);
   const g = toBig(gateway);
-  const host = hostRange(net);
-  const ok = net.version === 6 ? g >= net.first && g <= net.last : g >= host.start && g <= host.end;
-  if (!ok) throw new BadRequest(`Invalid input for operation: Gateway is not valid on subnet.`, 'InvalidInput');
+  if (net.version === 4 && net.prefix < 31 && (g === net.first || g === net.last)) throw new InvalidInput(`Gateway is not valid on subnet`);
 }
 
 function checkV6Modes(values: Values, net: Net): void {
@@ -85,19 +84,20 @@ export const subnets: Collection = {
   visible: visible.subnet,
   quota: 'subnet',
   target: (db, v) => networkTarget(db, v.network_id),
+  parent: async (tx, caller, values) => { await visibleNetwork(tx, caller, String(values.network_id)); },
 
   async beforeCreate(tx, caller: Caller, values, ctx: Networking) {
     const network = await visibleNetwork(tx, caller, String(values.network_id));
     if (values.subnetpool_id || values.use_default_subnetpool) {
       Object.assign(values, await allocateFromPool(tx, caller, values));
     } else if (values.cidr === undefined) {
-      throw new BadRequest('Bad subnets request: a cidr must be specified in the absence of a subnet pool.', 'BadRequest');
+      throw new BadRequest('Bad subnets request: a subnetpool must be specified in the absence of a cidr.', 'BadRequest');
     }
     delete values.use_default_subnetpool;
     delete values.prefixlen;
-    const given = String(values.cidr);
-    const canonical = canonicalCidr(given);
-    if (canonical !== given) throw new InvalidInput(`'${given}' isn't a recognized IP subnet cidr, '${canonical}' is recommended`);
+    // OpenStack: host bits in the CIDR are cleared, not refused.
+    const canonical = canonicalCidr(String(values.cidr));
+    values.cidr = canonical;
     const net = parseNet(canonical);
     if (values.ip_version === undefined) values.ip_version = net.version;
     if (values.ip_version !== net.version) throw new InvalidInput('Cidr and IP version are inconsistent');
@@ -130,6 +130,9 @@ export const subnets: Collection = {
   async beforeUpdate(tx, _caller, current, changes) {
     const net = parseNet(String(current.cidr));
     const gateway = ('gateway_ip' in changes ? changes.gateway_ip : current.gateway_ip) as string | null;
+    if ('allocation_pools' in changes || 'gateway_ip' in changes) {
+      changes.allocation_pools = checkPools(net, (changes.allocation_pools ?? current.allocation_pools) as Pool[], gateway);
+    }
     if ('gateway_ip' in changes) {
       checkGateway(net, gateway);
       if (gateway !== null) {
@@ -137,9 +140,6 @@ export const subnets: Collection = {
           .where('ip_allocations.subnet_id', '=', String(current.id)).where('ip_allocations.ip_address', '=', gateway).executeTakeFirst();
         if (holder && holder.device_owner !== 'network:router_interface') throw new InUse(`Gateway ip ${gateway} is in use by a port.`, 'GatewayIpInUse');
       }
-    }
-    if ('allocation_pools' in changes || 'gateway_ip' in changes) {
-      changes.allocation_pools = checkPools(net, (changes.allocation_pools ?? current.allocation_pools) as Pool[], gateway);
     }
     if ('allocation_pools' in changes) {
       await recount(tx, toIpam({ ...(current as { id: string; network_id: string; cidr: string }), allocation_pools: changes.allocation_pools as Pool[] }));

@@ -7,8 +7,6 @@ import { queryValues, type QueryParams, type ResourceDef } from '../core/resourc
 import type { Collection, Db, Query } from './collection.js';
 import { callerOf, type Networking } from './context.js';
 import { loadOne, touch } from './collection.js';
-import { networkingPolicy } from './policy.js';
-import { PolicyNotAuthorized } from './errors.js';
 
 export const TAG_FILTERS = ['tags', 'tags-any', 'not-tags', 'not-tags-any'];
 const MAX_TAGS = 50;
@@ -37,8 +35,9 @@ export function applyTagFilters(q: Query, def: ResourceDef, params: QueryParams)
   return q;
 }
 
-function checkTag(tag: unknown): string {
-  if (typeof tag !== 'string' || !tag.length || tag.length > 255 || tag.includes(',') || tag.includes('/')) {
+/** A tag: a non-empty string of at most 255 characters; in a URL also without ',' or '/'. */
+function checkTag(tag: unknown, inUrl = true): string {
+  if (typeof tag !== 'string' || !tag.length || tag.length > 255 || (inUrl && (tag.includes(',') || tag.includes('/')))) {
     throw new BadRequest(`Invalid input for operation: '${String(tag)}' is not a valid tag.`, 'InvalidInput');
   }
   return tag;
@@ -47,11 +46,14 @@ function checkTag(tag: unknown): string {
 export function tagRoutes(scope: FastifyInstance, ctx: Networking, c: Collection, base: string): void {
   type P = { Params: { id: string; tag: string } };
   const type = c.def.singular;
+  // OpenStack: whoever may see a resource may tag it; an invisible one is TagResourceNotFound.
+  const visibleOne = (db: Db, caller: ReturnType<typeof callerOf>, id: string) => loadOne(c, db, caller, id).catch((err: unknown) => {
+    if (err instanceof NotFound) throw new NotFound(`Resource ${type} ${id} could not be found.`, 'TagResourceNotFound');
+    throw err;
+  });
   const replace = async (id: string, caller: ReturnType<typeof callerOf>, next: (tags: string[]) => string[]) => {
     return ctx.store.tx(async (tx) => {
-      const current = await loadOne(c, tx.db, caller, id);
-      const creds = { roles: caller.auth.roles, project_id: caller.projectId };
-      if (!networkingPolicy.check(`update_${type}`, creds, { ...current })) throw new PolicyNotAuthorized(`update_${type}`);
+      const current = await visibleOne(tx.db, caller, id);
       const tags = [...new Set(next(current.tags as string[]))];
       if (tags.length > MAX_TAGS) throw new BadRequest(`Invalid input for operation: more than ${MAX_TAGS} tags.`, 'InvalidInput');
       await tx.db.deleteFrom('tags').where('resource_type', '=', type).where('resource_id', '=', id).execute();
@@ -61,11 +63,11 @@ export function tagRoutes(scope: FastifyInstance, ctx: Networking, c: Collection
       return tags;
     });
   };
-  scope.get<P>(`${base}/:id/tags`, async (req) => ({ tags: (await loadOne(c, ctx.store.db, callerOf(req), req.params.id)).tags }));
+  scope.get<P>(`${base}/:id/tags`, async (req) => ({ tags: (await visibleOne(ctx.store.db, callerOf(req), req.params.id)).tags }));
   scope.put<P>(`${base}/:id/tags`, async (req) => {
     const body = req.body as { tags?: unknown } | undefined;
     if (!Array.isArray(body?.tags)) throw new BadRequest("Invalid input for operation: 'tags' must be a list.", 'InvalidInput');
-    const tags = body.tags.map(checkTag);
+    const tags = body.tags.map((t) => checkTag(t, false));
     return { tags: await replace(req.params.id, callerOf(req), () => tags) };
   });
   scope.delete<P>(`${base}/:id/tags`, async (req, reply) => {
@@ -73,7 +75,7 @@ export function tagRoutes(scope: FastifyInstance, ctx: Networking, c: Collection
     return reply.code(204).send();
   });
   scope.get<P>(`${base}/:id/tags/:tag`, async (req, reply) => {
-    const v = await loadOne(c, ctx.store.db, callerOf(req), req.params.id);
+    const v = await visibleOne(ctx.store.db, callerOf(req), req.params.id);
     if (!(v.tags as string[]).includes(req.params.tag)) throw new NotFound(`Tag ${req.params.tag} could not be found for ${type} ${req.params.id}.`, 'TagNotFound');
     return reply.code(204).send();
   });

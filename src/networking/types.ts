@@ -12,6 +12,7 @@ export const ipAddress: AttrType<string> = {
 
 export const cidr: AttrType<string> = {
   name: 'cidr',
+  converts: true,
   check(v) {
     if (typeof v !== 'string') return `${describe(v)} is not a valid IP subnet`;
     try {
@@ -34,8 +35,7 @@ export const macAddress: AttrType<string> = {
   name: 'mac address',
   check: (v) => {
     if (typeof v !== 'string' || !MAC.test(v)) return `${describe(v)} is not a valid MAC address`;
-    const first = parseInt(v.slice(0, 2), 16);
-    if (first & 1 || /^(00[:-]){5}00$/.test(v)) return `${describe(v)} is not a valid MAC address`;
+    if (/^(00[:-]){5}00$/.test(v)) return `${describe(v)} is not a valid MAC address`;
     return undefined;
   },
   convert: (v) => String(v).toLowerCase().replaceAll('-', ':'),

@@ -97,6 +97,6 @@ function toApiError(err: FastifyError | ApiError): ApiError {
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new PayloadTooLarge('Request is too large.');
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new UnsupportedMediaType(err.message);
   const status = (err as FastifyError).statusCode;
-  if (status && status >= 400 && status < 500) return Object.assign(new BadRequest(err.message), { status });
+  if (status && status >= 400 && status < 500) return Object.assign(new BadRequest(err.message, 'HTTPBadRequest'), { status });
   return new InternalError('An unexpected error prevented the server from fulfilling your request.');
 }

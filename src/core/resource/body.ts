@@ -31,7 +31,10 @@ export function checkBody(def: ResourceDef, input: Record<string, unknown>, mode
     const allowed = mode === 'create' ? attr.create : attr.update;
     if (!allowed) throw new InvalidAttribute(key, `Attribute '${key}' not allowed in ${mode === 'create' ? 'POST' : 'PUT'}`, 'readonly');
     const message = attr.type.check(raw);
-    if (message) throw new InvalidAttribute(key, message);
+    if (message) {
+      const converts = typeof attr.type.converts === 'function' ? attr.type.converts(raw) : attr.type.converts;
+      throw new InvalidAttribute(key, message, converts ? 'convert' : 'invalid');
+    }
     values[key] = attr.type.convert ? attr.type.convert(raw) : raw;
   }
   if (mode === 'create') {

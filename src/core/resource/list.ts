@@ -36,7 +36,13 @@ export function applyFilters(def: ResourceDef, qb: AnyQuery, params: QueryParams
       if (opts.strictFilters) throw new BadRequest(`['${key}'] is invalid attribute for filtering`, 'HTTPBadRequest');
       continue;
     }
-    const wanted = queryValues(params, key).map((s) => (attr.type.fromQuery ? attr.type.fromQuery(s) : s));
+    const given = queryValues(params, key);
+    // OpenStack: a filter value that cannot be converted to the attribute's type is a 400.
+    for (const s of given) {
+      const bad = attr.type.converts === true && s !== '' ? attr.type.check(s) : undefined;
+      if (bad && opts.strictFilters) throw new BadRequest(`Invalid input for operation: ${bad}.`, 'InvalidInput');
+    }
+    const wanted = given.map((s) => (attr.type.fromQuery ? attr.type.fromQuery(s) : s));
     const col = `${def.table}.${key}`;
     const matchable = wanted.filter((v) => v !== undefined);
     if (!matchable.length) { qb = qb.where(sql.lit(false)); continue; }
@@ -53,7 +59,7 @@ export function applyFilters(def: ResourceDef, qb: AnyQuery, params: QueryParams
 export function planList(def: ResourceDef, params: QueryParams, opts: ListOptions = {}): ListPlan {
   const keys = queryValues(params, 'sort_key');
   const dirs = queryValues(params, 'sort_dir');
-  if (dirs.length > keys.length) throw new BadRequest('The number of sort_keys and sort_dirs must be same', 'HTTPBadRequest');
+  if (dirs.length !== keys.length) throw new BadRequest('The number of sort_keys and sort_dirs must be same', 'HTTPBadRequest');
   const sort: [string, 'asc' | 'desc'][] = keys.map((k, i) => {
     const attr = def.attributes[k];
     if (!attr?.sort || attr.stored === false) throw new BadRequest(`['${k}'] is invalid attribute for sort_keys`, 'HTTPBadRequest');
@@ -67,7 +73,7 @@ export function planList(def: ResourceDef, params: QueryParams, opts: ListOption
   const limitText = queryValues(params, 'limit')[0];
   let limit: number | undefined;
   if (limitText !== undefined && limitText !== '') {
-    if (!/^\d+$/.test(limitText)) throw new BadRequest(`Limit must be an integer 0 or greater and not '${limitText}'`, 'HTTPBadRequest');
+    if (!/^\d+$/.test(limitText)) throw new BadRequest(`Limit must be an integer 0 or greater and not '${limitText}'`, 'BadRequest');
     limit = Number(limitText) || undefined; // Neutron: limit=0 means no limit
   }
   if (opts.maxLimit && (limit === undefined || limit > opts.maxLimit)) limit = opts.maxLimit;

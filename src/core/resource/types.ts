@@ -13,6 +13,8 @@ export interface AttrType<T = unknown> {
   fromDb?(value: unknown): T;
   /** A filter's query-string value → the value as stored; undefined means "matches nothing". */
   fromQuery?(value: string): unknown;
+  /** A failed check of this value is a failed conversion (Neutron words those differently from a failed validation). */
+  readonly converts?: boolean | ((value: unknown) => boolean);
 }
 
 const describe = (v: unknown) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
@@ -33,6 +35,7 @@ export function str(opts: { min?: number; max?: number; pattern?: RegExp } = {})
 
 export const bool: AttrType<boolean> = {
   name: 'boolean',
+  converts: true,
   check(v) {
     if (typeof v === 'boolean') return undefined;
     if (typeof v === 'string' && /^(true|false)$/i.test(v)) return undefined;
@@ -48,6 +51,7 @@ export function int(opts: { min?: number; max?: number } = {}): AttrType<number>
   const { min = -(2 ** 31), max = 2 ** 31 - 1 } = opts;
   return {
     name: 'integer',
+    converts: true,
     check(v) {
       const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
       if (typeof n !== 'number' || !Number.isInteger(n)) return `${describe(v)} is not an integer`;
@@ -82,6 +86,8 @@ export function json<T = unknown>(name = 'object', check?: (v: unknown) => strin
 export function listOf<T>(item: AttrType<T>, opts: { unique?: boolean } = {}): AttrType<T[]> {
   return {
     name: `list(${item.name})`,
+    // A list that is no list failed validation; an item that failed conversion, conversion.
+    converts: item.converts ? (v) => Array.isArray(v) : undefined,
     check(v) {
       if (!Array.isArray(v)) return `${describe(v)} is not a list`;
       for (const x of v) {

@@ -31,7 +31,8 @@ export const port = defineResource({
     network_id: { type: uuid, create: 'required', filter: true, sort: true },
     admin_state_up: { type: bool, create: true, update: true, default: true, filter: true, sort: true },
     mac_address: { type: macAddress, create: true, update: true, filter: true, sort: true, policy: true },
-    fixed_ips: { type: listOf(fixedIp), create: true, update: true, stored: false, policy: true },
+    // OpenStack: fixed_ips is converted, not validated, so its errors are InvalidInput.
+    fixed_ips: { type: listOf({ ...fixedIp, converts: true }), create: true, update: true, stored: false, policy: true },
     device_id: { type: str({ max: 255 }), create: true, update: true, default: '', filter: true, sort: true },
     device_owner: { type: str({ max: 255 }), create: true, update: true, default: '', filter: true, sort: true, policy: true },
     status: { type: str(), filter: true, sort: true },

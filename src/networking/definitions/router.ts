@@ -11,6 +11,7 @@ export interface GatewayInfo {
 const gatewayInfo = nullable(json<GatewayInfo>('external gateway info', (v) => {
   const g = v as Record<string, unknown> | null;
   if (g === null || typeof g !== 'object' || Array.isArray(g)) return `${JSON.stringify(v)} is not a dictionary`;
+  if (!Object.keys(g).length) return undefined; // OpenStack: {} clears the gateway, as null does
   for (const k of Object.keys(g)) if (!['network_id', 'enable_snat', 'external_fixed_ips'].includes(k)) return `Unrecognized attribute(s) '${k}'`;
   if (typeof g.network_id !== 'string') return "Validation of dictionary's keys failed. Expected keys: {'network_id'}";
   if (g.enable_snat !== undefined && typeof g.enable_snat !== 'boolean') return `'${String(g.enable_snat)}' is not a valid boolean value`;
@@ -26,7 +27,7 @@ export const router = defineResource({
     status: { type: str(), filter: true, sort: true },
     external_gateway_info: { type: gatewayInfo, create: true, update: true, default: null, stored: false, policy: true },
     routes: { type: listOf(hostRoute), update: true, default: [] },
-    distributed: { type: bool, stored: false },
-    ha: { type: bool, stored: false },
+    distributed: { type: bool, stored: false, policy: true },
+    ha: { type: bool, stored: false, policy: true },
   },
 });

@@ -1,5 +1,5 @@
 import { bool, defineResource, int, json, listOf, nullable, oneOf, str, uuid } from '../../core/resource/index.js';
-import { cidr, protocol } from '../types.js';
+import { protocol as protocolType } from '../types.js';
 import { description, name, owned, standard } from './common.js';
 
 export const securityGroup = defineResource({
@@ -12,7 +12,9 @@ export const securityGroup = defineResource({
   },
 });
 
-const port = nullable(int({ min: 0, max: 65535 }));
+// Ethertype, protocol, ports and prefix are checked by the service, which raises Neutron's own
+// error types for them (SecurityGroupRuleInvalidEtherType, InvalidCIDR, …).
+const port = nullable(int({ min: -(2 ** 31) }));
 
 export const securityGroupRule = defineResource({
   singular: 'security_group_rule', plural: 'security_group_rules', table: 'security_group_rules',
@@ -21,11 +23,11 @@ export const securityGroupRule = defineResource({
     description: { type: nullable(str({ max: 255 })), create: true, default: null, filter: true },
     security_group_id: { type: uuid, create: 'required', filter: true, sort: true },
     direction: { type: oneOf('ingress', 'egress'), create: 'required', filter: true, sort: true },
-    ethertype: { type: oneOf('IPv4', 'IPv6'), create: true, default: 'IPv4', filter: true, sort: true },
-    protocol: { type: protocol, create: true, default: null, filter: true, sort: true },
+    ethertype: { type: str({ max: 40 }), create: true, default: 'IPv4', filter: true, sort: true },
+    protocol: { type: nullable(str({ max: 40 })) as never, create: true, default: null, filter: true, sort: true },
     port_range_min: { type: port, create: true, default: null, filter: true, sort: true },
     port_range_max: { type: port, create: true, default: null, filter: true, sort: true },
-    remote_ip_prefix: { type: nullable(cidr), create: true, default: null, filter: true, sort: true },
+    remote_ip_prefix: { type: nullable(str({ max: 255 })), create: true, default: null, filter: true, sort: true },
     remote_group_id: { type: nullable(uuid), create: true, default: null, filter: true, sort: true },
     remote_address_group_id: { type: nullable(uuid), stored: false },
     normalized_cidr: { type: nullable(str()), stored: false },

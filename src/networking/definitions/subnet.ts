@@ -22,7 +22,7 @@ export const subnet = defineResource({
   attributes: {
     ...owned, name, description, ...standard,
     network_id: { type: uuid, create: 'required', filter: true, sort: true },
-    ip_version: { type: ipVersion, create: true, filter: true, sort: true },
+    ip_version: { type: ipVersion, create: 'required', filter: true, sort: true },
     cidr: { type: cidr, create: true, filter: true, sort: true },
     prefixlen: { type: int({ min: 0, max: 128 }), create: true, stored: false },
     subnetpool_id: { type: nullable(uuid), create: true, filter: true },
