@@ -17,8 +17,9 @@ Options:
   --database URL     postgres://user:pass@host/db to use a PostgreSQL server
                      instead of the embedded store (default $PIER_DATABASE_URL)
   --token-ttl SEC    token lifetime in seconds (default 3600)
-  --dataplane NAME   network driver: linuxbridge (default as root on Linux) or noop
-                     (default otherwise: touches nothing, ports go ACTIVE when bound)
+  --dataplane NAME   network driver: linuxbridge (default as root on Linux), routed
+                     (Calico style: /32 routes, no L2), or noop (default otherwise:
+                     touches nothing, ports go ACTIVE when bound)
   --dataplane-namespace NS
                      Pier's own network namespace for bridges (default pier-dp);
                      routers are NS-r-<router id>
@@ -67,7 +68,7 @@ export async function up(argv: string[]): Promise<number> {
   const dataDir = resolve(args['data-dir']!);
   const dataplane = defaultDataplaneConfig();
   if (args.dataplane !== undefined) {
-    if (args.dataplane !== 'noop' && args.dataplane !== 'linuxbridge') return fail(`--dataplane must be noop or linuxbridge, not '${args.dataplane}'`, 2);
+    if (args.dataplane !== 'noop' && args.dataplane !== 'linuxbridge' && args.dataplane !== 'routed') return fail(`--dataplane must be noop, linuxbridge or routed, not '${args.dataplane}'`, 2);
     if (args.dataplane !== 'noop' && process.getuid?.() !== 0) return fail(`--dataplane ${args.dataplane} needs root`, 2);
     dataplane.driver = args.dataplane;
   }

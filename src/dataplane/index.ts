@@ -6,8 +6,9 @@ import { DataplaneController } from './controller.js';
 import type { NetworkDriver } from './driver.js';
 import { LinuxbridgeDriver } from './drivers/linuxbridge.js';
 import { NoopDriver } from './drivers/noop.js';
+import { RoutedDriver } from './drivers/routed.js';
 
-export type DataplaneName = 'noop' | 'linuxbridge';
+export type DataplaneName = 'noop' | 'linuxbridge' | 'routed';
 
 export interface DataplaneConfig {
   driver: DataplaneName;
@@ -26,7 +27,9 @@ export const defaultDataplaneConfig = (): DataplaneConfig => ({
 });
 
 export function createDriver(config: DataplaneConfig, log: Logger): NetworkDriver {
-  if (config.driver === 'linuxbridge') return new LinuxbridgeDriver({ namespace: config.namespace, physnets: config.physnets, vtep: config.vtep }, log);
+  const linux = { namespace: config.namespace, physnets: config.physnets, vtep: config.vtep };
+  if (config.driver === 'linuxbridge') return new LinuxbridgeDriver(linux, log);
+  if (config.driver === 'routed') return new RoutedDriver(linux, log);
   return new NoopDriver();
 }
 

@@ -23,10 +23,10 @@ export function run(cmd: string, args: string[], input?: string): Promise<string
   });
 }
 
-/** `ip [-n ns] -batch -` over `lines`; nothing to do, nothing run. */
-export async function ipBatch(ns: string | undefined, lines: string[]): Promise<void> {
+/** `ip [-n ns] -batch -` over `lines`; nothing to do, nothing run. `force` goes on past failures. */
+export async function ipBatch(ns: string | undefined, lines: string[], force = false): Promise<void> {
   if (!lines.length) return;
-  await run('ip', [...(ns ? ['-n', ns] : []), '-batch', '-'], `${lines.join('\n')}\n`);
+  await run('ip', [...(ns ? ['-n', ns] : []), ...(force ? ['-force'] : []), '-batch', '-'], `${lines.join('\n')}\n`).catch((err) => { if (!force) throw err; });
 }
 
 /** `ip -j [-n ns] …` parsed. */

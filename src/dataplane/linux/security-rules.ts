@@ -8,6 +8,15 @@ import type { PortSpec, RuleSpec, SecurityGroupSpec } from '../driver.js';
 
 export interface SecuredPort { port: PortSpec; bridge: string; hostIf: string }
 
+export interface SecurityLayout {
+  /** Routed ports are named by their own interface; bridged ones by bridge and MAC. */
+  routed?: boolean;
+  /** Lines that run first in the forward chain (after established traffic), e.g. isolation. */
+  prelude?: string[];
+  /** More chains or sets for the table. */
+  extra?: string[];
+}
+
 const PORTED = new Set(['6', '17', '132', '33', '136']);
 const ND_IN = 'icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert, nd-redirect, mld-listener-query, mld-listener-report, mld2-listener-report } return';
 const ND_OUT = 'icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, mld-listener-report, mld2-listener-report } return';
@@ -41,7 +50,7 @@ function ruleText(r: RuleSpec, groupSet: (id: string, v: 4 | 6) => string): stri
 }
 
 /** `table inet <name>`: the security-group rule set for the secured ports. */
-export function renderSecurityGroups(table: string, ports: SecuredPort[], groups: SecurityGroupSpec[]): string {
+export function renderSecurityGroups(table: string, ports: SecuredPort[], groups: SecurityGroupSpec[], layout: SecurityLayout = {}): string {
   const byId = new Map(groups.map((g) => [g.id, g]));
   const sets: string[] = [];
   const setNames = new Map<string, string>();
@@ -59,20 +68,23 @@ export function renderSecurityGroups(table: string, ports: SecuredPort[], groups
   const chains: string[] = [];
   const outMap: string[] = [];
   const inMap: string[] = [];
-  ports.forEach(({ port, bridge }, n) => {
+  ports.forEach(({ port, bridge, hostIf }, n) => {
     const rules = port.securityGroups.flatMap((id) => byId.get(id)?.rules ?? []);
     const lines = (dir: 'ingress' | 'egress') => rules.filter((r) => r.direction === dir).map((r) => ruleText(r, groupSet)).filter((x): x is string => Boolean(x));
     chains.push(`  chain o${n} {\n    ${ND_OUT}\n${lines('egress').map((l) => `    ${l}\n`).join('')}    drop\n  }`);
     chains.push(`  chain i${n} {\n    ${ND_IN}\n${lines('ingress').map((l) => `    ${l}\n`).join('')}    drop\n  }`);
-    outMap.push(`"${bridge}" . ${port.mac} : jump o${n}`);
-    inMap.push(`"${bridge}" . ${port.mac} : jump i${n}`);
+    outMap.push(layout.routed ? `"${hostIf}" : jump o${n}` : `"${bridge}" . ${port.mac} : jump o${n}`);
+    inMap.push(layout.routed ? `"${hostIf}" : jump i${n}` : `"${bridge}" . ${port.mac} : jump i${n}`);
   });
+  const [inKey, outKey] = layout.routed ? ['iifname', 'oifname'] : ['iifname . ether saddr', 'oifname . ether daddr'];
   const forward = [
     '    type filter hook forward priority 0; policy accept;',
     '    ct state established,related accept',
-    ...(outMap.length ? [`    iifname . ether saddr vmap { ${outMap.join(', ')} }`, `    oifname . ether daddr vmap { ${inMap.join(', ')} }`] : []),
+    ...(layout.prelude ?? []).map((l) => `    ${l}`),
+    ...(outMap.length ? [`    ${inKey} vmap { ${outMap.join(', ')} }`, `    ${outKey} vmap { ${inMap.join(', ')} }`] : []),
   ];
-  return `table inet ${table} {\n${sets.join('\n')}${sets.length ? '\n' : ''}  chain forward {\n${forward.join('\n')}\n  }\n${chains.join('\n')}\n}\n`;
+  const extra = layout.extra?.length ? `${layout.extra.join('\n')}\n` : '';
+  return `table inet ${table} {\n${sets.join('\n')}${sets.length ? '\n' : ''}${extra}  chain forward {\n${forward.join('\n')}\n  }\n${chains.join('\n')}\n}\n`;
 }
 
 /** `table bridge <name>`: per-port anti-spoofing on the bridge ports of secured ports. */

@@ -1,0 +1,214 @@
+// The routed driver (Calico style): no L2 between containers. Each port is a veth whose
+// container end holds its address as /32 (/128) with the host as next hop — the host end owns
+// the subnet's gateway address (proxy ARP on) and a /32 route points back at the port. All of
+// this lives in Pier's dataplane namespace, which routes for every network: isolation is
+// policy (a zone per group of networks joined by routers, marked on the way in and checked on
+// the way out), security groups match the port's own interface, a router is NAT there (SNAT
+// out of its gateway, DNAT/SNAT for floating IPs), and the external network is the physical
+// network's uplink to the host. Address ranges must not overlap between networks here, as in Calico.
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { DesiredState, NetworkDriver, PortObserved, PortSpec, SyncResult } from '../driver.js';
+import { ipBatch, ipJson, nft, run, sysctl } from '../linux/exec.js';
+import { deleteNetns, ensureNetns, netnsExists } from '../linux/netns.js';
+import { renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
+import type { LinuxbridgeConfig } from './linuxbridge.js';
+
+const short = (id: string) => id.replaceAll('-', '').slice(0, 11);
+const LINK_LOCAL_GW = '169.254.1.1';
+
+export class RoutedDriver implements NetworkDriver {
+  readonly name = 'routed';
+  readonly segmentTypes = ['flat', 'vlan', 'vxlan', 'local'] as const;
+  private readonly tag: string;
+  private prepared = false;
+  private readonly configured = new Map<string, string>();
+  private lastRules = '';
+  private lastRoutes: string[] = [];
+
+  constructor(readonly config: LinuxbridgeConfig, readonly log: Logger) {
+    this.tag = createHash('sha1').update(config.namespace).digest('hex').slice(0, 4);
+  }
+
+  tap = (portId: string) => `tp-${short(portId)}`;
+  uplink = (physnet: string) => `up-${physnet.slice(0, 12)}`;
+  hostUplink = (physnet: string) => `pu${this.tag}-${physnet.slice(0, 8)}`;
+
+  private async prepare(): Promise<void> {
+    const ns = this.config.namespace;
+    if (this.prepared && netnsExists(ns)) return;
+    await ensureNetns(ns);
+    await sysctl(ns, 'net.ipv4.ip_forward', '1');
+    await sysctl(ns, 'net.ipv6.conf.all.forwarding', '1');
+    await ipBatch(ns, ['link set lo up']);
+    this.prepared = true;
+  }
+
+  async sync(desired: DesiredState): Promise<SyncResult> {
+    const ns = this.config.namespace;
+    const ports = new Map<string, PortObserved>();
+    if (!desired.networks.length && !desired.routers.length && !desired.ports.some((p) => p.attachment.kind !== 'bound')) {
+      if (netnsExists(ns)) await this.destroy();
+      return { ports: new Map(desired.ports.map((p) => [p.id, { status: 'DOWN' as const }])), vifType: 'tap', vifDetails: {} };
+    }
+    await this.prepare();
+    const links = new Set((await ipJson<{ ifname: string }[]>(ns, ['link', 'show'])).map((l) => l.ifname));
+    const nets = new Map(desired.networks.map((n) => [n.id, n]));
+
+    // Zones: networks joined by routers reach each other; a zone with a gateway reaches its uplink.
+    const zoneOf = new Map<string, number>();
+    desired.networks.forEach((n, i) => zoneOf.set(n.id, i + 1));
+    const routerNets = new Map<string, string[]>();
+    for (const p of desired.ports) {
+      if (p.attachment.kind === 'router' && p.attachment.role === 'interface') routerNets.set(p.attachment.routerId, [...(routerNets.get(p.attachment.routerId) ?? []), p.networkId]);
+    }
+    for (const list of routerNets.values()) {
+      const zone = Math.min(...list.map((n) => zoneOf.get(n) ?? Infinity));
+      const old = new Set(list.map((n) => zoneOf.get(n)));
+      for (const [n, z] of zoneOf) if (old.has(z)) zoneOf.set(n, zone);
+    }
+
+    const wired: PortSpec[] = [];
+    const physnets = new Set<string>();
+    const gateways = desired.ports.filter((p) => p.attachment.kind === 'router' && p.attachment.role === 'gateway');
+    for (const g of gateways) { const phys = nets.get(g.networkId)?.segment.physnet; if (phys) physnets.add(phys); }
+    for (const p of desired.ports) {
+      if (p.attachment.kind === 'bound') { ports.set(p.id, { status: 'DOWN' }); continue; }
+      if (p.attachment.kind === 'router') { ports.set(p.id, { status: p.adminUp ? 'ACTIVE' : 'DOWN' }); continue; } // routing is the namespace's own
+      if (!netnsExists(p.attachment.netns)) { ports.set(p.id, { status: 'ERROR', reason: `network namespace ${p.attachment.netns} does not exist` }); continue; }
+      wired.push(p);
+    }
+    const wantLinks = new Set([...wired.map((p) => this.tap(p.id)), ...[...physnets].map((p) => this.uplink(p))]);
+    const stale = [...links].filter((l) => /^(tp|up)-/.test(l) && !wantLinks.has(l));
+    await ipBatch(ns, stale.map((l) => `link del ${l}`));
+    for (const l of stale) for (const id of this.configured.keys()) if (this.tap(id) === l) this.configured.delete(id);
+    for (const p of physnets) if (!links.has(this.uplink(p))) await this.createUplink(p);
+
+    for (const p of wired) {
+      try {
+        await this.ensurePort(p, links.has(this.tap(p.id)));
+        ports.set(p.id, { status: p.adminUp ? 'ACTIVE' : 'DOWN' });
+      } catch (err) {
+        ports.set(p.id, { status: 'ERROR', reason: (err as Error).message });
+        await ipBatch(ns, [`link del ${this.tap(p.id)}`]).catch(() => {});
+        this.configured.delete(p.id);
+      }
+    }
+
+    // Routes and addresses of the namespace: a /32 per port address (and address pair), the
+    // external subnets on their uplinks, floating IPs and router gateway addresses answered there.
+    const routes: string[] = [];
+    for (const p of wired) {
+      if (ports.get(p.id)?.status === 'ERROR') continue;
+      for (const a of p.addresses) routes.push(`route replace ${a.ip}/${a.version === 4 ? 32 : 128} dev ${this.tap(p.id)}`);
+      for (const pair of p.allowedPairs) routes.push(`route replace ${pair.ip.includes('/') ? pair.ip : `${pair.ip}/${pair.ip.includes(':') ? 128 : 32}`} dev ${this.tap(p.id)}`);
+    }
+    const nat: { pre: string[]; post: string[] } = { pre: [], post: [] };
+    const uplinkZones: string[] = [];
+    for (const r of desired.routers) {
+      const gw = gateways.find((g) => g.attachment.kind === 'router' && g.attachment.routerId === r.id);
+      const phys = gw && nets.get(gw.networkId)?.segment.physnet;
+      if (!gw || !phys) continue;
+      const up = this.uplink(phys);
+      const gwIp = gw.addresses.find((a) => a.version === 4);
+      if (gwIp) {
+        routes.push(`route replace ${gwIp.cidr} dev ${up} proto static`, `addr replace ${gwIp.ip}/32 dev ${up}`);
+        if (r.gatewayNexthop) routes.push(`route replace default via ${r.gatewayNexthop} dev ${up} proto static`);
+      }
+      const inside = desired.ports.filter((p) => p.attachment.kind === 'router' && p.attachment.routerId === r.id && p.attachment.role === 'interface');
+      for (const f of r.floatingIps) {
+        routes.push(`addr replace ${f.floatingIp}/32 dev ${up}`);
+        nat.pre.push(`ip daddr ${f.floatingIp} dnat to ${f.fixedIp}`);
+        nat.post.push(`ip saddr ${f.fixedIp} oifname "${up}" snat to ${f.floatingIp}`);
+      }
+      for (const i of inside) {
+        for (const a of i.addresses.filter((x) => x.version === 4)) if (r.snat && gwIp) nat.post.push(`ip saddr ${a.cidr} oifname "${up}" snat to ${gwIp.ip}`);
+        uplinkZones.push(`"${up}" . ${zoneOf.get(i.networkId)}`);
+      }
+      for (const s of r.routes) routes.push(`route replace ${s.destination} via ${s.nexthop} proto static`);
+    }
+    if (routes.join('\n') !== this.lastRoutes.join('\n')) {
+      // What was applied before and is no longer wanted goes first (a floating IP's address, a route).
+      const gone = this.lastRoutes.filter((l) => !routes.includes(l)).map((l) => l.replace(/^(route|addr) replace (\S+)( dev \S+)?.*$/, (_, kind: string, what: string, dev?: string) => `${kind} del ${what}${kind === 'addr' ? dev ?? '' : ''}`));
+      await ipBatch(ns, gone, true);
+      await ipBatch(ns, routes);
+      this.lastRoutes = routes;
+    }
+
+    // Filtering: anti-spoofing and zone marks on the way in; zones, then security groups, on the way through.
+    const secured: SecuredPort[] = wired.filter((p) => ports.get(p.id)?.status !== 'ERROR' && p.secured).map((p) => ({ port: p, bridge: '', hostIf: this.tap(p.id) }));
+    const marks = wired.filter((p) => ports.get(p.id)?.status !== 'ERROR').map((p) => `"${this.tap(p.id)}" : ${zoneOf.get(p.networkId) ?? 0}`);
+    const allowed = [...wired.filter((p) => ports.get(p.id)?.status !== 'ERROR').map((p) => `"${this.tap(p.id)}" . ${zoneOf.get(p.networkId) ?? 0}`), ...uplinkZones];
+    const spoof = secured.map(({ port, hostIf }, n) => {
+      const v4 = [...port.addresses.filter((a) => a.version === 4).map((a) => a.ip), ...port.allowedPairs.filter((x) => !x.ip.includes(':')).map((x) => x.ip)];
+      const v6 = [...port.addresses.filter((a) => a.version === 6).map((a) => a.ip), ...port.allowedPairs.filter((x) => x.ip.includes(':')).map((x) => x.ip), 'fe80::/10'];
+      return { map: `"${hostIf}" : jump s${n}`, chain: `  chain s${n} {\n    meta nfproto ipv4 ip saddr != { ${[...v4, '0.0.0.0'].join(', ')} } drop\n    meta nfproto ipv6 ip6 saddr != { ${v6.join(', ')} } drop\n    return\n  }` };
+    });
+    const pre = [
+      '    type filter hook prerouting priority -150; policy accept;',
+      ...(spoof.length ? [`    iifname vmap { ${spoof.map((s) => s.map).join(', ')} }`] : []),
+      ...(marks.length ? [`    meta mark set iifname map { ${marks.join(', ')} }`] : []),
+    ];
+    const extra = [
+      `  set zones {\n    type ifname . mark\n${allowed.length ? `    elements = { ${allowed.join(', ')} }\n` : ''}  }`,
+      `  chain prerouting {\n${pre.join('\n')}\n  }`,
+      ...spoof.map((s) => s.chain),
+    ];
+    const inet = renderSecurityGroups('pier', secured, desired.securityGroups, {
+      routed: true, extra, prelude: ['ct status ! dnat oifname . meta mark != @zones drop'],
+    });
+    const natText = `table ip pier {\n  chain prerouting {\n    type nat hook prerouting priority -100; policy accept;\n${nat.pre.map((l) => `    ${l}\n`).join('')}  }\n  chain postrouting {\n    type nat hook postrouting priority 100; policy accept;\n${nat.post.map((l) => `    ${l}\n`).join('')}  }\n}\n`;
+    const rules = replaceTable('inet', 'pier', inet) + replaceTable('ip', 'pier', natText);
+    if (rules !== this.lastRules) {
+      await nft(ns, rules);
+      this.lastRules = rules;
+    }
+    return { ports, vifType: 'tap', vifDetails: { port_filter: true, routed: true, namespace: ns } };
+  }
+
+  private async createUplink(physnet: string): Promise<void> {
+    const host = this.hostUplink(physnet);
+    await run('ip', ['link', 'del', host]).catch(() => {});
+    await run('ip', ['link', 'add', host, 'type', 'veth', 'peer', 'name', this.uplink(physnet), 'netns', this.config.namespace]);
+    const addr = this.config.physnets[physnet]?.hostAddress;
+    await ipBatch(undefined, [...(addr ? [`addr add ${addr} dev ${host}`] : []), `link set ${host} up`]);
+    await ipBatch(this.config.namespace, [`link set ${this.uplink(physnet)} up`]);
+    this.lastRoutes = [];
+  }
+
+  private async ensurePort(p: PortSpec, exists: boolean): Promise<void> {
+    if (p.attachment.kind !== 'netns') return;
+    const ns = this.config.namespace;
+    const tap = this.tap(p.id);
+    const { netns, ifname } = p.attachment;
+    const fingerprint = JSON.stringify([netns, ifname, p.mac, p.mtu, p.adminUp, p.addresses]);
+    if (exists && this.configured.get(p.id) === fingerprint) return;
+    if (!exists) await ipBatch(ns, [`link add ${tap} type veth peer name ${ifname} netns ${netns}`]);
+    const far: string[] = ['link set lo up', `link set ${ifname} address ${p.mac} mtu ${p.mtu} up`];
+    const near: string[] = [`link set ${tap} mtu ${p.mtu} ${p.adminUp ? 'up' : 'down'}`];
+    for (const a of p.addresses) {
+      if (a.version === 4) {
+        const gw = a.gateway ?? LINK_LOCAL_GW;
+        far.push(`addr replace ${a.ip}/32 dev ${ifname}`, `route replace ${gw} dev ${ifname} scope link`, `route replace default via ${gw} dev ${ifname}`);
+        near.push(`addr replace ${gw}/32 dev ${tap} noprefixroute`);
+      } else {
+        far.push(`addr replace ${a.ip}/128 dev ${ifname} nodad`, `route replace default via fe80::1 dev ${ifname}`);
+        near.push(`addr replace fe80::1/64 dev ${tap} nodad`);
+      }
+    }
+    await ipBatch(netns, far);
+    await ipBatch(ns, near);
+    await sysctl(ns, `net.ipv4.conf.${tap}.proxy_arp`, '1');
+    this.configured.set(p.id, fingerprint);
+  }
+
+  async destroy(): Promise<void> {
+    const hostLinks = (await ipJson<{ ifname: string }[]>(undefined, ['link', 'show'])).map((l) => l.ifname).filter((n) => n.startsWith(`pu${this.tag}-`));
+    for (const l of hostLinks) await run('ip', ['link', 'del', l]).catch(() => {});
+    await deleteNetns(this.config.namespace);
+    this.prepared = false;
+    this.configured.clear();
+    this.lastRules = '';
+    this.lastRoutes = [];
+  }
+}
