@@ -27,6 +27,7 @@ Options:
                      a physical network, linked to the host by a veth; CIDR goes on
                      the host side (repeatable; default public=172.24.4.1/24 physnet1)
   --vtep ADDR        local VXLAN endpoint address (default 127.0.0.1)
+  --vxlan-peer ADDR  another host's VXLAN endpoint (repeatable)
   --host-id NAME     this host's name in binding:host_id (default the hostname)
   --log-level LEVEL  fatal|error|warn|info|debug (default info; JSON lines on stdout)
   -h, --help         this text
@@ -52,6 +53,7 @@ export async function up(argv: string[]): Promise<number> {
         'dataplane-namespace': { type: 'string' },
         physnet: { type: 'string', multiple: true },
         vtep: { type: 'string' },
+        'vxlan-peer': { type: 'string', multiple: true },
         'host-id': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -74,6 +76,7 @@ export async function up(argv: string[]): Promise<number> {
   }
   if (args['dataplane-namespace']) dataplane.namespace = args['dataplane-namespace'];
   if (args.vtep) dataplane.vtep = args.vtep;
+  if (args['vxlan-peer']) dataplane.vxlanPeers = args['vxlan-peer'];
   if (args['host-id']) dataplane.hostId = args['host-id'];
   if (args.physnet) {
     dataplane.physnets = {};

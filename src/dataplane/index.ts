@@ -16,6 +16,7 @@ export interface DataplaneConfig {
   namespace: string;
   physnets: Record<string, { hostAddress?: string }>;
   vtep: string;
+  vxlanPeers: string[];
 }
 
 export const defaultDataplaneConfig = (): DataplaneConfig => ({
@@ -24,10 +25,11 @@ export const defaultDataplaneConfig = (): DataplaneConfig => ({
   namespace: 'pier-dp',
   physnets: { public: { hostAddress: '172.24.4.1/24' }, physnet1: {} },
   vtep: '127.0.0.1',
+  vxlanPeers: [],
 });
 
 export function createDriver(config: DataplaneConfig, log: Logger): NetworkDriver {
-  const linux = { namespace: config.namespace, physnets: config.physnets, vtep: config.vtep };
+  const linux = { namespace: config.namespace, physnets: config.physnets, vtep: config.vtep, vxlanPeers: config.vxlanPeers };
   if (config.driver === 'linuxbridge') return new LinuxbridgeDriver(linux, log);
   if (config.driver === 'routed') return new RoutedDriver(linux, log);
   return new NoopDriver();

@@ -20,6 +20,8 @@ export interface LinuxbridgeConfig {
   physnets: Record<string, { hostAddress?: string }>;
   /** Local VXLAN tunnel endpoint address (in the host namespace). */
   vtep: string;
+  /** Other hosts' tunnel endpoints: every VXLAN segment floods to them (static FDB entries). */
+  vxlanPeers?: string[];
 }
 
 const short = (id: string) => id.replaceAll('-', '').slice(0, 11);
@@ -200,6 +202,9 @@ export class LinuxbridgeDriver implements NetworkDriver {
       await run('ip', ['link', 'add', tmp, 'type', 'vxlan', 'id', String(n.segment.segmentationId), 'local', this.config.vtep, 'dstport', '4789', 'nolearning']);
       await run('ip', ['link', 'set', tmp, 'netns', ns]);
       await ipBatch(ns, [`link set ${tmp} name ${this.vxlan(n.id)}`, `link set ${this.vxlan(n.id)} master ${br} mtu ${n.mtu} up`]);
+      for (const peer of this.config.vxlanPeers ?? []) {
+        await run('bridge', ['-n', ns, 'fdb', 'append', '00:00:00:00:00:00', 'dev', this.vxlan(n.id), 'dst', peer]);
+      }
     }
     if (n.segment.type === 'flat') {
       const up = links.get(this.uplink(n.segment.physnet!));
