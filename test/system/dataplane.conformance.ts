@@ -15,7 +15,7 @@ requireRoot();
 describe(`${driver} dataplane`, () => {
   const prefix = uniquePrefix();
   const dpns = `${prefix}-dp`;
-  const extNet = `172.31.${randomInt(10, 250)}`;
+  const extNet = `${driver === 'linuxbridge' ? '172.31' : '172.30'}.${randomInt(10, 250)}`; // suites may run side by side
   const nss = new Namespaces(prefix);
   let t: TestPier;
   let admin: string;
