@@ -17,8 +17,18 @@ const get = (url: string) => new Promise<number>((done) => {
 
 async function startLatency(dataDir: string, port: number): Promise<number> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, 'up', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'], { stdio: 'ignore' });
-  while ((await get(`http://127.0.0.1:${port}/identity/v3`)) !== 200) await new Promise((r) => setTimeout(r, 2));
+  const child = spawn(process.execPath, [BIN, 'up', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn', '--dataplane', 'noop'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
+  // Never poll forever: a child that exits (port taken, broken build) or hangs fails the run.
+  while ((await get(`http://127.0.0.1:${port}/identity/v3`)) !== 200) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`pier up exited ${child.exitCode ?? child.signalCode} before answering: ${err}`);
+    if (performance.now() - t0 > 30_000) {
+      child.kill('SIGKILL');
+      throw new Error(`pier up did not answer within 30 s: ${err}`);
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
   const ms = performance.now() - t0;
   await new Promise((done) => { child.once('exit', done); child.kill('SIGTERM'); });
   return ms;

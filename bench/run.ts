@@ -1,17 +1,53 @@
 // `npm run bench`: every benchmark, printed with its target. PostgreSQL figures when
-// PIER_TEST_DATABASE_URL names a server (scripts/postgres-up.sh prints one).
+// PIER_TEST_DATABASE_URL names a server (scripts/postgres-up.sh prints one). The networking
+// section ends with a reference run on a real Neutron when one answers (PIER_BENCH_NEUTRON_URL,
+// default http://127.0.0.1:19696); without one that line is skipped.
+import { cpus, loadavg } from 'node:os';
 import { benchIdentity } from './identity.js';
+import { benchNetworking, benchNeutronReference, NEUTRON_URL } from './networking.js';
+
+type Store = 'sqlite' | 'postgres';
 
 const targets: Record<string, string> = {
   'token validate/s (GET /v3/auth/tokens)': '≥ 5000',
   'start to first 200 ms (existing data dir, median of 5)': '< 500',
+  'ports page (limit=100 of 10,000) median ms': '< 20',
+};
+// Targets that hold on one store only.
+const storeTargets: Record<Store, Record<string, string>> = {
+  sqlite: { 'port creates/s, sequential': '≥ 1000' },
+  postgres: {},
 };
 
-const stores: ('sqlite' | 'postgres')[] = process.env.PIER_TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
-for (const store of stores) {
-  const figures = await benchIdentity(store);
-  console.log(`\nidentity on ${store}`);
+const print = (title: string, figures: Record<string, number | string>, store?: Store) => {
+  console.log(`\n${title}`);
   for (const [name, value] of Object.entries(figures)) {
-    console.log(`  ${name.padEnd(58)} ${String(value).padStart(8)}${targets[name] ? `   target ${targets[name]}` : ''}`);
+    const target = (store && storeTargets[store][name]) ?? targets[name];
+    console.log(`  ${name.padEnd(58)} ${String(value).padStart(8)}${target ? `   target ${target}` : ''}`);
   }
+};
+
+// Figures are wall-clock rates: on a shared machine they drop with its load, so say what it was.
+const machine = () => `${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}`;
+console.log(`machine: ${machine()} at start`);
+
+const stores: Store[] = process.env.PIER_TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+for (const store of stores) print(`identity on ${store}`, await benchIdentity(store), store);
+
+const sequential: Partial<Record<Store, number>> = {};
+for (const store of stores) {
+  const figures = await benchNetworking(store);
+  sequential[store] = figures['port creates/s, sequential'];
+  print(`networking on ${store}`, figures, store);
 }
+
+const neutron = await benchNeutronReference();
+if (!neutron) {
+  console.log(`\nnetworking reference: no Neutron answers at ${NEUTRON_URL}; skipped`);
+} else {
+  const rate = neutron['port creates/s, sequential']!;
+  const ratios: Record<string, string> = {};
+  for (const store of stores) ratios[`Pier on ${store} / Neutron, sequential port creates`] = `${(sequential[store]! / rate).toFixed(1)}×`;
+  print(`networking reference: Neutron at ${NEUTRON_URL}`, { ...neutron, ...ratios });
+}
+console.log(`\nmachine: ${machine()} at the end`);

@@ -23,12 +23,13 @@ export class DataplaneController {
 
   /** Subscribes to changes and converges once now (the startup diff-sync). */
   async start(): Promise<void> {
-    this.unsubscribe = this.store.subscribe((e) => { if (WATCHED.has(e.resource)) this.schedule(); });
+    this.unsubscribe = this.store.subscribe((e) => { if (WATCHED.has(e.resource)) this.scheduleSoon(); });
     await this.syncNow();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.soon);
     this.unsubscribe?.();
     await this.running?.catch(() => {});
   }
@@ -44,6 +45,12 @@ export class DataplaneController {
   /** The observed state of a port after the last sync. */
   observed(portId: string): PortObserved | undefined {
     return this.last?.ports.get(portId);
+  }
+
+  private soon: NodeJS.Timeout | undefined;
+  /** For change events: a burst of them (a bulk create, a stack) becomes one sync a few ms later. */
+  private scheduleSoon(): void {
+    this.soon ??= setTimeout(() => { this.soon = undefined; this.schedule(); }, 10);
   }
 
   private schedule(): void {
@@ -75,8 +82,16 @@ export class DataplaneController {
   }
 
   private async writeStatus(result: SyncResult): Promise<void> {
-    const rows = await this.store.db.selectFrom('ports').select(['id', 'project_id', 'status', 'binding:vif_type', 'binding:host_id']).execute();
-    const changes = rows.flatMap((r) => {
+    // Only ports this sync saw, or ports still showing a state that may now be stale.
+    const cols = ['id', 'project_id', 'status', 'binding:vif_type', 'binding:host_id'] as const;
+    const seenIds = [...result.ports.keys()];
+    const rows = new Map<string, { id: string; project_id: string; status: string; 'binding:vif_type': string; 'binding:host_id': string }>();
+    for (let i = 0; i < seenIds.length; i += 500) {
+      for (const r of await this.store.db.selectFrom('ports').select(cols).where('id', 'in', seenIds.slice(i, i + 500)).execute()) rows.set(r.id, r);
+    }
+    for (const r of await this.store.db.selectFrom('ports').select(cols).where('status', '<>', 'DOWN').execute()) rows.set(r.id, r);
+    for (const r of await this.store.db.selectFrom('ports').select(cols).where('binding:vif_type', '<>', 'unbound').where('status', '=', 'DOWN').execute()) rows.set(r.id, r);
+    const changes = [...rows.values()].flatMap((r) => {
       if (r['binding:host_id'] && r['binding:host_id'] !== this.host) return []; // another host's agent owns it
       const seen = result.ports.get(r.id);
       const status = seen ? (seen.status === 'ERROR' ? 'ERROR' : seen.status) : 'DOWN';

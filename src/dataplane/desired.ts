@@ -15,16 +15,21 @@ export async function readDesired(db: Kysely<Database>, host: string): Promise<D
   const plugs = await db.selectFrom('port_plugs').selectAll().where('host', '=', host).execute();
   const routerRows = await db.selectFrom('routers').selectAll().execute();
   const routerIds = new Set(routerRows.map((r) => r.id));
-  const portRows = await db.selectFrom('ports').selectAll().where((eb) => eb.or([
-    eb('id', 'in', plugs.length ? plugs.map((p) => p.port_id) : ['']),
-    eb('device_owner', 'in', Object.keys(ROUTER_OWNERS)),
-    eb('binding:host_id', '=', host),
-  ])).orderBy('id').execute();
+  // Three indexed reads rather than one OR that scans every port.
+  const byId = new Map<string, Awaited<ReturnType<typeof portsWhere>>[number]>();
+  const portsWhere = (build: (q: ReturnType<typeof base>) => ReturnType<typeof base>) => build(base()).execute();
+  const base = () => db.selectFrom('ports').selectAll();
+  for (let i = 0; i < plugs.length; i += 500) {
+    for (const p of await portsWhere((q) => q.where('id', 'in', plugs.slice(i, i + 500).map((x) => x.port_id)))) byId.set(p.id, p);
+  }
+  for (const p of await portsWhere((q) => q.where('device_owner', 'in', Object.keys(ROUTER_OWNERS)))) byId.set(p.id, p);
+  for (const p of await portsWhere((q) => q.where('binding:host_id', '=', host))) byId.set(p.id, p);
+  const portRows = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
   const portIds = portRows.map((p) => p.id);
   const addrRows = portIds.length ? await db.selectFrom('ip_allocations').innerJoin('subnets', 'subnets.id', 'ip_allocations.subnet_id')
     .select(['ip_allocations.port_id', 'ip_allocations.ip_address', 'subnets.id', 'subnets.cidr', 'subnets.ip_version', 'subnets.gateway_ip', 'subnets.host_routes'])
     .where('ip_allocations.port_id', 'in', portIds).orderBy('subnets.ip_version').orderBy('ip_allocations.ip_key').execute() : [];
-  const bindings = await db.selectFrom('port_security_groups').selectAll().execute();
+  const bindings = portIds.length ? await db.selectFrom('port_security_groups').selectAll().where('port_id', 'in', portIds).execute() : [];
   const mtu = new Map(networks.map((n) => [n.id, n.mtu]));
 
   const ports: PortSpec[] = [];

@@ -97,8 +97,8 @@ async function checkGroups(tx: Tx, caller: Caller, projectId: string, ids: strin
   if (missing) throw notFound.security_group(missing);
 }
 
-async function bindGroups(tx: Tx, portId: string, ids: string[]): Promise<void> {
-  await tx.db.deleteFrom('port_security_groups').where('port_id', '=', portId).execute();
+async function bindGroups(tx: Tx, portId: string, ids: string[], fresh = false): Promise<void> {
+  if (!fresh) await tx.db.deleteFrom('port_security_groups').where('port_id', '=', portId).execute();
   if (ids.length) await tx.db.insertInto('port_security_groups').values(ids.map((id) => ({ port_id: portId, security_group_id: id }))).execute();
 }
 
@@ -182,7 +182,7 @@ export const ports: Collection = {
     // OpenStack: a port with port security and no groups named gets its project's default group;
     // the network's own ports (router interfaces, gateways, floating IPs) get none.
     if (groups === undefined) groups = values.port_security_enabled && !String(values.device_owner).startsWith('network:') ? [await ensureDefaultGroup(tx, String(values.project_id))] : [];
-    await bindGroups(tx, id, groups);
+    await bindGroups(tx, id, groups, true);
   },
 
   async beforeUpdate(tx, caller, current, changes) {

@@ -11,7 +11,22 @@ export function openSqlite(file: string): Backend {
   conn.pragma('synchronous = NORMAL');
   conn.pragma('busy_timeout = 5000');
   conn.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+  // Kysely prepares every query afresh; keeping prepared statements by SQL text halves the cost
+  // of a small query (the same few hundred statements are run over and over).
+  const statements = new Map<string, Sqlite.Statement>();
+  const database = {
+    prepare(text: string) {
+      let s = statements.get(text);
+      if (!s) {
+        if (statements.size >= 2000) statements.clear();
+        s = conn.prepare(text);
+        statements.set(text, s);
+      }
+      return s;
+    },
+    close: () => conn.close(),
+  };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return {
     kind: 'sqlite',
     db,

@@ -38,7 +38,9 @@ export async function startPierProcess(store: 'sqlite' | 'postgres' = 'sqlite', 
   const db = store === 'postgres' && options.databaseUrl === undefined ? await freshDatabase() : undefined;
   if (store === 'postgres' && !db && options.databaseUrl === undefined) throw new Error('PIER_TEST_DATABASE_URL is not set');
   const databaseUrl = store === 'postgres' ? options.databaseUrl ?? db?.url : undefined;
-  const args = ['up', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(databaseUrl ? ['--database', databaseUrl] : []), ...extraArgs];
+  // The noop dataplane unless a test asks for a real one: parallel suites must not share kernel state.
+  const dataplane = extraArgs.includes('--dataplane') ? [] : ['--dataplane', 'noop'];
+  const args = ['up', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...dataplane, ...(databaseUrl ? ['--database', databaseUrl] : []), ...extraArgs];
   const p: PierProcess = {
     url: '', dataDir, databaseUrl, clouds: join(dataDir, 'clouds.yaml'), child: undefined as unknown as ChildProcess,
     stop: () => new Promise((done) => {

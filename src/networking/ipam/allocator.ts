@@ -35,8 +35,8 @@ export async function allocateNext(tx: Tx, s: SubnetIpam, portId: string): Promi
   const version = parseNet(s.cidr).version;
   const pools = poolRanges(s);
   const size = pools.reduce((n, p) => n + (p.end - p.start + 1n), 0n);
-  await tx.db.updateTable('ipam_subnets').set((eb) => ({ allocated: eb('allocated', '+', 1) })).where('subnet_id', '=', s.id).execute();
-  const state = await tx.db.selectFrom('ipam_subnets').select(['cursor', 'allocated']).where('subnet_id', '=', s.id).executeTakeFirstOrThrow();
+  const state = await tx.db.updateTable('ipam_subnets').set((eb) => ({ allocated: eb('allocated', '+', 1) })).where('subnet_id', '=', s.id)
+    .returning(['cursor', 'allocated']).executeTakeFirstOrThrow();
   if (BigInt(state.allocated) > size) {
     await tx.db.updateTable('ipam_subnets').set((eb) => ({ allocated: eb('allocated', '-', 1) })).where('subnet_id', '=', s.id).execute();
     return undefined;
