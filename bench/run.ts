@@ -4,6 +4,7 @@
 // default http://127.0.0.1:19696); without one that line is skipped.
 import { cpus, loadavg } from 'node:os';
 import { benchIdentity } from './identity.js';
+import { benchDataplane } from './dataplane.js';
 import { benchNetworking, benchNeutronReference, NEUTRON_URL } from './networking.js';
 
 type Store = 'sqlite' | 'postgres';
@@ -12,6 +13,8 @@ const targets: Record<string, string> = {
   'token validate/s (GET /v3/auth/tokens)': '≥ 5000',
   'start to first 200 ms (existing data dir, median of 5)': '< 500',
   'ports page (limit=100 of 10,000) median ms': '< 20',
+  'plug latency ratio Pier/CNI': '≤ 1.5',
+  '200 ports created and plugged, s': '< 10',
 };
 // Targets that hold on one store only.
 const storeTargets: Record<Store, Record<string, string>> = {
@@ -50,4 +53,6 @@ if (!neutron) {
   for (const store of stores) ratios[`Pier on ${store} / Neutron, sequential port creates`] = `${(sequential[store]! / rate).toFixed(1)}×`;
   print(`networking reference: Neutron at ${NEUTRON_URL}`, { ...neutron, ...ratios });
 }
+if (process.getuid?.() === 0) print('dataplane (linuxbridge), against the CNI bridge plugin', await benchDataplane());
+else console.log('\ndataplane: needs root; skipped');
 console.log(`\nmachine: ${machine()} at the end`);
