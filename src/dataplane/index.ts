@@ -1,8 +1,6 @@
 // The dataplane: the only import surface for other folders.
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { Store } from '../store/index.js';
-import { DataplaneController } from './controller.js';
 import type { NetworkDriver } from './driver.js';
 import { LinuxbridgeDriver } from './drivers/linuxbridge.js';
 import { NoopDriver } from './drivers/noop.js';

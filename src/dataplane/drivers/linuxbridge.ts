@@ -5,13 +5,13 @@
 // joined to a flat network's bridge directly and to a VLAN network's bridge through an 802.1Q
 // subinterface. A port is a veth from its network's bridge to a container's or a router's
 // namespace. Routers are namespaces.
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DesiredState, NetworkDriver, NetworkSpec, PortObserved, PortSpec, RouterSpec, SyncResult } from '../driver.js';
 import { ipBatch, ipJson, nft, run, sysctl } from '../linux/exec.js';
 import { deleteNetns, ensureNetns, listNetns, netnsExists } from '../linux/netns.js';
 import { renderAntiSpoofing, renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
 import { configureRouter } from '../linux/router.js';
+import { createUplink, deleteHostLinks, hostUplinkName, hostUplinks, instanceTag, shortId as short, tapName, uplinkName } from '../linux/uplinks.js';
 
 export interface LinuxbridgeConfig {
   /** Pier's dataplane namespace; one per Pier instance on a host. */
@@ -24,7 +24,6 @@ export interface LinuxbridgeConfig {
   vxlanPeers?: string[];
 }
 
-const short = (id: string) => id.replaceAll('-', '').slice(0, 11);
 interface Link { ifname: string; master?: string; address?: string; operstate?: string; linkinfo?: { info_kind?: string } }
 
 export class LinuxbridgeDriver implements NetworkDriver {
@@ -38,7 +37,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
   private readonly routerState = new Map<string, string>();
 
   constructor(readonly config: LinuxbridgeConfig, readonly log: Logger) {
-    this.tag = createHash('sha1').update(config.namespace).digest('hex').slice(0, 4);
+    this.tag = instanceTag(config.namespace);
   }
 
   // Names. In the dataplane namespace they need only be unique there; on the host they carry
@@ -46,9 +45,9 @@ export class LinuxbridgeDriver implements NetworkDriver {
   bridge = (netId: string) => `br-${short(netId)}`;
   vxlan = (netId: string) => `vx-${short(netId)}`;
   vlan = (netId: string) => `vl-${short(netId)}`;
-  uplink = (physnet: string) => `up-${physnet.slice(0, 12)}`;
-  hostUplink = (physnet: string) => `pu${this.tag}-${physnet.slice(0, 8)}`;
-  tap = (portId: string) => `tp-${short(portId)}`;
+  uplink = uplinkName;
+  hostUplink = (physnet: string) => hostUplinkName(this.tag, physnet);
+  tap = tapName;
   routerNs = (routerId: string) => `${this.config.namespace}-r-${routerId}`;
   routerIf = (p: PortSpec) => `${p.attachment.kind === 'router' && p.attachment.role === 'gateway' ? 'qg' : 'qr'}-${short(p.id)}`;
 
@@ -118,13 +117,13 @@ export class LinuxbridgeDriver implements NetworkDriver {
     await ipBatch(ns, remove.map((n) => `link del ${n}`));
     for (const n of remove) { links.delete(n); if (n.startsWith('tp-')) this.forgetPort(n); }
     const hostSide = new Set([...physnets].map((p) => this.hostUplink(p)));
-    for (const l of await this.hostLinks()) if (!hostSide.has(l)) await run('ip', ['link', 'del', l]).catch(() => {});
+    await deleteHostLinks((await hostUplinks(this.tag)).filter((l) => !hostSide.has(l)));
 
     // 2. Bridges, uplinks, then what joins a network's bridge to the outside.
     const add: string[] = [];
     for (const [name] of want) if (!links.has(name) && name.startsWith('br-')) add.push(`link add ${name} type bridge`, `link set ${name} up`);
     await ipBatch(ns, add);
-    for (const p of physnets) if (!links.has(this.uplink(p))) await this.createUplink(p);
+    for (const p of physnets) if (!links.has(this.uplink(p))) await createUplink(ns, this.tag, p, this.config.physnets[p]?.hostAddress);
     for (const n of desired.networks) if (!refused.has(n.id)) await this.ensureSegment(n, links);
 
     // 3. Ports: a veth per port from its bridge to its container or router namespace.
@@ -162,16 +161,6 @@ export class LinuxbridgeDriver implements NetworkDriver {
 
   private forgetPort(tapName: string): void {
     for (const id of this.configured.keys()) if (this.tap(id) === tapName) this.configured.delete(id);
-  }
-
-  private async createUplink(physnet: string): Promise<void> {
-    const host = this.hostUplink(physnet);
-    const ns = this.config.namespace;
-    await run('ip', ['link', 'del', host]).catch(() => {});
-    await run('ip', ['link', 'add', host, 'type', 'veth', 'peer', 'name', this.uplink(physnet), 'netns', ns]);
-    const addr = this.config.physnets[physnet]?.hostAddress;
-    await ipBatch(undefined, [...(addr ? [`addr add ${addr} dev ${host}`] : []), `link set ${host} up`]);
-    await ipBatch(ns, [`link set ${this.uplink(physnet)} up`]);
   }
 
   private vlanProbe: Promise<boolean> | undefined;
@@ -252,15 +241,10 @@ export class LinuxbridgeDriver implements NetworkDriver {
     this.routerState.set(r.id, state);
   }
 
-  /** Pier's links in the host namespace (uplinks), recognised by this instance's prefix. */
-  private async hostLinks(): Promise<string[]> {
-    return (await ipJson<Link[]>(undefined, ['link', 'show'])).map((l) => l.ifname).filter((n) => n.startsWith(`pu${this.tag}-`));
-  }
-
   async destroy(): Promise<void> {
     const ns = this.config.namespace;
     for (const name of listNetns()) if (name.startsWith(`${ns}-r-`)) await deleteNetns(name);
-    for (const l of await this.hostLinks()) await run('ip', ['link', 'del', l]).catch(() => {});
+    await deleteHostLinks(await hostUplinks(this.tag));
     await deleteNetns(ns);
     this.prepared = false;
     this.configured.clear();

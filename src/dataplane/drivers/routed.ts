@@ -6,15 +6,14 @@
 // the way out), security groups match the port's own interface, a router is NAT there (SNAT
 // out of its gateway, DNAT/SNAT for floating IPs), and the external network is the physical
 // network's uplink to the host. Address ranges must not overlap between networks here, as in Calico.
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DesiredState, NetworkDriver, PortObserved, PortSpec, SyncResult } from '../driver.js';
-import { ipBatch, ipJson, nft, run, sysctl } from '../linux/exec.js';
+import { ipBatch, ipJson, nft, sysctl } from '../linux/exec.js';
 import { deleteNetns, ensureNetns, netnsExists } from '../linux/netns.js';
 import { renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
 import type { LinuxbridgeConfig } from './linuxbridge.js';
+import { createUplink, deleteHostLinks, hostUplinks, instanceTag, tapName, uplinkName } from '../linux/uplinks.js';
 
-const short = (id: string) => id.replaceAll('-', '').slice(0, 11);
 const LINK_LOCAL_GW = '169.254.1.1';
 
 export class RoutedDriver implements NetworkDriver {
@@ -27,12 +26,11 @@ export class RoutedDriver implements NetworkDriver {
   private lastRoutes: string[] = [];
 
   constructor(readonly config: LinuxbridgeConfig, readonly log: Logger) {
-    this.tag = createHash('sha1').update(config.namespace).digest('hex').slice(0, 4);
+    this.tag = instanceTag(config.namespace);
   }
 
-  tap = (portId: string) => `tp-${short(portId)}`;
-  uplink = (physnet: string) => `up-${physnet.slice(0, 12)}`;
-  hostUplink = (physnet: string) => `pu${this.tag}-${physnet.slice(0, 8)}`;
+  tap = tapName;
+  uplink = uplinkName;
 
   private async prepare(): Promise<void> {
     const ns = this.config.namespace;
@@ -82,7 +80,11 @@ export class RoutedDriver implements NetworkDriver {
     const stale = [...links].filter((l) => /^(tp|up)-/.test(l) && !wantLinks.has(l));
     await ipBatch(ns, stale.map((l) => `link del ${l}`));
     for (const l of stale) for (const id of this.configured.keys()) if (this.tap(id) === l) this.configured.delete(id);
-    for (const p of physnets) if (!links.has(this.uplink(p))) await this.createUplink(p);
+    for (const p of physnets) {
+      if (links.has(this.uplink(p))) continue;
+      await createUplink(ns, this.tag, p, this.config.physnets[p]?.hostAddress);
+      this.lastRoutes = [];
+    }
 
     for (const p of wired) {
       try {
@@ -166,16 +168,6 @@ export class RoutedDriver implements NetworkDriver {
     return { ports, vifType: 'tap', vifDetails: { port_filter: true, routed: true, namespace: ns } };
   }
 
-  private async createUplink(physnet: string): Promise<void> {
-    const host = this.hostUplink(physnet);
-    await run('ip', ['link', 'del', host]).catch(() => {});
-    await run('ip', ['link', 'add', host, 'type', 'veth', 'peer', 'name', this.uplink(physnet), 'netns', this.config.namespace]);
-    const addr = this.config.physnets[physnet]?.hostAddress;
-    await ipBatch(undefined, [...(addr ? [`addr add ${addr} dev ${host}`] : []), `link set ${host} up`]);
-    await ipBatch(this.config.namespace, [`link set ${this.uplink(physnet)} up`]);
-    this.lastRoutes = [];
-  }
-
   private async ensurePort(p: PortSpec, exists: boolean): Promise<void> {
     if (p.attachment.kind !== 'netns') return;
     const ns = this.config.namespace;
@@ -203,8 +195,7 @@ export class RoutedDriver implements NetworkDriver {
   }
 
   async destroy(): Promise<void> {
-    const hostLinks = (await ipJson<{ ifname: string }[]>(undefined, ['link', 'show'])).map((l) => l.ifname).filter((n) => n.startsWith(`pu${this.tag}-`));
-    for (const l of hostLinks) await run('ip', ['link', 'del', l]).catch(() => {});
+    await deleteHostLinks(await hostUplinks(this.tag));
     await deleteNetns(this.config.namespace);
     this.prepared = false;
     this.configured.clear();

@@ -1,5 +1,4 @@
 import { bool, defineResource, int, json, listOf, nullable, oneOf, str, uuid } from '../../core/resource/index.js';
-import { protocol as protocolType } from '../types.js';
 import { description, name, owned, standard } from './common.js';
 
 export const securityGroup = defineResource({

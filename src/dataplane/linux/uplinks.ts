@@ -1,0 +1,31 @@
+// Names and uplinks shared by the Linux drivers. Inside Pier's dataplane namespace a name need
+// only be unique there; on the host it carries the instance's tag, so two Piers never collide.
+import { createHash } from 'node:crypto';
+import { ipBatch, ipJson, run } from './exec.js';
+
+export const shortId = (id: string) => id.replaceAll('-', '').slice(0, 11);
+
+/** Four hex characters that name this Pier instance (its dataplane namespace) on the host. */
+export const instanceTag = (namespace: string) => createHash('sha1').update(namespace).digest('hex').slice(0, 4);
+
+export const tapName = (portId: string) => `tp-${shortId(portId)}`;
+export const uplinkName = (physnet: string) => `up-${physnet.slice(0, 12)}`;
+export const hostUplinkName = (tag: string, physnet: string) => `pu${tag}-${physnet.slice(0, 8)}`;
+
+/** A veth from the host (optionally with an address) into the dataplane namespace, for one physical network. */
+export async function createUplink(namespace: string, tag: string, physnet: string, hostAddress?: string): Promise<void> {
+  const host = hostUplinkName(tag, physnet);
+  await run('ip', ['link', 'del', host]).catch(() => {});
+  await run('ip', ['link', 'add', host, 'type', 'veth', 'peer', 'name', uplinkName(physnet), 'netns', namespace]);
+  await ipBatch(undefined, [...(hostAddress ? [`addr add ${hostAddress} dev ${host}`] : []), `link set ${host} up`]);
+  await ipBatch(namespace, [`link set ${uplinkName(physnet)} up`]);
+}
+
+/** This instance's uplinks on the host. */
+export async function hostUplinks(tag: string): Promise<string[]> {
+  return (await ipJson<{ ifname: string }[]>(undefined, ['link', 'show'])).map((l) => l.ifname).filter((n) => n.startsWith(`pu${tag}-`));
+}
+
+export async function deleteHostLinks(names: string[]): Promise<void> {
+  for (const l of names) await run('ip', ['link', 'del', l]).catch(() => {});
+}
