@@ -70,7 +70,7 @@ export class SecurityGroupCannotRemoveDefault extends Conflict {
   constructor() { super('Insufficient rights for removing default security group.'); }
 }
 export class RouterInUse extends Conflict {
-  constructor(id: string, why = 'still has ports') { super(`Router ${id} ${why}`); }
+  constructor(id: string, ports: string[]) { super(`Router ${id} has ports still attached: ${ports.join(', ')}.`); }
 }
 export class RouterInterfaceNotFound extends NotFound {
   constructor(router: string, port: string) { super(`Router ${router} does not have an interface with id ${port}`); }
@@ -84,8 +84,8 @@ export class ExternalGatewayForFloatingIPNotFound extends NotFound {
   }
 }
 export class FloatingIPPortAlreadyAssociated extends Conflict {
-  constructor(fip: string, port: string, ip: string, network: string) {
-    super(`Cannot associate floating IP ${fip} with port ${port} using fixed IP ${ip}, as that fixed IP already has a floating IP on external network ${network}.`);
+  constructor(fip: { id: string; address: string }, port: string, ip: string, network: string) {
+    super(`Cannot associate floating IP ${fip.address} (${fip.id}) with port ${port} using fixed IP ${ip}, as that fixed IP already has a floating IP on external network ${network}.`);
   }
 }
 export class RevisionNumberConstraintFailed extends PreconditionFailed {

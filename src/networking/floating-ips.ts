@@ -12,7 +12,7 @@ import { ports } from './ports.js';
 interface Association { port_id: string | null; fixed_ip_address: string | null; router_id: string | null }
 
 /** Resolves what `port_id` / `fixed_ip_address` associate to, checking reachability as Neutron does. */
-async function associate(tx: Tx, caller: Caller, fip: { id: string; floating_network_id: string }, portId: string | null, fixedIp: string | null): Promise<Association> {
+async function associate(tx: Tx, caller: Caller, fip: { id: string; floating_network_id: string; floating_ip_address: string }, portId: string | null, fixedIp: string | null): Promise<Association> {
   if (!portId) return { port_id: null, fixed_ip_address: null, router_id: null };
   const port = await loadOne(ports, tx.db, caller, portId).catch(() => { throw notFound.port(portId); });
   const ips = port.fixed_ips as { subnet_id: string; ip_address: string }[];
@@ -36,7 +36,7 @@ async function associate(tx: Tx, caller: Caller, fip: { id: string; floating_net
   if (!router) throw new ExternalGatewayForFloatingIPNotFound(chosen.subnet_id, portId, fip.floating_network_id);
   const taken = await tx.db.selectFrom('floatingips').select('id').where('port_id', '=', portId).where('fixed_ip_address', '=', chosen.ip_address)
     .where('id', '<>', fip.id).executeTakeFirst();
-  if (taken) throw new FloatingIPPortAlreadyAssociated(fip.id, portId, chosen.ip_address, fip.floating_network_id);
+  if (taken) throw new FloatingIPPortAlreadyAssociated({ id: fip.id, address: fip.floating_ip_address }, portId, chosen.ip_address, fip.floating_network_id);
   return { port_id: portId, fixed_ip_address: chosen.ip_address, router_id: router.id };
 }
 
@@ -60,7 +60,7 @@ export const floatingIps: Collection = {
     values.floating_ip_address = ip.ip_address;
     values.floating_port_id = portId;
     delete values.subnet_id;
-    Object.assign(values, await associate(tx, caller, { id: String(values.id), floating_network_id: net.id }, values.port_id as string | null, values.fixed_ip_address as string | null));
+    Object.assign(values, await associate(tx, caller, { id: String(values.id), floating_network_id: net.id, floating_ip_address: ip.ip_address }, values.port_id as string | null, values.fixed_ip_address as string | null));
     values.status = 'DOWN';
   },
 
@@ -68,7 +68,7 @@ export const floatingIps: Collection = {
     if ('port_id' in changes || 'fixed_ip_address' in changes) {
       const portId = ('port_id' in changes ? changes.port_id : current.port_id) as string | null;
       const fixedIp = ('fixed_ip_address' in changes ? changes.fixed_ip_address : null) as string | null;
-      Object.assign(changes, await associate(tx, caller, current as { id: string; floating_network_id: string }, portId, fixedIp));
+      Object.assign(changes, await associate(tx, caller, current as { id: string; floating_network_id: string; floating_ip_address: string }, portId, fixedIp));
       if (!changes.port_id) changes.status = 'DOWN';
     }
   },

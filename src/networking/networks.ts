@@ -42,7 +42,9 @@ export const networks: Collection = {
   async expand(db, items) {
     const ids = items.map((v) => String(v.id));
     const segments = await db.selectFrom('network_segments').selectAll().where('network_id', 'in', ids).execute();
-    const subnets = await db.selectFrom('subnets').select(['id', 'network_id']).where('network_id', 'in', ids).orderBy('created_at').orderBy('id').execute();
+    const subnets = await db.selectFrom('subnets').leftJoin('subnetpools', 'subnetpools.id', 'subnets.subnetpool_id')
+      .select(['subnets.id', 'subnets.network_id', 'subnets.ip_version', 'subnetpools.address_scope_id'])
+      .where('subnets.network_id', 'in', ids).orderBy('subnets.created_at').orderBy('subnets.id').execute();
     for (const v of items) {
       const seg = segments.find((s) => s.network_id === v.id);
       v['provider:network_type'] = seg?.network_type ?? null;
@@ -51,8 +53,10 @@ export const networks: Collection = {
       v.subnets = subnets.filter((s) => s.network_id === v.id).map((s) => s.id);
       v.availability_zone_hints = [];
       v.availability_zones = [];
-      v.ipv4_address_scope = null;
-      v.ipv6_address_scope = null;
+      // OpenStack: a network is in the address scope of the pools its subnets came from.
+      const scope = (version: number) => subnets.find((s) => s.network_id === v.id && s.ip_version === version && s.address_scope_id)?.address_scope_id ?? null;
+      v.ipv4_address_scope = scope(4);
+      v.ipv6_address_scope = scope(6);
     }
   },
 

@@ -13,7 +13,7 @@ import {
   InUse, InvalidInput, InvalidIpForSubnet, IpAddressAlreadyAllocated, IpAddressGenerationFailure, MacAddressInUse, notFound,
 } from './errors.js';
 import { allocateExact, allocateNext, isAllocated, release } from './ipam/allocator.js';
-import { inNet, ipKey, parseNet, toBig, versionOf } from './ipam/ip.js';
+import { fromBig, inNet, ipKey, parseNet, toBig, versionOf } from './ipam/ip.js';
 import { visibleNetwork } from './networks.js';
 import { ensureDefaultGroup } from './security-groups.js';
 import { toIpam } from './subnets.js';
@@ -31,17 +31,35 @@ async function generateMac(tx: Tx, networkId: string, base: string): Promise<str
 }
 
 async function networkSubnets(tx: Tx, networkId: string) {
-  return tx.db.selectFrom('subnets').select(['id', 'network_id', 'cidr', 'allocation_pools', 'ip_version', 'ipv6_address_mode'])
+  return tx.db.selectFrom('subnets').select(['id', 'network_id', 'cidr', 'allocation_pools', 'ip_version', 'ipv6_address_mode', 'ipv6_ra_mode'])
     .where('network_id', '=', networkId).orderBy('created_at').orderBy('id').execute();
 }
 
+const AUTO = ['slaac', 'dhcpv6-stateless'];
+const autoconfigured = (s: { ip_version: number; ipv6_address_mode: string | null; ipv6_ra_mode: string | null }) =>
+  s.ip_version === 6 && (AUTO.includes(s.ipv6_address_mode ?? '') || AUTO.includes(s.ipv6_ra_mode ?? ''));
+
+/** The SLAAC address of `mac` on an IPv6 /64: the prefix and the modified EUI-64 interface id. */
+export function eui64(cidr: string, mac: string): string {
+  const b = mac.split(':').map((x) => parseInt(x, 16));
+  const iid = [b[0]! ^ 2, b[1]!, b[2]!, 0xff, 0xfe, b[3]!, b[4]!, b[5]!].reduce((n, x) => (n << 8n) | BigInt(x), 0n);
+  return fromBig(parseNet(cidr).first | iid, 6);
+}
+
 /** Allocates the requested fixed IPs (or Neutron's automatic choice when `requested` is undefined). */
-export async function allocateFixedIps(tx: Tx, networkId: string, portId: string, requested: FixedIp[] | undefined): Promise<void> {
+export async function allocateFixedIps(tx: Tx, networkId: string, portId: string, requested: FixedIp[] | undefined, mac: string): Promise<void> {
   const subnets = await networkSubnets(tx, networkId);
+  const slaac = async (s: (typeof subnets)[number]) => {
+    const ip = eui64(s.cidr, mac);
+    if (await isAllocated(tx, s.id, ip)) throw new IpAddressAlreadyAllocated(ip, s.id);
+    await allocateExact(tx, toIpam(s), ip, portId);
+  };
   if (requested === undefined) {
-    // OpenStack: one address from the first IPv4 subnet with room, and one IPv6 likewise.
+    // OpenStack: an address on every SLAAC subnet, then one from the first IPv4 subnet with room
+    // and one from the first other IPv6 subnet with room.
+    for (const s of subnets.filter(autoconfigured)) await slaac(s);
     for (const version of [4, 6]) {
-      const candidates = subnets.filter((s) => s.ip_version === version);
+      const candidates = subnets.filter((s) => s.ip_version === version && !autoconfigured(s));
       if (!candidates.length) continue;
       let got: string | undefined;
       for (const s of candidates) if ((got = await allocateNext(tx, toIpam(s), portId))) break;
@@ -72,6 +90,8 @@ export async function allocateFixedIps(tx: Tx, networkId: string, portId: string
       }
       if (await isAllocated(tx, s.id, ip)) throw new IpAddressAlreadyAllocated(ip, s.id);
       await allocateExact(tx, toIpam(s), ip, portId);
+    } else if (s && autoconfigured(s)) {
+      await slaac(s);
     } else if (s) {
       if (!(await allocateNext(tx, toIpam(s), portId))) throw new IpAddressGenerationFailure(networkId);
     } else {
@@ -177,7 +197,7 @@ export const ports: Collection = {
 
   async afterCreate(tx, _caller, values) {
     const id = String(values.id);
-    await allocateFixedIps(tx, String(values.network_id), id, values.fixed_ips as FixedIp[] | undefined);
+    await allocateFixedIps(tx, String(values.network_id), id, values.fixed_ips as FixedIp[] | undefined, String(values.mac_address));
     let groups = values.security_groups as string[] | undefined;
     // OpenStack: a port with port security and no groups named gets its project's default group;
     // the network's own ports (router interfaces, gateways, floating IPs) get none.
@@ -196,10 +216,10 @@ export const ports: Collection = {
     const portSecurity = (changes.port_security_enabled ?? current.port_security_enabled) as boolean;
     const groups = (changes.security_groups ?? current.security_groups) as string[];
     const pairs = (changes.allowed_address_pairs ?? current.allowed_address_pairs) as unknown[];
+    if (!portSecurity && pairs.length) throw new Conflict('Port Security must be enabled in order to have allowed address pairs on a port.', 'AddressPairAndPortSecurityRequired');
     if (!portSecurity && groups.length) {
       throw new Conflict('Port has security group associated. Cannot disable port security or ip address until security group is removed', 'PortSecurityPortHasSecurityGroup');
     }
-    if (!portSecurity && pairs.length) throw new Conflict('Port Security must be enabled in order to have allowed address pairs on a port.', 'AddressPairAndPortSecurityRequired');
     if (changes.allowed_address_pairs) {
       const mac = String(changes.mac_address ?? current.mac_address);
       changes.allowed_address_pairs = (changes.allowed_address_pairs as { ip_address: string; mac_address?: string }[]).map((p) => ({ ip_address: p.ip_address, mac_address: p.mac_address ?? mac }));
@@ -224,7 +244,7 @@ export const ports: Collection = {
         const s = await tx.db.selectFrom('subnets').select(['id', 'network_id', 'cidr', 'allocation_pools']).where('id', '=', h.subnet_id).executeTakeFirstOrThrow();
         await release(tx, toIpam(s), id, h.ip_address);
       }
-      await allocateFixedIps(tx, String(current.network_id), id, fresh);
+      await allocateFixedIps(tx, String(current.network_id), id, fresh, String(changes.mac_address ?? current.mac_address));
       delete changes.fixed_ips;
     }
   },

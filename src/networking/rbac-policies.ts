@@ -54,5 +54,10 @@ export const rbacPolicies: Collection = {
       throw new Conflict(`RBAC policy on object ${String(current.object_id)} cannot be removed because other objects depend on it.`, 'RbacPolicyInUse');
     }
     if (net && current.target_tenant === '*' && current.action === 'access_as_shared') await setFlag(tx, String(current.object_id), 'access_as_shared', false);
+    if (net && current.action === 'access_as_external') {
+      const others = await tx.db.selectFrom('rbac_policies').select('id').where('object_id', '=', String(current.object_id))
+        .where('action', '=', 'access_as_external').where('id', '<>', String(current.id)).executeTakeFirst();
+      if (!others) await setFlag(tx, String(current.object_id), 'access_as_external', false);
+    }
   },
 };

@@ -13,7 +13,7 @@ import {
 } from './errors.js';
 import { inNet, overlaps, parseNet, toBig } from './ipam/ip.js';
 import { networkingPolicy } from './policy.js';
-import { ports } from './ports.js';
+import { allocateFixedIps, ports, releaseFixedIps } from './ports.js';
 
 const GATEWAY = 'network:router_gateway';
 const INTERFACE = 'network:router_interface';
@@ -37,7 +37,15 @@ async function checkRoutes(db: Db, routerId: string, routes: { destination: stri
 async function setGateway(tx: Tx, caller: Caller, ctx: Networking, current: Values, info: GatewayInfo | null): Promise<void> {
   const id = String(current.id);
   const old = await tx.db.selectFrom('routers').select(['gw_port_id', 'gw_network_id']).where('id', '=', id).executeTakeFirst();
-  if (old?.gw_port_id && (!info || info.network_id !== old.gw_network_id || info.external_fixed_ips)) {
+  if (old?.gw_port_id && info && info.network_id === old.gw_network_id && info.external_fixed_ips) {
+    // Same external network, other addresses: the gateway port is re-addressed in place, so
+    // floating IPs through it stay (as Neutron allows).
+    const mac = (await tx.db.selectFrom('ports').select('mac_address').where('id', '=', old.gw_port_id).executeTakeFirstOrThrow()).mac_address;
+    await releaseFixedIps(tx, old.gw_port_id);
+    await allocateFixedIps(tx, info.network_id, old.gw_port_id, info.external_fixed_ips, mac);
+    await touch(tx, ports, old.gw_port_id);
+    await tx.emit({ resource: 'port', id: old.gw_port_id, action: 'update', projectId: '' });
+  } else if (old?.gw_port_id && (!info || info.network_id !== old.gw_network_id)) {
     const fip = await tx.db.selectFrom('floatingips').select('id').where('router_id', '=', id).executeTakeFirst();
     if (fip) throw new InUse(`Gateway cannot be updated for router ${id}, since a gateway to external network ${old.gw_network_id} is required by one or more floating IPs.`, 'RouterExternalGatewayInUseByFloatingIp');
     await tx.db.updateTable('routers').set({ gw_port_id: null, gw_network_id: null }).where('id', '=', id).execute();
@@ -107,8 +115,8 @@ export const routers: Collection = {
   },
   async beforeDelete(tx, caller, current, ctx) {
     const id = String(current.id);
-    const iface = await tx.db.selectFrom('ports').select('id').where('device_id', '=', id).where('device_owner', '=', INTERFACE).executeTakeFirst();
-    if (iface) throw new RouterInUse(id, 'still has ports');
+    const ifaces = await tx.db.selectFrom('ports').select('id').where('device_id', '=', id).where('device_owner', '=', INTERFACE).execute();
+    if (ifaces.length) throw new RouterInUse(id, ifaces.map((p) => p.id));
     await setGateway(tx, caller, ctx, current, null);
   },
 

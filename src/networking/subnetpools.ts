@@ -8,7 +8,7 @@ import type { Caller } from './context.js';
 import { addressScope } from './definitions/address-scope.js';
 import { subnetpool } from './definitions/subnetpool.js';
 import { InvalidInput, notFound } from './errors.js';
-import { canonicalCidr, fromBig, overlaps, parseNet, type Net } from './ipam/ip.js';
+import { canonicalCidr, fromBig, mergeCidrs, overlaps, parseNet, type Net } from './ipam/ip.js';
 import { visible } from './visibility.js';
 
 /** The CIDR (and pool id) for a subnet created from a pool with `prefixlen` or a `cidr` inside it. */
@@ -36,9 +36,8 @@ export async function allocateFromPool(tx: Tx, caller: Caller, values: Values): 
     return { subnetpool_id: pool.id, cidr: canonicalCidr(String(values.cidr)) };
   }
   const len = Number(values.prefixlen ?? pool.default_prefixlen);
-  if (len < pool.min_prefixlen || len > pool.max_prefixlen) {
-    throw new BadRequest(`Unable to allocate subnet with prefix length ${len}, minimum allowed prefix is ${pool.min_prefixlen}, maximum allowed prefix is ${pool.max_prefixlen}.`, 'IllegalSubnetPrefixLength');
-  }
+  if (len > pool.max_prefixlen) throw new BadRequest(`Unable to allocate subnet with prefix length ${len}, maximum allowed prefix is ${pool.max_prefixlen}.`, 'MaxPrefixSubnetAllocationError');
+  if (len < pool.min_prefixlen) throw new BadRequest(`Unable to allocate subnet with prefix length ${len}, minimum allowed prefix is ${pool.min_prefixlen}.`, 'MinPrefixSubnetAllocationError');
   for (const p of prefixes) {
     if (len < p.prefix) continue;
     const step = 1n << BigInt((p.version === 4 ? 32 : 128) - len);
@@ -69,7 +68,7 @@ export const subnetpools: Collection = {
 
   async beforeCreate(tx, _caller, values) {
     const { nets, version } = checkPrefixes(values.prefixes as string[]);
-    values.prefixes = nets.map((n) => `${fromBig(n.first, n.version)}/${n.prefix}`);
+    values.prefixes = mergeCidrs(nets);
     values.ip_version = version;
     const max = version === 4 ? 32 : 128;
     values.min_prefixlen ??= version === 4 ? 8 : 64;
@@ -86,7 +85,7 @@ export const subnetpools: Collection = {
       const { nets } = checkPrefixes(changes.prefixes as string[]);
       const old = (current.prefixes as string[]).map(parseNet);
       if (!old.every((o) => nets.some((n) => o.first >= n.first && o.last <= n.last))) throw new InvalidInput('Illegal update to prefixes: existing prefixes must be kept');
-      changes.prefixes = nets.map((n) => `${fromBig(n.first, n.version)}/${n.prefix}`);
+      changes.prefixes = mergeCidrs([...nets, ...old]);
     }
     if ('address_scope_id' in changes) await checkScope(tx, changes.address_scope_id, Number(current.ip_version));
     if (changes.is_default) await onlyDefault(tx, Number(current.ip_version), String(current.id));
@@ -94,7 +93,7 @@ export const subnetpools: Collection = {
 
   async beforeDelete(tx, _caller, current) {
     const used = await tx.db.selectFrom('subnets').select('id').where('subnetpool_id', '=', String(current.id)).executeTakeFirst();
-    if (used) throw new Conflict(`Unable to complete operation on subnet pool ${String(current.id)}. Subnet pool has existing allocations.`, 'SubnetPoolInUse');
+    if (used) throw new Conflict('Unable to delete subnet pool: Subnet pool has existing allocations.', 'SubnetPoolDeleteError');
   },
 };
 
@@ -116,7 +115,7 @@ export const addressScopes: Collection = {
   notFound: notFound.address_scope,
   visible: visible.sharedOr('address_scopes'),
   async beforeUpdate(_tx, _caller, current, changes) {
-    if (current.shared && changes.shared === false) throw new InvalidInput('Unsharing an address scope is not allowed');
+    if (current.shared && changes.shared === false) throw new BadRequest(`Unable to update address scope ${String(current.id)} : Shared address scope can't be unshared.`, 'AddressScopeUpdateError');
   },
   async beforeDelete(tx, _caller, current) {
     const used = await tx.db.selectFrom('subnetpools').select('id').where('address_scope_id', '=', String(current.id)).executeTakeFirst();

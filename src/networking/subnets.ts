@@ -103,7 +103,13 @@ export const subnets: Collection = {
     if (values.ip_version !== net.version) throw new InvalidInput('Cidr and IP version are inconsistent');
     if (net.version === 4 && net.prefix === 0) throw new InvalidInput(`0.0.0.0/0 is not allowed as CIDR prefix length`);
     checkV6Modes(values, net);
-    for (const other of await tx.db.selectFrom('subnets').select(['cidr']).where('network_id', '=', network.id).execute()) {
+    const siblings = await tx.db.selectFrom('subnets').select(['cidr', 'ip_version', 'subnetpool_id']).where('network_id', '=', network.id).execute();
+    for (const other of siblings.filter((x) => x.ip_version === net.version)) {
+      if ((other.subnetpool_id ?? null) !== ((values.subnetpool_id as string | undefined) ?? null)) {
+        throw new BadRequest('Subnets hosted on the same network must be allocated from the same subnet pool.', 'NetworkSubnetPoolAffinityError');
+      }
+    }
+    for (const other of siblings) {
       if (overlaps(net, parseNet(other.cidr))) {
         throw new InvalidInput(`Requested subnet with cidr: ${canonical} for network: ${network.id} overlaps with another subnet`);
       }

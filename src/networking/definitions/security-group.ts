@@ -19,7 +19,7 @@ export const securityGroupRule = defineResource({
   singular: 'security_group_rule', plural: 'security_group_rules', table: 'security_group_rules',
   attributes: {
     ...owned, ...standard,
-    description: { type: nullable(str({ max: 255 })), create: true, default: null, filter: true },
+    description: { type: nullable(str({ max: 255 })), create: true, default: '', filter: true },
     security_group_id: { type: uuid, create: 'required', filter: true, sort: true },
     direction: { type: oneOf('ingress', 'egress'), create: 'required', filter: true, sort: true },
     ethertype: { type: str({ max: 40 }), create: true, default: 'IPv4', filter: true, sort: true },

@@ -36,3 +36,11 @@ test('overlap and canonical form', () => {
   assert.ok(!overlaps(parseNet('10.0.0.0/8'), parseNet('fd00::/8')));
   assert.equal(canonicalCidr('10.0.0.5/24'), '10.0.0.0/24');
 });
+
+test('merging CIDRs: adjacent halves join, gaps stay apart, overlaps fold in', async () => {
+  const { mergeCidrs } = await import('./ip.js');
+  assert.deepEqual(mergeCidrs(['10.100.0.0/16', '10.101.0.0/16'].map(parseNet)), ['10.100.0.0/15']);
+  assert.deepEqual(mergeCidrs(['10.0.0.0/24', '10.0.2.0/24'].map(parseNet)), ['10.0.0.0/24', '10.0.2.0/24']);
+  assert.deepEqual(mergeCidrs(['10.0.0.0/16', '10.0.5.0/24'].map(parseNet)), ['10.0.0.0/16']);
+  assert.deepEqual(mergeCidrs(['10.0.1.0/24', '10.0.2.0/23'].map(parseNet)), ['10.0.1.0/24', '10.0.2.0/23']);
+});

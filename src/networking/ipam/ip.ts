@@ -80,3 +80,27 @@ export function defaultPools(net: Net, gateway: bigint | null): Range[] {
 }
 
 export const poolSize = (pools: Range[]) => pools.reduce((n, p) => n + (p.end - p.start + 1n), 0n);
+
+/** The fewest CIDRs covering exactly the union of `nets` (of one version): 10.100/16 + 10.101/16 → 10.100/15. */
+export function mergeCidrs(nets: Net[]): string[] {
+  if (!nets.length) return [];
+  const version = nets[0]!.version;
+  const width = version === 4 ? 32 : 128;
+  const ranges = nets.map((n) => ({ start: n.first, end: n.last })).sort((a, b) => (a.start < b.start ? -1 : 1));
+  const merged: Range[] = [];
+  for (const r of ranges) {
+    const last = merged.at(-1);
+    if (last && r.start <= last.end + 1n) { if (r.end > last.end) last.end = r.end; } else merged.push({ ...r });
+  }
+  const out: string[] = [];
+  for (const r of merged) {
+    let start = r.start;
+    while (start <= r.end) {
+      let size = 0;
+      while (size < width && (start & ((1n << BigInt(size + 1)) - 1n)) === 0n && start + (1n << BigInt(size + 1)) - 1n <= r.end) size++;
+      out.push(`${fromBig(start, version)}/${width - size}`);
+      start += 1n << BigInt(size);
+    }
+  }
+  return out;
+}
