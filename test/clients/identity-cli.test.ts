@@ -64,8 +64,10 @@ for (const store of testStores()) describe(`openstack CLI, identity, on ${store}
     const implied = await openstackJson<any[]>(p, ['implied', 'role', 'list']);
     assert.deepEqual(implied.map((r) => [r['Prior Role Name'], r['Implied Role Name']]).sort(), [['admin', 'member'], ['member', 'reader']]);
     const endpoints = await openstackJson<any[]>(p, ['endpoint', 'list']);
-    assert.deepEqual(endpoints.map((e) => e.Interface).sort(), ['admin', 'internal', 'public']);
-    assert.ok(endpoints.every((e) => e['Service Type'] === 'identity' && e.Region === 'RegionOne'));
+    for (const type of ['identity', 'network']) {
+      assert.deepEqual(endpoints.filter((e) => e['Service Type'] === type).map((e) => e.Interface).sort(), ['admin', 'internal', 'public'], type);
+    }
+    assert.ok(endpoints.every((e) => e.Region === 'RegionOne'));
     const regions = await openstackJson<any[]>(p, ['region', 'list']);
     assert.deepEqual(regions.map((r) => r.Region), ['RegionOne']);
   });
