@@ -178,14 +178,14 @@ export const securityGroupRules: Collection = {
       if (!remote) throw notFound.security_group(String(values.remote_group_id));
     }
     checkRule(values);
-    const same = await tx.db.selectFrom('security_group_rules').select('id').where('security_group_id', '=', sgId)
-      .where('direction', '=', String(values.direction)).where('ethertype', '=', String(values.ethertype))
-      .where((eb) => (values.protocol === null ? eb('protocol', 'is', null) : eb('protocol', '=', String(values.protocol))))
-      .where((eb) => (values.port_range_min === null ? eb('port_range_min', 'is', null) : eb('port_range_min', '=', Number(values.port_range_min))))
-      .where((eb) => (values.port_range_max === null ? eb('port_range_max', 'is', null) : eb('port_range_max', '=', Number(values.port_range_max))))
-      .where((eb) => (values.remote_ip_prefix === null ? eb('remote_ip_prefix', 'is', null) : eb('remote_ip_prefix', '=', String(values.remote_ip_prefix))))
-      .where((eb) => (values.remote_group_id === null ? eb('remote_group_id', 'is', null) : eb('remote_group_id', '=', String(values.remote_group_id))))
-      .executeTakeFirst();
+    // OpenStack: a duplicate is the same rule however it is spelt (tcp or 6, 10.0.0.5/8 or 10.0.0.0/8).
+    const proto = (p: string | null) => (p === null ? null : String(PROTOCOLS[p] ?? p));
+    const prefix = (c: string | null) => (c === null ? null : canonicalCidr(c));
+    const same = (await tx.db.selectFrom('security_group_rules').selectAll().where('security_group_id', '=', sgId)
+      .where('direction', '=', String(values.direction)).where('ethertype', '=', String(values.ethertype)).execute())
+      .find((r) => proto(r.protocol) === proto(values.protocol as string | null) && r.port_range_min === values.port_range_min
+        && r.port_range_max === values.port_range_max && prefix(r.remote_ip_prefix) === prefix(values.remote_ip_prefix as string | null)
+        && r.remote_group_id === values.remote_group_id);
     if (same) throw new SecurityGroupRuleExists(same.id);
     await touch(tx, securityGroups, sgId);
   },
