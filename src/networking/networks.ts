@@ -10,7 +10,7 @@ import { network } from './definitions/network.js';
 import { InvalidInput, NetworkInUse, notFound } from './errors.js';
 import { allocateSegment, requestedSegment } from './segments.js';
 import { deleteSubnetRows } from './subnets.js';
-import { visible } from './visibility.js';
+import { networkVisible, visible } from './visibility.js';
 
 const PROVIDER = ['provider:network_type', 'provider:physical_network', 'provider:segmentation_id'] as const;
 const RBAC_OF = { shared: 'access_as_shared', 'router:external': 'access_as_external' } as const;
@@ -100,8 +100,7 @@ export const networks: Collection = {
 /** Loads a network the caller may see, or throws NetworkNotFound. */
 export async function visibleNetwork(tx: Tx, caller: Caller, id: string) {
   let q = tx.db.selectFrom('networks').selectAll().where('id', '=', id);
-  if (!caller.isAdmin) q = q.where((eb) => eb.or([eb('project_id', '=', caller.projectId), eb('shared', '=', 1), eb('router:external', '=', 1),
-    eb.exists(eb.selectFrom('rbac_policies').select('id').whereRef('object_id', '=', 'networks.id').where('target_tenant', 'in', [caller.projectId, '*']))]));
+  if (!caller.isAdmin) q = q.where(networkVisible(caller, 'networks.id'));
   const row = await q.executeTakeFirst();
   if (!row) throw notFound.network(id);
   return row;
