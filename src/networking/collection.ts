@@ -50,6 +50,8 @@ export interface Collection {
   beforeDelete?(tx: Tx, caller: Caller, current: Values, ctx: Networking): Promise<void>;
   /** Default true: the resource has standard attributes (timestamps, revision, tags). */
   standard?: boolean;
+  /** afterCreate never rewrites the resource's own row: a create's answer is rendered from what was written, not reloaded. */
+  renderWritten?: boolean;
   /** Runs before a list or show (e.g. making the caller's default security group). */
   prepare?(caller: Caller, ctx: Networking): Promise<void>;
   /** Extra routes under this collection (router interfaces, …). */
@@ -82,10 +84,12 @@ export async function loadMany(c: Collection, db: Db, caller: Caller, build: (q:
   return expandRows(c, db, rows, caller);
 }
 
-async function expandRows(c: Collection, db: Db, rows: Record<string, unknown>[], caller: Caller): Promise<Values[]> {
+async function expandRows(c: Collection, db: Db, rows: Record<string, unknown>[], caller: Caller, fresh = false): Promise<Values[]> {
   const items = rows.map((r) => fromRow(c.def, r));
   for (const v of items) v.tenant_id = v.project_id;
-  if (c.standard !== false && items.length) {
+  // Tags cannot be given on create, so a resource just made has none.
+  if (fresh) for (const v of items) v.tags = [];
+  else if (c.standard !== false && items.length) {
     const tags = await loadTags(db, c.def.singular, items.map((v) => String(v.id)));
     for (const v of items) v.tags = tags.get(String(v.id)) ?? [];
   }
@@ -140,8 +144,8 @@ function authorizeAttributes(c: Collection, caller: Caller, action: 'create' | '
   }
 }
 
-/** Creates one resource inside `tx`; returns its id. */
-export async function createIn(tx: Tx, c: Collection, ctx: Networking, caller: Caller, body: Record<string, unknown>): Promise<string> {
+/** Creates one resource inside `tx`; returns the values written (`id` among them). */
+export async function createIn(tx: Tx, c: Collection, ctx: Networking, caller: Caller, body: Record<string, unknown>): Promise<Values> {
   const { values } = checkBody(c.def, body, 'create');
   resolveProject(caller, values);
   values.id = newUuid();
@@ -156,12 +160,19 @@ export async function createIn(tx: Tx, c: Collection, ctx: Networking, caller: C
   await tx.db.insertInto(c.def.table as 'networks').values(toRow(c.def, values) as never).execute();
   if (c.afterCreate) await c.afterCreate(tx, caller, values, ctx);
   await tx.emit({ resource: c.def.singular, id: String(values.id), action: 'create', projectId: String(values.project_id) });
-  return String(values.id);
+  return values;
+}
+
+/** The created resources as a show would load them (from what was written, when the collection allows). */
+async function loadCreated(c: Collection, ctx: Networking, caller: Caller, created: Values[]): Promise<Values[]> {
+  const admin = { ...caller, isAdmin: true };
+  if (c.renderWritten) return expandRows(c, ctx.store.db, created.map((v) => toRow(c.def, v)), admin, true);
+  return Promise.all(created.map((v) => loadOne(c, ctx.store.db, admin, String(v.id))));
 }
 
 export async function createOne(c: Collection, ctx: Networking, caller: Caller, body: Record<string, unknown>): Promise<Values> {
-  const id = await ctx.store.tx((tx) => createIn(tx, c, ctx, caller, body), { retryUnique: true });
-  return loadOne(c, ctx.store.db, { ...caller, isAdmin: true }, id);
+  const values = await ctx.store.tx((tx) => createIn(tx, c, ctx, caller, body), { retryUnique: true });
+  return (await loadCreated(c, ctx, caller, [values]))[0]!;
 }
 
 export async function updateOne(c: Collection, ctx: Networking, caller: Caller, id: string, body: Record<string, unknown>, req?: FastifyRequest): Promise<Values> {
@@ -263,12 +274,12 @@ export function registerCollection(scope: FastifyInstance, ctx: Networking, c: C
     if (body && typeof body === 'object' && Array.isArray(body[def.plural])) {
       // Bulk create: all or nothing, as Neutron's native bulk.
       const list = (body[def.plural] as unknown[]).map((item) => unwrapItem(def, { [def.singular]: item }));
-      const ids = await ctx.store.tx(async (tx) => {
-        const out: string[] = [];
+      const written = await ctx.store.tx(async (tx) => {
+        const out: Values[] = [];
         for (const item of list) out.push(await createIn(tx, c, ctx, caller, item));
         return out;
       }, { retryUnique: true });
-      const created = await Promise.all(ids.map((id) => loadOne(c, ctx.store.db, { ...caller, isAdmin: true }, id)));
+      const created = await loadCreated(c, ctx, caller, written);
       return reply.code(201).send({ [def.plural]: await Promise.all(created.map((v) => render(c, ctx.store.db, caller, v))) });
     }
     const v = await createOne(c, ctx, caller, unwrapItem(def, body));

@@ -52,9 +52,9 @@ export const floatingIps: Collection = {
     const fixed = values.floating_ip_address
       ? [{ ...(values.subnet_id ? { subnet_id: values.subnet_id } : {}), ip_address: values.floating_ip_address }]
       : values.subnet_id ? [{ subnet_id: values.subnet_id }] : undefined;
-    const portId = await createIn(tx, ports, ctx, elevated(caller), {
+    const portId = String((await createIn(tx, ports, ctx, elevated(caller), {
       network_id: net.id, device_owner: 'network:floatingip', device_id: String(values.id), project_id: '', name: '', ...(fixed ? { fixed_ips: fixed } : {}),
-    });
+    })).id);
     const ip = await tx.db.selectFrom('ip_allocations').select('ip_address').where('port_id', '=', portId).orderBy('ip_key').executeTakeFirst();
     if (!ip) throw new BadRequest(`Bad floatingip request: Network ${net.id} has no IPv4 subnet.`, 'BadRequest');
     values.floating_ip_address = ip.ip_address;

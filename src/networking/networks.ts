@@ -1,10 +1,11 @@
 // Networks: a segment per network (provider attributes, allocated from the pools), sharing and
 // external access mirrored as RBAC entries, and deletion refused while ports remain.
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { newUuid } from '../core/ids.js';
 import type { Values } from '../core/resource/index.js';
 import type { Tx } from '../store/index.js';
-import type { Collection, Query } from './collection.js';
+import type { Database } from '../store/schema.js';
+import type { Collection, Db, Query } from './collection.js';
 import type { Caller } from './context.js';
 import { network } from './definitions/network.js';
 import { InvalidInput, NetworkInUse, notFound } from './errors.js';
@@ -97,11 +98,32 @@ export const networks: Collection = {
   },
 };
 
+type NetworkRow = Selectable<Database['networks']>;
+
+// A port or subnet create reads its network three times (parent check, policy target, defaults):
+// within one transaction the first read answers the others. Only creates of things on a network
+// read through it, and none of them changes the network.
+const readInTx = new WeakMap<object, Map<string, Promise<NetworkRow | undefined>>>();
+
+/** The network row, read once per transaction (every time outside one). */
+export function networkRow(db: Db, id: string, caller?: Caller): Promise<NetworkRow | undefined> {
+  const load = () => {
+    let q = db.selectFrom('networks').selectAll().where('id', '=', id);
+    if (caller && !caller.isAdmin) q = q.where(networkVisible(caller, 'networks.id'));
+    return q.executeTakeFirst();
+  };
+  if (!db.isTransaction) return load();
+  let memo = readInTx.get(db);
+  if (!memo) readInTx.set(db, (memo = new Map()));
+  const key = `${caller && !caller.isAdmin ? caller.projectId : '*'}:${id}`;
+  let row = memo.get(key);
+  if (!row) memo.set(key, (row = load()));
+  return row;
+}
+
 /** Loads a network the caller may see, or throws NetworkNotFound. */
-export async function visibleNetwork(tx: Tx, caller: Caller, id: string) {
-  let q = tx.db.selectFrom('networks').selectAll().where('id', '=', id);
-  if (!caller.isAdmin) q = q.where(networkVisible(caller, 'networks.id'));
-  const row = await q.executeTakeFirst();
+export async function visibleNetwork(tx: Tx, caller: Caller, id: string): Promise<NetworkRow> {
+  const row = await networkRow(tx.db, id, caller);
   if (!row) throw notFound.network(id);
   return row;
 }

@@ -14,7 +14,7 @@ import {
 } from './errors.js';
 import { allocateExact, allocateNext, isAllocated, release } from './ipam/allocator.js';
 import { fromBig, inNet, ipKey, parseNet, toBig, versionOf } from './ipam/ip.js';
-import { visibleNetwork } from './networks.js';
+import { networkRow, visibleNetwork } from './networks.js';
 import { ensureDefaultGroup } from './security-groups.js';
 import { toIpam } from './subnets.js';
 import { visible } from './visibility.js';
@@ -22,13 +22,8 @@ import { BadRequest, Conflict } from '../core/errors.js';
 
 type FixedIp = { subnet_id?: string; ip_address?: string };
 
-async function generateMac(tx: Tx, networkId: string, base: string): Promise<string> {
-  for (let i = 0; i < 16; i++) {
-    const mac = `${base}:${[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
-    if (!(await tx.db.selectFrom('ports').select('id').where('network_id', '=', networkId).where('mac_address', '=', mac).executeTakeFirst())) return mac;
-  }
-  throw new Conflict(`Unable to generate unique mac on network ${networkId}.`, 'MacAddressGenerationFailure');
-}
+/** A random MAC under the base; the (network, MAC) unique key turns a rare clash into a retried transaction. */
+const generateMac = (base: string) => `${base}:${[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
 
 async function networkSubnets(tx: Tx, networkId: string) {
   return tx.db.selectFrom('subnets').select(['id', 'network_id', 'cidr', 'allocation_pools', 'ip_version', 'ipv6_address_mode', 'ipv6_ra_mode'])
@@ -124,6 +119,7 @@ async function bindGroups(tx: Tx, portId: string, ids: string[], fresh = false):
 
 export const ports: Collection = {
   def: port,
+  renderWritten: true,
   notFound: notFound.port,
   visible: visible.port,
   quota: 'port',
@@ -162,7 +158,7 @@ export const ports: Collection = {
   async target(db, v) {
     const out: Record<string, unknown> = { device_owner_prefix: String(v.device_owner ?? '').split(':')[0] };
     if (typeof v.network_id === 'string') {
-      const net = await db.selectFrom('networks').select(['project_id', 'shared']).where('id', '=', v.network_id).executeTakeFirst();
+      const net = await networkRow(db, v.network_id);
       if (net) Object.assign(out, { 'network:project_id': net.project_id, 'network:tenant_id': net.project_id, 'network:shared': net.shared ? 'True' : 'False' });
     }
     return out;
@@ -177,7 +173,7 @@ export const ports: Collection = {
       const used = await tx.db.selectFrom('ports').select('id').where('network_id', '=', network.id).where('mac_address', '=', String(values.mac_address)).executeTakeFirst();
       if (used) throw new MacAddressInUse(network.id, String(values.mac_address));
     } else {
-      values.mac_address = await generateMac(tx, network.id, ctx.config.baseMac);
+      values.mac_address = generateMac(ctx.config.baseMac);
     }
     values.port_security_enabled ??= Boolean(network.port_security_enabled);
     const pairs = values.allowed_address_pairs as unknown[];

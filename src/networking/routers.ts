@@ -58,10 +58,10 @@ async function setGateway(tx: Tx, caller: Caller, ctx: Networking, current: Valu
   const snat = info.enable_snat ?? true;
   const current2 = await tx.db.selectFrom('routers').select(['gw_port_id']).where('id', '=', id).executeTakeFirstOrThrow();
   if (!current2.gw_port_id) {
-    const portId = await createIn(tx, ports, ctx, elevated(caller), {
+    const portId = String((await createIn(tx, ports, ctx, elevated(caller), {
       network_id: info.network_id, device_owner: GATEWAY, device_id: id, project_id: '', name: '',
       ...(info.external_fixed_ips ? { fixed_ips: info.external_fixed_ips } : {}),
-    });
+    })).id);
     await tx.db.updateTable('routers').set({ gw_port_id: portId, gw_network_id: info.network_id }).where('id', '=', id).execute();
   }
   await tx.db.updateTable('routers').set({ enable_snat: snat ? 1 : 0 }).where('id', '=', id).execute();
@@ -163,10 +163,10 @@ export const routers: Collection = {
           if (!s) throw notFound.subnet(b.subnet_id);
           if (!s.gateway_ip) throw new BadRequest(`Bad router request: Subnet ${s.id} does not have a gateway IP.`, 'BadRequest');
           await checkOverlap([s.id]);
-          const portId = await createIn(tx, ports, ctx, elevated(caller), {
+          const portId = String((await createIn(tx, ports, ctx, elevated(caller), {
             network_id: s.network_id, device_owner: INTERFACE, device_id: String(r.id), project_id: String(r.project_id), name: '',
             fixed_ips: [{ subnet_id: s.id, ip_address: s.gateway_ip }],
-          });
+          })).id);
           await touch(tx, routers, String(r.id));
           await tx.emit({ resource: 'router', id: String(r.id), action: 'update', projectId: String(r.project_id) });
           return info(r, portId, [s.id], s.network_id);

@@ -16,7 +16,13 @@ export interface Range { start: bigint; end: bigint }
 
 const bits = (v: IpVersion) => (v === 4 ? 32 : 128);
 
+// Dotted quads without leading zeros take a fast path (ports are created by the thousand);
+// everything else goes through ipaddr.js.
+const QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
 export function toBig(ip: string): bigint {
+  const quad = QUAD.exec(ip);
+  if (quad) return BigInt(((+quad[1]! * 256 + +quad[2]!) * 256 + +quad[3]!) * 256 + +quad[4]!);
   const bytes = ipaddr.parse(ip).toByteArray();
   let n = 0n;
   for (const b of bytes) n = (n << 8n) | BigInt(b);
@@ -24,20 +30,36 @@ export function toBig(ip: string): bigint {
 }
 
 export function fromBig(n: bigint, version: IpVersion): string {
-  const len = version === 4 ? 4 : 16;
+  if (version === 4) {
+    const x = Number(n);
+    return `${x >>> 24}.${(x >>> 16) & 255}.${(x >>> 8) & 255}.${x & 255}`;
+  }
   const bytes: number[] = [];
-  for (let i = 0; i < len; i++) { bytes.unshift(Number(n & 0xffn)); n >>= 8n; }
+  for (let i = 0; i < 16; i++) { bytes.unshift(Number(n & 0xffn)); n >>= 8n; }
   return ipaddr.fromByteArray(bytes).toString();
 }
 
-export const versionOf = (ip: string): IpVersion => (ipaddr.parse(ip).kind() === 'ipv4' ? 4 : 6);
+export const versionOf = (ip: string): IpVersion => (QUAD.test(ip) || ipaddr.parse(ip).kind() === 'ipv4' ? 4 : 6);
 
 /** Sortable fixed-width key: lexical order of keys is numeric order of addresses. */
 export function ipKey(ip: string): string {
   return toBig(ip).toString(16).padStart(versionOf(ip) === 4 ? 8 : 32, '0');
 }
 
+const nets = new Map<string, Net>();
+
+/** The CIDR's version, prefix and bounds (memoised: the same few CIDRs are parsed per request). */
 export function parseNet(cidr: string): Net {
+  let net = nets.get(cidr);
+  if (!net) {
+    if (nets.size >= 10_000) nets.clear();
+    net = Object.freeze(computeNet(cidr));
+    nets.set(cidr, net);
+  }
+  return net;
+}
+
+function computeNet(cidr: string): Net {
   const [addr, prefix] = ipaddr.parseCIDR(cidr);
   const version: IpVersion = addr.kind() === 'ipv4' ? 4 : 6;
   const width = BigInt(bits(version) - prefix);
