@@ -50,7 +50,10 @@ export interface Collection {
   beforeDelete?(tx: Tx, caller: Caller, current: Values, ctx: Networking): Promise<void>;
   /** Default true: the resource has standard attributes (timestamps, revision, tags). */
   standard?: boolean;
-  /** afterCreate never rewrites the resource's own row: a create's answer is rendered from what was written, not reloaded. */
+  /**
+   * afterCreate never rewrites the resource's own row and leaves its derived attributes in
+   * `values` as expand would load them: a create answers from what it wrote, without reloading.
+   */
   renderWritten?: boolean;
   /** Runs before a list or show (e.g. making the caller's default security group). */
   prepare?(caller: Caller, ctx: Networking): Promise<void>;
@@ -84,12 +87,10 @@ export async function loadMany(c: Collection, db: Db, caller: Caller, build: (q:
   return expandRows(c, db, rows, caller);
 }
 
-async function expandRows(c: Collection, db: Db, rows: Record<string, unknown>[], caller: Caller, fresh = false): Promise<Values[]> {
+async function expandRows(c: Collection, db: Db, rows: Record<string, unknown>[], caller: Caller): Promise<Values[]> {
   const items = rows.map((r) => fromRow(c.def, r));
   for (const v of items) v.tenant_id = v.project_id;
-  // Tags cannot be given on create, so a resource just made has none.
-  if (fresh) for (const v of items) v.tags = [];
-  else if (c.standard !== false && items.length) {
+  if (c.standard !== false && items.length) {
     const tags = await loadTags(db, c.def.singular, items.map((v) => String(v.id)));
     for (const v of items) v.tags = tags.get(String(v.id)) ?? [];
   }
@@ -165,8 +166,16 @@ export async function createIn(tx: Tx, c: Collection, ctx: Networking, caller: C
 
 /** The created resources as a show would load them (from what was written, when the collection allows). */
 async function loadCreated(c: Collection, ctx: Networking, caller: Caller, created: Values[]): Promise<Values[]> {
+  if (c.renderWritten) {
+    const derived = Object.keys(c.def.attributes).filter((k) => c.def.attributes[k]!.stored === false);
+    return created.map((v) => {
+      const out = fromRow(c.def, toRow(c.def, v)); // the stored attributes exactly as a read gives them
+      for (const k of derived) out[k] = v[k];
+      // Tags cannot be given on create, so a resource just made has none.
+      return Object.assign(out, { tenant_id: out.project_id, ...(c.standard !== false ? { tags: [] } : {}) });
+    });
+  }
   const admin = { ...caller, isAdmin: true };
-  if (c.renderWritten) return expandRows(c, ctx.store.db, created.map((v) => toRow(c.def, v)), admin, true);
   return Promise.all(created.map((v) => loadOne(c, ctx.store.db, admin, String(v.id))));
 }
 

@@ -41,13 +41,25 @@ export function eui64(cidr: string, mac: string): string {
   return fromBig(parseNet(cidr).first | iid, 6);
 }
 
-/** Allocates the requested fixed IPs (or Neutron's automatic choice when `requested` is undefined). */
-export async function allocateFixedIps(tx: Tx, networkId: string, portId: string, requested: FixedIp[] | undefined, mac: string): Promise<void> {
+type Held = { subnet_id: string; ip_address: string };
+
+/**
+ * Allocates the requested fixed IPs (or Neutron's automatic choice when `requested` is
+ * undefined); returns what it allocated in the order a port shows its fixed_ips.
+ */
+export async function allocateFixedIps(tx: Tx, networkId: string, portId: string, requested: FixedIp[] | undefined, mac: string): Promise<Held[]> {
   const subnets = await networkSubnets(tx, networkId);
+  const got: Held[] = [];
+  const allocated = () => {
+    const rank = (h: Held) => subnets.findIndex((s) => s.id === h.subnet_id);
+    const version = (h: Held) => subnets[rank(h)]!.ip_version;
+    return got.sort((a, b) => version(a) - version(b) || rank(a) - rank(b) || (ipKey(a.ip_address) < ipKey(b.ip_address) ? -1 : 1));
+  };
   const slaac = async (s: (typeof subnets)[number]) => {
     const ip = eui64(s.cidr, mac);
     if (await isAllocated(tx, s.id, ip)) throw new IpAddressAlreadyAllocated(ip, s.id);
     await allocateExact(tx, toIpam(s), ip, portId);
+    got.push({ subnet_id: s.id, ip_address: ip });
   };
   if (requested === undefined) {
     // OpenStack: an address on every SLAAC subnet, then one from the first IPv4 subnet with room
@@ -56,11 +68,11 @@ export async function allocateFixedIps(tx: Tx, networkId: string, portId: string
     for (const version of [4, 6]) {
       const candidates = subnets.filter((s) => s.ip_version === version && !autoconfigured(s));
       if (!candidates.length) continue;
-      let got: string | undefined;
-      for (const s of candidates) if ((got = await allocateNext(tx, toIpam(s), portId))) break;
-      if (!got) throw new IpAddressGenerationFailure(networkId);
+      let ip: string | undefined;
+      for (const s of candidates) if ((ip = await allocateNext(tx, toIpam(s), portId))) { got.push({ subnet_id: s.id, ip_address: ip }); break; }
+      if (!ip) throw new IpAddressGenerationFailure(networkId);
     }
-    return;
+    return allocated();
   }
   for (const f of requested) {
     let s = f.subnet_id ? subnets.find((x) => x.id === f.subnet_id) : undefined;
@@ -85,14 +97,18 @@ export async function allocateFixedIps(tx: Tx, networkId: string, portId: string
       }
       if (await isAllocated(tx, s.id, ip)) throw new IpAddressAlreadyAllocated(ip, s.id);
       await allocateExact(tx, toIpam(s), ip, portId);
+      got.push({ subnet_id: s.id, ip_address: ip });
     } else if (s && autoconfigured(s)) {
       await slaac(s);
     } else if (s) {
-      if (!(await allocateNext(tx, toIpam(s), portId))) throw new IpAddressGenerationFailure(networkId);
+      const ip = await allocateNext(tx, toIpam(s), portId);
+      if (!ip) throw new IpAddressGenerationFailure(networkId);
+      got.push({ subnet_id: s.id, ip_address: ip });
     } else {
       throw new InvalidInput('Invalid fixed_ips: each entry needs a subnet_id or an ip_address');
     }
   }
+  return allocated();
 }
 
 /** Releases every address of the port. */
@@ -143,7 +159,7 @@ export const ports: Collection = {
     const ids = items.map((v) => String(v.id));
     const ips = await db.selectFrom('ip_allocations').innerJoin('subnets', 'subnets.id', 'ip_allocations.subnet_id')
       .select(['ip_allocations.port_id', 'ip_allocations.subnet_id', 'ip_allocations.ip_address'])
-      .where('ip_allocations.port_id', 'in', ids).orderBy('subnets.ip_version').orderBy('subnets.created_at').orderBy('ip_allocations.ip_key').execute();
+      .where('ip_allocations.port_id', 'in', ids).orderBy('subnets.ip_version').orderBy('subnets.created_at').orderBy('subnets.id').orderBy('ip_allocations.ip_key').execute();
     const groups = await db.selectFrom('port_security_groups').select(['port_id', 'security_group_id']).where('port_id', 'in', ids).orderBy('security_group_id').execute();
     const ipsBy = new Map<string, { subnet_id: string; ip_address: string }[]>();
     for (const r of ips) ipsBy.set(r.port_id, [...(ipsBy.get(r.port_id) ?? []), { subnet_id: r.subnet_id, ip_address: r.ip_address }]);
@@ -193,12 +209,13 @@ export const ports: Collection = {
 
   async afterCreate(tx, _caller, values) {
     const id = String(values.id);
-    await allocateFixedIps(tx, String(values.network_id), id, values.fixed_ips as FixedIp[] | undefined, String(values.mac_address));
+    values.fixed_ips = await allocateFixedIps(tx, String(values.network_id), id, values.fixed_ips as FixedIp[] | undefined, String(values.mac_address));
     let groups = values.security_groups as string[] | undefined;
     // OpenStack: a port with port security and no groups named gets its project's default group;
     // the network's own ports (router interfaces, gateways, floating IPs) get none.
     if (groups === undefined) groups = values.port_security_enabled && !String(values.device_owner).startsWith('network:') ? [await ensureDefaultGroup(tx, String(values.project_id))] : [];
     await bindGroups(tx, id, groups, true);
+    values.security_groups = [...groups].sort();
   },
 
   async beforeUpdate(tx, caller, current, changes) {
