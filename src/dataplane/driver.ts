@@ -91,12 +91,28 @@ export interface SyncResult {
   vifDetails: Record<string, unknown>;
 }
 
+/**
+ * What changed since the driver's last sync, when the controller knows: only these ports (added,
+ * changed or gone). Everything else in the desired state — networks, routers, other ports — is
+ * as it was at the last sync, except the security groups' rules and members, which are fresh.
+ */
+export interface SyncHint {
+  ports: ReadonlySet<string>;
+}
+
 export interface NetworkDriver {
   readonly name: string;
   /** Segment types this driver can realise; others are refused at network create. */
   readonly segmentTypes: readonly SegmentSpec['type'][];
-  /** Converges the kernel on `desired`: creates what is missing, fixes what differs, removes what Pier made and no longer wants. */
-  sync(desired: DesiredState): Promise<SyncResult>;
+  /**
+   * Converges the kernel on `desired`: creates what is missing, fixes what differs, removes what
+   * Pier made and no longer wants. Idempotent. Without `hint`, a full sync that trusts no memory
+   * (the startup diff-sync, the periodic drift correction) and reports every port of `desired`.
+   * With `hint`, the driver may converge only the hinted ports (wiring those in `desired`,
+   * removing those not in it) and report only the hinted ports that are in `desired`; a driver
+   * that cannot do less may ignore the hint and sync fully. A thrown error fails the whole sync.
+   */
+  sync(desired: DesiredState, hint?: SyncHint): Promise<SyncResult>;
   /** Removes everything this driver ever made (used on `pier down` and by tests). */
   destroy(): Promise<void>;
 }

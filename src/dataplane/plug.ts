@@ -1,6 +1,6 @@
 // Plugging a port into a network namespace on this host (what Nova and Kuryr call, and
 // `pier port plug`): checked, recorded, realised by one sync, and undone entirely if the
-// dataplane could not realise it — never half-plugged.
+// dataplane could not realise it — never half-plugged. Both ways sync just that port.
 import { Conflict, NotFound, BadRequest } from '../core/errors.js';
 import { isoSeconds } from '../core/ids.js';
 import type { DataplaneController } from './controller.js';
@@ -31,7 +31,7 @@ export async function plugPort(ctl: DataplaneController, portId: string, req: Pl
     }
     await tx.emit({ resource: 'port_plug', id: portId, action: 'create', projectId: port.project_id });
   });
-  const result = await ctl.syncNow();
+  const result = await ctl.syncNow({ ports: [portId] });
   const seen = result.ports.get(portId);
   if (seen?.status === 'ERROR') {
     await undo(ctl, portId, claimedHost);
@@ -51,5 +51,5 @@ async function undo(ctl: DataplaneController, portId: string, releaseHost: boole
     if (releaseHost) await tx.db.updateTable('ports').set({ 'binding:host_id': '' }).where('id', '=', portId).execute();
     await tx.emit({ resource: 'port_plug', id: portId, action: 'delete' });
   });
-  await ctl.syncNow();
+  await ctl.syncNow({ ports: [portId] });
 }

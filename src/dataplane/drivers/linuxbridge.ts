@@ -4,9 +4,10 @@
 // the host namespace (whose host side may carry an address: the external network's outside),
 // joined to a flat network's bridge directly and to a VLAN network's bridge through an 802.1Q
 // subinterface. A port is a veth from its network's bridge to a container's or a router's
-// namespace. Routers are namespaces.
+// namespace. Routers are namespaces. A full sync reads the kernel and trusts no memory; a hinted
+// sync (only some ports changed) wires or unwires just those, from what this process remembers.
 import type { Logger } from 'pino';
-import type { DesiredState, NetworkDriver, NetworkSpec, PortObserved, PortSpec, RouterSpec, SyncResult } from '../driver.js';
+import type { DesiredState, NetworkDriver, NetworkSpec, PortObserved, PortSpec, RouterSpec, SyncHint, SyncResult } from '../driver.js';
 import { ipBatch, ipJson, nft, run, sysctl } from '../linux/exec.js';
 import { deleteNetns, ensureNetns, listNetns, netnsExists } from '../linux/netns.js';
 import { renderAntiSpoofing, renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
@@ -31,10 +32,14 @@ export class LinuxbridgeDriver implements NetworkDriver {
   readonly segmentTypes = ['flat', 'vlan', 'vxlan', 'local'] as const;
   private readonly tag: string;
   private prepared = false;
-  /** Ports whose far side was configured by this process, with what it was configured to. */
-  private readonly configured = new Map<string, string>();
+  /** Ports wired by this process (veth up, far side configured), with where and to what. */
+  private readonly configured = new Map<string, { place: string; fingerprint: string }>();
   private lastRules = '';
   private readonly routerState = new Map<string, string>();
+  /** From the last full sync, which must have completed for a hinted one: networks realised, and refused (with the reason). */
+  private synced = false;
+  private readonly realised = new Set<string>();
+  private readonly refused = new Map<string, string>();
 
   constructor(readonly config: LinuxbridgeConfig, readonly log: Logger) {
     this.tag = instanceTag(config.namespace);
@@ -66,12 +71,14 @@ export class LinuxbridgeDriver implements NetworkDriver {
     this.prepared = true;
   }
 
-  async sync(desired: DesiredState): Promise<SyncResult> {
+  async sync(desired: DesiredState, hint?: SyncHint): Promise<SyncResult> {
     // Nothing wanted: nothing of Pier's stays in the kernel, not even its namespace.
     if (!desired.networks.length && !desired.routers.length && !desired.ports.some((p) => p.attachment.kind !== 'bound')) {
       if (netnsExists(this.config.namespace)) await this.destroy();
-      return { ports: new Map(desired.ports.map((p) => [p.id, { status: 'DOWN' as const }])), vifType: 'bridge', vifDetails: {} };
+      return { ports: new Map(desired.ports.filter((p) => !hint || hint.ports.has(p.id)).map((p) => [p.id, { status: 'DOWN' as const }])), vifType: 'bridge', vifDetails: {} };
     }
+    if (hint && this.canPatch(desired, hint)) return this.syncPorts(desired, hint.ports);
+    this.synced = false;
     await this.prepare();
     const ns = this.config.namespace;
     const links = new Map((await ipJson<Link[]>(ns, ['-d', 'link', 'show'])).map((l) => [l.ifname, l]));
@@ -92,17 +99,12 @@ export class LinuxbridgeDriver implements NetworkDriver {
         else refused.set(n.id, 'this kernel has no 802.1Q VLAN support (8021q), so VLAN segments cannot be realised');
       }
     }
+    this.refused.clear();
+    for (const [id, why] of refused) this.refused.set(id, why);
     const wired: PortSpec[] = [];
     for (const p of desired.ports) {
-      if (p.attachment.kind === 'bound') { ports.set(p.id, { status: 'DOWN' }); continue; }
-      if (!networks.has(p.networkId) || refused.has(p.networkId)) {
-        ports.set(p.id, { status: 'ERROR', reason: refused.get(p.networkId) ?? `network ${p.networkId} is not realised` });
-        continue;
-      }
-      if (p.attachment.kind === 'netns' && !netnsExists(p.attachment.netns)) {
-        ports.set(p.id, { status: 'ERROR', reason: `network namespace ${p.attachment.netns} does not exist` });
-        continue;
-      }
+      const unwired = this.unwirable(p, networks);
+      if (unwired) { ports.set(p.id, unwired); continue; }
       want.set(this.tap(p.id), this.bridge(p.networkId));
       wired.push(p);
     }
@@ -129,17 +131,10 @@ export class LinuxbridgeDriver implements NetworkDriver {
     // 3. Ports: a veth per port from its bridge to its container or router namespace.
     const routerIds = new Set(desired.routers.map((r) => r.id));
     for (const r of desired.routers) await ensureNetns(this.routerNs(r.id));
-    for (const p of wired) {
-      try {
-        await this.ensurePort(p, networks.get(p.networkId)!, links);
-        ports.set(p.id, { status: p.adminUp ? 'ACTIVE' : 'DOWN' });
-      } catch (err) {
-        this.log.warn({ err, port: p.id }, 'port wiring failed');
-        ports.set(p.id, { status: 'ERROR', reason: (err as Error).message });
-        await ipBatch(ns, [`link del ${this.tap(p.id)}`]).catch(() => {});
-        this.configured.delete(p.id);
-      }
-    }
+    for (const p of wired) ports.set(p.id, await this.wirePort(p, networks.get(p.networkId)!, links.has(this.tap(p.id))));
+    // What this process remembers as wired is exactly what this sync wired.
+    const wiredIds = new Set(wired.map((p) => p.id));
+    for (const id of [...this.configured.keys()]) if (!wiredIds.has(id) || ports.get(id)?.status === 'ERROR') this.configured.delete(id);
 
     // 4. Routers: forwarding, routes, SNAT and floating IPs; stale router namespaces go.
     for (const r of desired.routers) await this.syncRouter(r, desired.ports.filter((p) => p.attachment.kind === 'router' && p.attachment.routerId === r.id));
@@ -149,14 +144,76 @@ export class LinuxbridgeDriver implements NetworkDriver {
     }
 
     // 5. Security: anti-spoofing and security groups, each table replaced whole when it changed.
-    const secured: SecuredPort[] = wired.filter((p) => p.secured && ports.get(p.id)?.status !== 'ERROR')
+    await this.syncRules(desired);
+    this.realised.clear();
+    for (const n of desired.networks) if (!refused.has(n.id)) this.realised.add(n.id);
+    this.synced = true;
+    return { ports, vifType: 'bridge', vifDetails: { port_filter: true, namespace: ns } };
+  }
+
+  /** A hinted sync can patch only when the last full sync completed and no hinted port touches a router or an unseen network. */
+  private canPatch(desired: DesiredState, hint: SyncHint): boolean {
+    if (!this.synced || !netnsExists(this.config.namespace)) return false;
+    return desired.ports.every((p) => !hint.ports.has(p.id)
+      || p.attachment.kind === 'bound' || (p.attachment.kind === 'netns' && (this.realised.has(p.networkId) || this.refused.has(p.networkId))));
+  }
+
+  /** The hinted sync: no kernel scan; wires the hinted ports that are wanted, unwires the others; networks and routers stay as they are. */
+  private async syncPorts(desired: DesiredState, hinted: ReadonlySet<string>): Promise<SyncResult> {
+    const ns = this.config.namespace;
+    const networks = new Map(desired.networks.map((n) => [n.id, n]));
+    const ports = new Map<string, PortObserved>();
+    const wanted = new Set<string>();
+    for (const p of desired.ports) {
+      if (!hinted.has(p.id)) continue;
+      const unwired = this.unwirable(p, networks);
+      if (unwired) { ports.set(p.id, unwired); continue; }
+      wanted.add(p.id);
+      ports.set(p.id, await this.wirePort(p, networks.get(p.networkId)!, this.configured.has(p.id)));
+    }
+    // Hinted ports no longer wired here: their veth goes (the far end with it). Only what this
+    // process wired can exist; anything else is the next full sync's to find.
+    const gone = [...hinted].filter((id) => !wanted.has(id) && this.configured.has(id));
+    for (const id of gone) this.configured.delete(id);
+    await ipBatch(ns, gone.map((id) => `link del ${this.tap(id)}`), true);
+    await this.syncRules(desired);
+    return { ports, vifType: 'bridge', vifDetails: { port_filter: true, namespace: ns } };
+  }
+
+  /** Why `p` is not to be wired now (its status then), or undefined when it is. */
+  private unwirable(p: PortSpec, networks: Map<string, NetworkSpec>): PortObserved | undefined {
+    if (p.attachment.kind === 'bound') return { status: 'DOWN' };
+    if (!networks.has(p.networkId) || this.refused.has(p.networkId)) {
+      return { status: 'ERROR', reason: this.refused.get(p.networkId) ?? `network ${p.networkId} is not realised` };
+    }
+    if (p.attachment.kind === 'netns' && !netnsExists(p.attachment.netns)) {
+      return { status: 'ERROR', reason: `network namespace ${p.attachment.netns} does not exist` };
+    }
+    return undefined;
+  }
+
+  /** Wires one port; on failure nothing of it stays (its veth is deleted) and it reports ERROR. */
+  private async wirePort(p: PortSpec, net: NetworkSpec, exists: boolean): Promise<PortObserved> {
+    try {
+      await this.ensurePort(p, net, exists);
+      return { status: p.adminUp ? 'ACTIVE' : 'DOWN' };
+    } catch (err) {
+      this.log.warn({ err, port: p.id }, 'port wiring failed');
+      this.configured.delete(p.id);
+      await ipBatch(this.config.namespace, [`link del ${this.tap(p.id)}`]).catch(() => {});
+      return { status: 'ERROR', reason: (err as Error).message };
+    }
+  }
+
+  /** Anti-spoofing and security groups for every wired, secured port; the tables are replaced whole, and only when their text changed. */
+  private async syncRules(desired: DesiredState): Promise<void> {
+    const secured: SecuredPort[] = desired.ports.filter((p) => p.secured && this.configured.has(p.id))
       .map((p) => ({ port: p, bridge: this.bridge(p.networkId), hostIf: this.tap(p.id) }));
     const rules = replaceTable('bridge', 'pier', renderAntiSpoofing('pier', secured)) + replaceTable('inet', 'pier', renderSecurityGroups('pier', secured, desired.securityGroups));
     if (rules !== this.lastRules) {
-      await nft(ns, rules);
+      await nft(this.config.namespace, rules);
       this.lastRules = rules;
     }
-    return { ports, vifType: 'bridge', vifDetails: { port_filter: true, namespace: ns } };
   }
 
   private forgetPort(tapName: string): void {
@@ -207,20 +264,34 @@ export class LinuxbridgeDriver implements NetworkDriver {
     }
   }
 
-  private async ensurePort(p: PortSpec, net: NetworkSpec, links: Map<string, Link>): Promise<void> {
+  /**
+   * A port's veth, in two processes: one batch in the dataplane namespace creates it (its far
+   * end already in the target namespace, with the port's MAC and MTU) and joins it to the
+   * bridge; one batch in the target namespace configures the far end. `exists` says whether the
+   * veth is already there. Throws on failure, leaving the caller to delete the veth.
+   */
+  private async ensurePort(p: PortSpec, net: NetworkSpec, exists: boolean): Promise<void> {
     const ns = this.config.namespace;
     const tap = this.tap(p.id);
     const [targetNs, ifname] = p.attachment.kind === 'netns'
       ? [p.attachment.netns, p.attachment.ifname]
       : [this.routerNs((p.attachment as { routerId: string }).routerId), this.routerIf(p)];
-    const fingerprint = JSON.stringify([targetNs, ifname, p.mac, p.mtu, p.adminUp, p.addresses]);
-    const existing = links.get(tap);
-    if (existing && this.configured.get(p.id) === fingerprint) return;
-    if (!existing) {
-      await ipBatch(ns, [`link add ${tap} type veth peer name ${ifname} netns ${targetNs}`]);
-    }
+    const place = `${targetNs} ${ifname}`;
+    const fingerprint = JSON.stringify([p.mac, p.mtu, p.adminUp, p.addresses]);
+    const done = this.configured.get(p.id);
+    if (exists && done?.place === place && done.fingerprint === fingerprint) return;
+    const near: string[] = [];
+    if (exists && done && done.place !== place) { near.push(`link del ${tap}`); exists = false; } // plugged elsewhere now: a new veth
+    if (!exists) near.push(`link add ${tap} mtu ${p.mtu} type veth peer name ${ifname} address ${p.mac} mtu ${p.mtu} netns ${targetNs}`);
+    near.push(`link set ${tap} master ${this.bridge(net.id)} mtu ${p.mtu} ${p.adminUp ? 'up' : 'down'}`);
+    await ipBatch(ns, near).catch(async (err) => {
+      if (exists) throw err;
+      // A veth of ours this process did not know of is in the way: remove it and try once more.
+      await ipBatch(ns, [`link del ${tap}`]).catch(() => { throw err; });
+      await ipBatch(ns, near);
+    });
     // The far side: MAC, MTU, addresses, default route and host routes (idempotent: replace).
-    const far: string[] = [`link set ${ifname} address ${p.mac} mtu ${p.mtu} up`];
+    const far: string[] = ['link set lo up', `link set ${ifname} address ${p.mac} mtu ${p.mtu} up`];
     for (const a of p.addresses) far.push(`addr replace ${a.ip}/${a.prefix} dev ${ifname}${a.version === 6 ? ' nodad' : ''}`);
     if (p.attachment.kind === 'netns') {
       for (const a of p.addresses) {
@@ -228,9 +299,8 @@ export class LinuxbridgeDriver implements NetworkDriver {
         for (const r of a.hostRoutes) far.push(`route replace ${r.destination} via ${r.nexthop} dev ${ifname}`);
       }
     }
-    await ipBatch(targetNs, ['link set lo up', ...far]);
-    await ipBatch(ns, [`link set ${tap} master ${this.bridge(net.id)} mtu ${p.mtu} ${p.adminUp ? 'up' : 'down'}`]);
-    this.configured.set(p.id, fingerprint);
+    await ipBatch(targetNs, far);
+    this.configured.set(p.id, { place, fingerprint });
   }
 
   private async syncRouter(r: RouterSpec, routerPorts: PortSpec[]): Promise<void> {
@@ -247,8 +317,11 @@ export class LinuxbridgeDriver implements NetworkDriver {
     await deleteHostLinks(await hostUplinks(this.tag));
     await deleteNetns(ns);
     this.prepared = false;
+    this.synced = false;
     this.configured.clear();
     this.routerState.clear();
+    this.realised.clear();
+    this.refused.clear();
     this.lastRules = '';
   }
 }

@@ -6,8 +6,10 @@
 // the way out), security groups match the port's own interface, a router is NAT there (SNAT
 // out of its gateway, DNAT/SNAT for floating IPs), and the external network is the physical
 // network's uplink to the host. Address ranges must not overlap between networks here, as in Calico.
+// A full sync reads the kernel's links; a hinted sync wires or unwires only the hinted ports,
+// then re-renders routes and rules from what this process wired (each applied only if changed).
 import type { Logger } from 'pino';
-import type { DesiredState, NetworkDriver, PortObserved, PortSpec, SyncResult } from '../driver.js';
+import type { DesiredState, NetworkDriver, PortObserved, PortSpec, SyncHint, SyncResult } from '../driver.js';
 import { ipBatch, ipJson, nft, sysctl } from '../linux/exec.js';
 import { deleteNetns, ensureNetns, netnsExists } from '../linux/netns.js';
 import { renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
@@ -21,9 +23,12 @@ export class RoutedDriver implements NetworkDriver {
   readonly segmentTypes = ['flat', 'vlan', 'vxlan', 'local'] as const;
   private readonly tag: string;
   private prepared = false;
-  private readonly configured = new Map<string, string>();
+  /** Ports wired by this process, with where and to what. */
+  private readonly configured = new Map<string, { place: string; fingerprint: string }>();
   private lastRules = '';
   private lastRoutes: string[] = [];
+  /** The last full sync completed: a hinted one may build on it. */
+  private synced = false;
 
   constructor(readonly config: LinuxbridgeConfig, readonly log: Logger) {
     this.tag = instanceTag(config.namespace);
@@ -42,16 +47,102 @@ export class RoutedDriver implements NetworkDriver {
     this.prepared = true;
   }
 
-  async sync(desired: DesiredState): Promise<SyncResult> {
+  async sync(desired: DesiredState, hint?: SyncHint): Promise<SyncResult> {
     const ns = this.config.namespace;
-    const ports = new Map<string, PortObserved>();
     if (!desired.networks.length && !desired.routers.length && !desired.ports.some((p) => p.attachment.kind !== 'bound')) {
       if (netnsExists(ns)) await this.destroy();
-      return { ports: new Map(desired.ports.map((p) => [p.id, { status: 'DOWN' as const }])), vifType: 'tap', vifDetails: {} };
+      return { ports: new Map(desired.ports.filter((p) => !hint || hint.ports.has(p.id)).map((p) => [p.id, { status: 'DOWN' as const }])), vifType: 'tap', vifDetails: {} };
     }
+    const canPatch = hint && this.synced && netnsExists(ns)
+      && desired.ports.every((p) => !hint.ports.has(p.id) || p.attachment.kind !== 'router');
+    const ports = canPatch ? await this.wireHinted(desired, hint.ports) : await this.wireAll(desired);
+    await this.converge(desired);
+    if (!canPatch) this.synced = true;
+    return { ports, vifType: 'tap', vifDetails: { port_filter: true, routed: true, namespace: ns } };
+  }
+
+  /** Hinted: wires the hinted ports that are wanted, removes the veths of the others; no kernel scan. */
+  private async wireHinted(desired: DesiredState, hinted: ReadonlySet<string>): Promise<Map<string, PortObserved>> {
+    const ports = new Map<string, PortObserved>();
+    const wanted = new Set<string>();
+    for (const p of desired.ports) {
+      if (!hinted.has(p.id)) continue;
+      const unwired = this.unwirable(p);
+      if (unwired) { ports.set(p.id, unwired); continue; }
+      wanted.add(p.id);
+      ports.set(p.id, await this.wirePort(p, this.configured.has(p.id)));
+    }
+    const gone = [...hinted].filter((id) => !wanted.has(id) && this.configured.has(id));
+    for (const id of gone) this.configured.delete(id);
+    await ipBatch(this.config.namespace, gone.map((id) => `link del ${this.tap(id)}`), true);
+    return ports;
+  }
+
+  private unwirable(p: PortSpec): PortObserved | undefined {
+    if (p.attachment.kind === 'bound') return { status: 'DOWN' };
+    if (p.attachment.kind === 'router') return { status: p.adminUp ? 'ACTIVE' : 'DOWN' }; // routing is the namespace's own
+    if (!netnsExists(p.attachment.netns)) return { status: 'ERROR', reason: `network namespace ${p.attachment.netns} does not exist` };
+    return undefined;
+  }
+
+  private async wirePort(p: PortSpec, exists: boolean): Promise<PortObserved> {
+    try {
+      await this.ensurePort(p, exists);
+      return { status: p.adminUp ? 'ACTIVE' : 'DOWN' };
+    } catch (err) {
+      this.log.warn({ err, port: p.id }, 'port wiring failed');
+      this.configured.delete(p.id);
+      await ipBatch(this.config.namespace, [`link del ${this.tap(p.id)}`]).catch(() => {});
+      return { status: 'ERROR', reason: (err as Error).message };
+    }
+  }
+
+  /** Full: reads the namespace's links, removes stale ones, makes the uplinks and wires every port. */
+  private async wireAll(desired: DesiredState): Promise<Map<string, PortObserved>> {
+    this.synced = false;
+    const ns = this.config.namespace;
+    const ports = new Map<string, PortObserved>();
     await this.prepare();
     const links = new Set((await ipJson<{ ifname: string }[]>(ns, ['link', 'show'])).map((l) => l.ifname));
+    const wired: PortSpec[] = [];
+    for (const p of desired.ports) {
+      const unwired = this.unwirable(p);
+      if (unwired) ports.set(p.id, unwired); else wired.push(p);
+    }
+    const physnets = this.physnets(desired);
+    const wantLinks = new Set([...wired.map((p) => this.tap(p.id)), ...[...physnets].map((p) => this.uplink(p))]);
+    const stale = [...links].filter((l) => /^(tp|up)-/.test(l) && !wantLinks.has(l));
+    await ipBatch(ns, stale.map((l) => `link del ${l}`));
+    for (const l of stale) links.delete(l);
+    for (const p of physnets) {
+      if (links.has(this.uplink(p))) continue;
+      await createUplink(ns, this.tag, p, this.config.physnets[p]?.hostAddress);
+      this.lastRoutes = [];
+    }
+    for (const p of wired) ports.set(p.id, await this.wirePort(p, links.has(this.tap(p.id))));
+    // What this process remembers as wired is exactly what this sync wired.
+    const ok = new Set(wired.filter((p) => ports.get(p.id)?.status !== 'ERROR').map((p) => p.id));
+    for (const id of [...this.configured.keys()]) if (!ok.has(id)) this.configured.delete(id);
+    return ports;
+  }
+
+  /** The physical networks routers' gateways use: each needs its uplink. */
+  private physnets(desired: DesiredState): Set<string> {
     const nets = new Map(desired.networks.map((n) => [n.id, n]));
+    const physnets = new Set<string>();
+    for (const g of desired.ports) {
+      if (g.attachment.kind !== 'router' || g.attachment.role !== 'gateway') continue;
+      const phys = nets.get(g.networkId)?.segment.physnet;
+      if (phys) physnets.add(phys);
+    }
+    return physnets;
+  }
+
+  /** Routes, addresses, NAT and filtering for every wired port and router; each applied only when it changed. */
+  private async converge(desired: DesiredState): Promise<void> {
+    const ns = this.config.namespace;
+    const nets = new Map(desired.networks.map((n) => [n.id, n]));
+    const wired = desired.ports.filter((p) => this.configured.has(p.id));
 
     // Zones: networks joined by routers reach each other; a zone with a gateway reaches its uplink.
     const zoneOf = new Map<string, number>();
@@ -66,42 +157,12 @@ export class RoutedDriver implements NetworkDriver {
       for (const [n, z] of zoneOf) if (old.has(z)) zoneOf.set(n, zone);
     }
 
-    const wired: PortSpec[] = [];
-    const physnets = new Set<string>();
     const gateways = desired.ports.filter((p) => p.attachment.kind === 'router' && p.attachment.role === 'gateway');
-    for (const g of gateways) { const phys = nets.get(g.networkId)?.segment.physnet; if (phys) physnets.add(phys); }
-    for (const p of desired.ports) {
-      if (p.attachment.kind === 'bound') { ports.set(p.id, { status: 'DOWN' }); continue; }
-      if (p.attachment.kind === 'router') { ports.set(p.id, { status: p.adminUp ? 'ACTIVE' : 'DOWN' }); continue; } // routing is the namespace's own
-      if (!netnsExists(p.attachment.netns)) { ports.set(p.id, { status: 'ERROR', reason: `network namespace ${p.attachment.netns} does not exist` }); continue; }
-      wired.push(p);
-    }
-    const wantLinks = new Set([...wired.map((p) => this.tap(p.id)), ...[...physnets].map((p) => this.uplink(p))]);
-    const stale = [...links].filter((l) => /^(tp|up)-/.test(l) && !wantLinks.has(l));
-    await ipBatch(ns, stale.map((l) => `link del ${l}`));
-    for (const l of stale) for (const id of this.configured.keys()) if (this.tap(id) === l) this.configured.delete(id);
-    for (const p of physnets) {
-      if (links.has(this.uplink(p))) continue;
-      await createUplink(ns, this.tag, p, this.config.physnets[p]?.hostAddress);
-      this.lastRoutes = [];
-    }
-
-    for (const p of wired) {
-      try {
-        await this.ensurePort(p, links.has(this.tap(p.id)));
-        ports.set(p.id, { status: p.adminUp ? 'ACTIVE' : 'DOWN' });
-      } catch (err) {
-        ports.set(p.id, { status: 'ERROR', reason: (err as Error).message });
-        await ipBatch(ns, [`link del ${this.tap(p.id)}`]).catch(() => {});
-        this.configured.delete(p.id);
-      }
-    }
 
     // Routes and addresses of the namespace: a /32 per port address (and address pair), the
     // external subnets on their uplinks, floating IPs and router gateway addresses answered there.
     const routes: string[] = [];
     for (const p of wired) {
-      if (ports.get(p.id)?.status === 'ERROR') continue;
       for (const a of p.addresses) routes.push(`route replace ${a.ip}/${a.version === 4 ? 32 : 128} dev ${this.tap(p.id)}`);
       for (const pair of p.allowedPairs) routes.push(`route replace ${pair.ip.includes('/') ? pair.ip : `${pair.ip}/${pair.ip.includes(':') ? 128 : 32}`} dev ${this.tap(p.id)}`);
     }
@@ -138,9 +199,9 @@ export class RoutedDriver implements NetworkDriver {
     }
 
     // Filtering: anti-spoofing and zone marks on the way in; zones, then security groups, on the way through.
-    const secured: SecuredPort[] = wired.filter((p) => ports.get(p.id)?.status !== 'ERROR' && p.secured).map((p) => ({ port: p, bridge: '', hostIf: this.tap(p.id) }));
-    const marks = wired.filter((p) => ports.get(p.id)?.status !== 'ERROR').map((p) => `"${this.tap(p.id)}" : ${zoneOf.get(p.networkId) ?? 0}`);
-    const allowed = [...wired.filter((p) => ports.get(p.id)?.status !== 'ERROR').map((p) => `"${this.tap(p.id)}" . ${zoneOf.get(p.networkId) ?? 0}`), ...uplinkZones];
+    const secured: SecuredPort[] = wired.filter((p) => p.secured).map((p) => ({ port: p, bridge: '', hostIf: this.tap(p.id) }));
+    const marks = wired.map((p) => `"${this.tap(p.id)}" : ${zoneOf.get(p.networkId) ?? 0}`);
+    const allowed = [...wired.map((p) => `"${this.tap(p.id)}" . ${zoneOf.get(p.networkId) ?? 0}`), ...uplinkZones];
     const spoof = secured.map(({ port, hostIf }, n) => {
       const v4 = [...port.addresses.filter((a) => a.version === 4).map((a) => a.ip), ...port.allowedPairs.filter((x) => !x.ip.includes(':')).map((x) => x.ip)];
       const v6 = [...port.addresses.filter((a) => a.version === 6).map((a) => a.ip), ...port.allowedPairs.filter((x) => x.ip.includes(':')).map((x) => x.ip), 'fe80::/10'];
@@ -165,19 +226,29 @@ export class RoutedDriver implements NetworkDriver {
       await nft(ns, rules);
       this.lastRules = rules;
     }
-    return { ports, vifType: 'tap', vifDetails: { port_filter: true, routed: true, namespace: ns } };
   }
 
+  /**
+   * A port's veth: one batch in the dataplane namespace creates it (far end already in the
+   * target namespace, with the port's MAC and MTU) and configures the host end; then the far
+   * end's batch and the host end's proxy ARP, side by side. Throws on failure, leaving the
+   * caller to delete the veth.
+   */
   private async ensurePort(p: PortSpec, exists: boolean): Promise<void> {
     if (p.attachment.kind !== 'netns') return;
     const ns = this.config.namespace;
     const tap = this.tap(p.id);
     const { netns, ifname } = p.attachment;
-    const fingerprint = JSON.stringify([netns, ifname, p.mac, p.mtu, p.adminUp, p.addresses]);
-    if (exists && this.configured.get(p.id) === fingerprint) return;
-    if (!exists) await ipBatch(ns, [`link add ${tap} type veth peer name ${ifname} netns ${netns}`]);
+    const place = `${netns} ${ifname}`;
+    const fingerprint = JSON.stringify([p.mac, p.mtu, p.adminUp, p.addresses]);
+    const done = this.configured.get(p.id);
+    if (exists && done?.place === place && done.fingerprint === fingerprint) return;
+    const near: string[] = [];
+    if (exists && done && done.place !== place) { near.push(`link del ${tap}`); exists = false; } // plugged elsewhere now: a new veth
+    const created = !exists;
+    if (created) near.push(`link add ${tap} mtu ${p.mtu} type veth peer name ${ifname} address ${p.mac} mtu ${p.mtu} netns ${netns}`);
+    near.push(`link set ${tap} mtu ${p.mtu} ${p.adminUp ? 'up' : 'down'}`);
     const far: string[] = ['link set lo up', `link set ${ifname} address ${p.mac} mtu ${p.mtu} up`];
-    const near: string[] = [`link set ${tap} mtu ${p.mtu} ${p.adminUp ? 'up' : 'down'}`];
     for (const a of p.addresses) {
       if (a.version === 4) {
         const gw = a.gateway ?? LINK_LOCAL_GW;
@@ -188,16 +259,22 @@ export class RoutedDriver implements NetworkDriver {
         near.push(`addr replace fe80::1/64 dev ${tap} nodad`);
       }
     }
-    await ipBatch(netns, far);
-    await ipBatch(ns, near);
-    await sysctl(ns, `net.ipv4.conf.${tap}.proxy_arp`, '1');
-    this.configured.set(p.id, fingerprint);
+    await ipBatch(ns, near).catch(async (err) => {
+      if (!created) throw err;
+      // A veth of ours this process did not know of is in the way: remove it and try once more.
+      await ipBatch(ns, [`link del ${tap}`]).catch(() => { throw err; });
+      await ipBatch(ns, near);
+    });
+    // proxy_arp lives as long as the link: set on a new one, or when this process has not set it yet.
+    await Promise.all([ipBatch(netns, far), created || !done ? sysctl(ns, `net.ipv4.conf.${tap}.proxy_arp`, '1') : undefined]);
+    this.configured.set(p.id, { place, fingerprint });
   }
 
   async destroy(): Promise<void> {
     await deleteHostLinks(await hostUplinks(this.tag));
     await deleteNetns(this.config.namespace);
     this.prepared = false;
+    this.synced = false;
     this.configured.clear();
     this.lastRules = '';
     this.lastRoutes = [];
