@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { createServer, mount } from './core/http/server.js';
 import { createIdentity, IDENTITY_CATALOG, type Identity } from './identity/index.js';
-import { createNetworking, NETWORKING_CATALOG } from './networking/index.js';
+import { createNetworking, NETWORKING_CATALOG, type NetworkingService } from './networking/index.js';
 import { openStore, type Store } from './store/index.js';
 import { createDriver, DataplaneController, dataplaneService, defaultDataplaneConfig, type DataplaneConfig } from './dataplane/index.js';
 
@@ -32,6 +32,8 @@ export interface Pier {
   app: FastifyInstance;
   store: Store;
   identity: Identity;
+  /** Networking's service functions, for the services built on it. */
+  networking: NetworkingService;
   dataplane: DataplaneController;
   /** Passwords generated on this start, to show once. */
   generatedPasswords: { admin?: string; demo?: string };
@@ -71,7 +73,8 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     const app = createServer({ logger });
     undo.push(() => app.close());
     await mount(app, identity.service, identity.authenticate);
-    await mount(app, createNetworking(store).service, identity.authenticate);
+    const networking = createNetworking(store);
+    await mount(app, networking.service, identity.authenticate);
     await mount(app, dataplaneService(dataplane), identity.authenticate);
     try {
       await app.listen({ host: config.host, port: config.port });
@@ -88,7 +91,7 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {
-      url: `http://${host}:${port}`, app, store, identity, dataplane, generatedPasswords: boot.generated,
+      url: `http://${host}:${port}`, app, store, identity, networking: networking.api, dataplane, generatedPasswords: boot.generated,
       knownPasswords: { admin: config.adminPassword ?? boot.generated.admin, demo: config.demoPassword ?? boot.generated.demo },
       close,
     };

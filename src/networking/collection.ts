@@ -105,7 +105,7 @@ export async function loadOne(c: Collection, db: Db, caller: Caller, id: string)
 }
 
 /** The response for one resource: policy-stripped attributes, narrowed by `fields`. */
-async function render(c: Collection, db: Db, caller: Caller, v: Values, fields?: string[]): Promise<Values> {
+export async function render(c: Collection, db: Db, caller: Caller, v: Values, fields?: string[]): Promise<Values> {
   const policed = Object.entries(c.def.attributes).filter(([k, a]) => a.policy && networkingPolicy.has(`get_${c.def.singular}:${k}`)).map(([k]) => k);
   // An admin passes every get rule: no target to build (it costs a query per row of a list).
   const target = policed.length && !caller.isAdmin ? await targetOf(c, db, v) : {};

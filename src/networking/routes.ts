@@ -9,6 +9,7 @@ import { networks } from './networks.js';
 import { ports } from './ports.js';
 import { quotaRoutes } from './quotas.js';
 import { rbacPolicies } from './rbac-policies.js';
+import { routerInterfaceRoutes } from './router-interfaces.js';
 import { routers } from './routers.js';
 import { securityGroupRules, securityGroups } from './security-groups.js';
 import { addressScopes, subnetpools } from './subnetpools.js';
@@ -34,5 +35,6 @@ export function networkingRoutes(scope: FastifyInstance, ctx: Networking): void 
     return { extension: extensionView(e) };
   });
   for (const c of COLLECTIONS) registerCollection(scope, ctx, c);
+  routerInterfaceRoutes(scope, ctx);
   quotaRoutes(scope, ctx);
 }

@@ -1,0 +1,71 @@
+// Networking's service functions for the other services (Heat resources, Nova, Kuryr): the same
+// rules as the REST API — policy, visibility, quotas, change events — called in-process with a
+// caller, never over HTTP. Answers are the resources as the API shows them to that caller.
+import { applyFilters, type QueryParams, type Values } from '../core/resource/index.js';
+import type { AuthContext } from '../core/http/context.js';
+import { createOne, deleteOne, loadMany, loadOne, render, updateOne, type Collection } from './collection.js';
+import type { Caller, Networking } from './context.js';
+import { floatingIps } from './floating-ips.js';
+import { networks } from './networks.js';
+import { ports } from './ports.js';
+import { rbacPolicies } from './rbac-policies.js';
+import { addRouterInterface, removeRouterInterface, type RouterInterfaceInfo } from './router-interfaces.js';
+import { routers } from './routers.js';
+import { securityGroupRules, securityGroups } from './security-groups.js';
+import { addressScopes, subnetpools } from './subnetpools.js';
+import { subnets } from './subnets.js';
+
+const KINDS = {
+  network: networks, subnet: subnets, port: ports, security_group: securityGroups, security_group_rule: securityGroupRules,
+  router: routers, floatingip: floatingIps, subnetpool: subnetpools, address_scope: addressScopes, rbac_policy: rbacPolicies,
+} satisfies Record<string, Collection>;
+
+/** A Neutron resource kind, by its singular wire name. */
+export type NetworkingKind = keyof typeof KINDS;
+
+/** Networking as another service calls it. Every function throws the API's errors (NeutronError types). */
+export interface NetworkingService {
+  /** The caller for a token's auth context (its project is where things are created). */
+  callerFor(auth: AuthContext): Caller;
+  /** Creates one resource from an API body (the inside of `{"network": …}`). */
+  create(caller: Caller, kind: NetworkingKind, body: Record<string, unknown>): Promise<Values>;
+  /** Shows one visible resource; a missing or invisible one throws that kind's NotFound. */
+  show(caller: Caller, kind: NetworkingKind, id: string): Promise<Values>;
+  /** Lists visible resources matching API-style filters (`{ network_id: id }`, repeated = OR). */
+  list(caller: Caller, kind: NetworkingKind, filters?: QueryParams): Promise<Values[]>;
+  update(caller: Caller, kind: NetworkingKind, id: string, body: Record<string, unknown>): Promise<Values>;
+  delete(caller: Caller, kind: NetworkingKind, id: string): Promise<void>;
+  /** `PUT /routers/{id}/add_router_interface` with `{ subnet_id }` or `{ port_id }`. */
+  addRouterInterface(caller: Caller, routerId: string, body: { subnet_id?: string; port_id?: string }): Promise<RouterInterfaceInfo>;
+  removeRouterInterface(caller: Caller, routerId: string, body: { subnet_id?: string; port_id?: string }): Promise<RouterInterfaceInfo>;
+}
+
+export function networkingService(ctx: Networking): NetworkingService {
+  const db = () => ctx.store.db;
+  const shown = async (c: Collection, caller: Caller, v: Values) => render(c, db(), caller, v);
+  return {
+    callerFor: (auth) => ({ auth, isAdmin: auth.isAdmin, projectId: auth.projectId ?? '' }),
+    async create(caller, kind, body) {
+      const c = KINDS[kind];
+      return shown(c, caller, await createOne(c, ctx, caller, body));
+    },
+    async show(caller, kind, id) {
+      const c = KINDS[kind];
+      await c.prepare?.(caller, ctx);
+      return shown(c, caller, await loadOne(c, db(), caller, id));
+    },
+    async list(caller, kind, filters = {}) {
+      const c = KINDS[kind];
+      await c.prepare?.(caller, ctx);
+      const items = await loadMany(c, db(), caller, (q) => applyFilters(c.def, q, filters, { strictFilters: true }));
+      return Promise.all(items.map((v) => shown(c, caller, v)));
+    },
+    async update(caller, kind, id, body) {
+      const c = KINDS[kind];
+      return shown(c, caller, await updateOne(c, ctx, caller, id, body));
+    },
+    delete: (caller, kind, id) => deleteOne(KINDS[kind], ctx, caller, id),
+    addRouterInterface: (caller, routerId, body) => addRouterInterface(ctx, caller, routerId, body),
+    removeRouterInterface: (caller, routerId, body) => removeRouterInterface(ctx, caller, routerId, body),
+  };
+}
