@@ -9,6 +9,7 @@
 import type { Logger } from 'pino';
 import type { DesiredState, NetworkDriver, NetworkSpec, PortObserved, PortSpec, RouterSpec, SyncHint, SyncResult } from '../driver.js';
 import { ipBatch, ipJson, nft, run, sysctl } from '../linux/exec.js';
+import { IpSession } from '../linux/ip-session.js';
 import { deleteNetns, ensureNetns, listNetns, netnsExists } from '../linux/netns.js';
 import { renderAntiSpoofing, renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
 import { configureRouter } from '../linux/router.js';
@@ -32,6 +33,8 @@ export class LinuxbridgeDriver implements NetworkDriver {
   readonly segmentTypes = ['flat', 'vlan', 'vxlan', 'local'] as const;
   private readonly tag: string;
   private prepared = false;
+  /** The hot path's `ip` in the dataplane namespace (a port plugged or unplugged); restarted by every full sync. */
+  private readonly session: IpSession;
   /** Ports wired by this process (veth up, far side configured), with where and to what. */
   private readonly configured = new Map<string, { place: string; fingerprint: string }>();
   private lastRules = '';
@@ -43,6 +46,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
 
   constructor(readonly config: LinuxbridgeConfig, readonly log: Logger) {
     this.tag = instanceTag(config.namespace);
+    this.session = new IpSession(config.namespace);
   }
 
   // Names. In the dataplane namespace they need only be unique there; on the host they carry
@@ -79,6 +83,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
     }
     if (hint && this.canPatch(desired, hint)) return this.syncPorts(desired, hint.ports);
     this.synced = false;
+    this.session.close(); // the namespace may be new: the next hinted sync starts a fresh `ip` in it
     await this.prepare();
     const ns = this.config.namespace;
     const links = new Map((await ipJson<Link[]>(ns, ['-d', 'link', 'show'])).map((l) => [l.ifname, l]));
@@ -175,7 +180,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
     // process wired can exist; anything else is the next full sync's to find.
     const gone = [...hinted].filter((id) => !wanted.has(id) && this.configured.has(id));
     for (const id of gone) this.configured.delete(id);
-    await ipBatch(ns, gone.map((id) => `link del ${this.tap(id)}`), true);
+    await this.session.run(gone.map((id) => `link del ${this.tap(id)}`)).catch(() => {});
     await this.syncRules(desired);
     return { ports, vifType: 'bridge', vifDetails: { port_filter: true, namespace: ns } };
   }
@@ -284,7 +289,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
     if (exists && done && done.place !== place) { near.push(`link del ${tap}`); exists = false; } // plugged elsewhere now: a new veth
     if (!exists) near.push(`link add ${tap} mtu ${p.mtu} type veth peer name ${ifname} address ${p.mac} mtu ${p.mtu} netns ${targetNs}`);
     near.push(`link set ${tap} master ${this.bridge(net.id)} mtu ${p.mtu} ${p.adminUp ? 'up' : 'down'}`);
-    await ipBatch(ns, near).catch(async (err) => {
+    await this.session.run(near).catch(async (err) => {
       if (exists) throw err;
       // A veth of ours this process did not know of is in the way: remove it and try once more.
       await ipBatch(ns, [`link del ${tap}`]).catch(() => { throw err; });
@@ -313,6 +318,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
 
   async destroy(): Promise<void> {
     const ns = this.config.namespace;
+    this.session.close();
     for (const name of listNetns()) if (name.startsWith(`${ns}-r-`)) await deleteNetns(name);
     await deleteHostLinks(await hostUplinks(this.tag));
     await deleteNetns(ns);
