@@ -1,0 +1,308 @@
+// The orchestration engine: runs a stack's create, delete (and rollback) and update as
+// dependency-ordered walks over its resources, persisting every step; on start it resumes the
+// stacks a stopped Pier left IN_PROGRESS. Work runs in this process, detached from requests.
+import type { Logger } from 'pino';
+import { newUuid } from '../../core/ids.js';
+import type { NetworkingService } from '../../networking/index.js';
+import type { Store } from '../../store/index.js';
+import { HeatError, resolve, type Json, type JsonMap } from '../template/index.js';
+import type { NestedStacks, ResourceContext } from '../resources/types.js';
+import { StackEval } from './evaluate.js';
+import { traverse } from './graph.js';
+import { loadStack, type LoadedStack, type StackSpec } from './loaded.js';
+import { newResourceRow, now, parseJson, Persist, toJson, type ResourceRow, type StackOwner, type StackRow } from './persist.js';
+import { createResource, deleteResource, failureReason } from './resource-actions.js';
+import { runUpdate } from './update.js';
+import { validateStack } from './validate.js';
+
+export interface CreateInput {
+  readonly name: string;
+  readonly template: JsonMap;
+  readonly environment: JsonMap;
+  readonly files: Readonly<Record<string, string>>;
+  readonly owner: StackOwner;
+  readonly disableRollback: boolean;
+  readonly timeoutMins: number | null;
+  readonly tags?: readonly string[];
+  readonly id?: string;
+  readonly parent?: { readonly id: string; readonly resource: string; readonly depth: number; readonly rootId: string };
+}
+
+/** How many resource actions run at once, per stack walk. */
+const PARALLEL = 10;
+
+export class Engine {
+  readonly persist: Persist;
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly cancelled = new Set<string>();
+  private readonly contexts = new Map<string, ResourceContext>();
+  private closing = false;
+
+  constructor(store: Store, readonly networking: NetworkingService, private readonly logger: Logger) {
+    this.persist = new Persist(store);
+  }
+
+  specOf(row: StackRow): StackSpec {
+    return {
+      id: row.id, name: row.name, template: parseJson(row.template), environment: parseJson(row.environment),
+      files: parseJson(row.files), owner: parseJson<StackOwner>(row.owner),
+    };
+  }
+
+  /** Parses and validates; throws HeatError. Nothing is stored. */
+  async check(spec: StackSpec): Promise<{ loaded: LoadedStack; ev: StackEval }> {
+    const loaded = await loadStack(spec, this.networking);
+    const ev = this.evaluator(loaded, new Map(), spec.id, spec.name);
+    await validateStack(ev, this.networking);
+    return { loaded, ev };
+  }
+
+  /** Validates, stores the stack and starts creating it. */
+  async createStack(input: CreateInput): Promise<StackRow> {
+    const id = input.id ?? newUuid();
+    const spec: StackSpec = { id, name: input.name, template: input.template, environment: input.environment, files: input.files, owner: input.owner };
+    await this.check(spec);
+    const row: StackRow = {
+      id, name: input.name, project_id: input.owner.projectId, owner: toJson(input.owner as never),
+      parent_id: input.parent?.id ?? null, parent_resource: input.parent?.resource ?? null, root_id: input.parent?.rootId ?? null,
+      nested_depth: input.parent?.depth ?? 0, template: toJson(input.template), environment: toJson(input.environment),
+      files: toJson(input.files), parameters: toJson(input.environment['parameters'] ?? {}), action: 'CREATE', status: 'IN_PROGRESS',
+      status_reason: 'Stack CREATE started', disable_rollback: input.disableRollback ? 1 : 0, timeout_mins: input.timeoutMins,
+      tags: toJson([...(input.tags ?? [])]), outputs: '{}', previous: null, created_at: now(), updated_at: null, deleted_at: null,
+    };
+    await this.persist.insertStack(row);
+    this.start(id, () => this.runCreate(id, false));
+    return row;
+  }
+
+  /** Starts deleting a stack (cancelling nothing: a running action finishes its walk first). */
+  deleteStack(id: string): void {
+    this.start(id, () => this.runDelete(id, 'DELETE'));
+  }
+
+  /** Starts an update to the stack's stored new template (the API stores it first). */
+  updateStack(id: string): void {
+    this.start(id, () => runUpdate(this, id));
+  }
+
+  cancel(id: string): void {
+    this.cancelled.add(id);
+  }
+
+  /** Resumes every stack a stopped Pier left IN_PROGRESS. */
+  async resume(): Promise<void> {
+    const rows = await this.persist.store.db.selectFrom('heat_stacks').selectAll().where('status', '=', 'IN_PROGRESS').where('deleted_at', 'is', null).execute();
+    for (const row of rows) {
+      if (row.action === 'CREATE') this.start(row.id, () => this.runCreate(row.id, true));
+      else if (row.action === 'DELETE') this.start(row.id, () => this.runDelete(row.id, 'DELETE'));
+      else if (row.action === 'ROLLBACK') this.start(row.id, () => this.runDelete(row.id, 'ROLLBACK'));
+      else this.start(row.id, () => this.persist.stackState(row, row.action, 'FAILED', `Engine went down during stack ${row.action}`));
+    }
+  }
+
+  /** Waits for running work to stop at its next step (on close). */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** Whether a stack has work running in this process. */
+  busy(id: string): boolean {
+    return this.running.has(id);
+  }
+
+  private start(id: string, work: () => Promise<void>): void {
+    const previous = this.running.get(id) ?? Promise.resolve();
+    const p = previous.then(work).catch((err: unknown) => this.logger.error({ err, stack: id }, 'stack action failed'))
+      .finally(() => { if (this.running.get(id) === p) this.running.delete(id); });
+    this.running.set(id, p);
+  }
+
+  /** Why a walk must stop now (timeout, cancel, shutdown), or null. */
+  stopper(row: StackRow, startedAt = Date.now()): () => string | null {
+    return () => {
+      if (this.closing) return 'Engine is shutting down';
+      if (this.cancelled.has(row.id)) return 'Stack cancelled';
+      if (row.timeout_mins && Date.now() - startedAt > row.timeout_mins * 60_000) return `${row.action} timed out`;
+      return null;
+    };
+  }
+
+  evaluator(loaded: LoadedStack, rows: ReadonlyMap<string, ResourceRow>, stackId: string, stackName: string): StackEval {
+    return new StackEval(loaded, rows, (r) => this.contextFor(loaded, r, stackId, stackName));
+  }
+
+  contextFor(loaded: LoadedStack, row: ResourceRow, stackId: string, stackName: string): ResourceContext {
+    let ctx = this.contexts.get(row.id);
+    if (!ctx) {
+      ctx = {
+        networking: this.networking, caller: loaded.caller, stack: { id: stackId, name: stackName, projectId: loaded.spec.owner.projectId },
+        resourceName: row.name, physicalName: `${stackName}-${row.name}-${row.id.replace(/-/g, '').slice(0, 12)}`,
+        data: parseJson(row.data), plannedId: row.id, nested: this.nested(loaded, stackId, row),
+      };
+      this.contexts.set(row.id, ctx);
+    }
+    return ctx;
+  }
+
+  /** The current row of each resource (a replacement rather than what it replaces). */
+  static current(rows: readonly ResourceRow[]): Map<string, ResourceRow> {
+    const out = new Map<string, ResourceRow>();
+    for (const r of rows) if (r.replaced_by === null) out.set(r.name, r);
+    return out;
+  }
+
+  private async runCreate(id: string, resuming: boolean): Promise<void> {
+    const stack = (await this.persist.stack(id))!;
+    const loaded = await loadStack(this.specOf(stack), this.networking, false);
+    const rows = Engine.current(await this.persist.resources(id));
+    for (const [name, plugin] of loaded.plugins) {
+      if (rows.has(name)) continue;
+      const row = newResourceRow(id, name, loaded.template.resources[name]!.type);
+      void plugin;
+      await this.persist.insertResource(row);
+      rows.set(name, row);
+    }
+    if (resuming) this.logger.info({ stack: id }, 'resuming stack create');
+    const ev = this.evaluator(loaded, rows, stack.id, stack.name);
+    const stop = this.stopper(stack);
+    const error = await traverse(loaded.graph, async (name) => {
+      const row = rows.get(name)!;
+      if (row.action === 'CREATE' && row.status === 'COMPLETE') return;
+      const env = { persist: this.persist, plugin: loaded.plugins.get(name)!, ctx: this.contextFor(loaded, row, stack.id, stack.name), stop };
+      let props: JsonMap;
+      try {
+        props = await ev.properties(name);
+        row.metadata = toJson((await ev.metadata(name)) ?? {});
+      } catch (err) {
+        await this.persist.resourceState(row, 'CREATE', 'FAILED', failureReason(name, err));
+        throw err instanceof Error ? Object.assign(err, { message: failureReason(name, err) }) : err;
+      }
+      await createResource(env, row, props);
+    }, { limit: PARALLEL, stop });
+    if (!error) {
+      await this.persist.stackState(stack, 'CREATE', 'COMPLETE', 'Stack CREATE completed successfully', { updated_at: null });
+      return;
+    }
+    if (this.closing) return; // resumed on the next start
+    this.cancelled.delete(id);
+    await this.persist.stackState(stack, 'CREATE', 'FAILED', `Resource CREATE failed: ${error.message}`);
+    if (!stack.disable_rollback) await this.runDelete(id, 'ROLLBACK');
+  }
+
+  /** Deletes every resource in reverse order: the stack's delete, or a failed create's rollback. */
+  async runDelete(id: string, action: 'DELETE' | 'ROLLBACK'): Promise<void> {
+    const stack = (await this.persist.stack(id))!;
+    if (stack.deleted_at) return;
+    this.cancelled.delete(id);
+    await this.persist.stackState(stack, action, 'IN_PROGRESS', `Stack ${action} started`);
+    const loaded = await loadStack(this.specOf(stack), this.networking, false);
+    const all = await this.persist.resources(id);
+    const rows = Engine.current(all);
+    const stop = () => (this.closing ? 'Engine is shutting down' : null);
+    const retain = (name: string) => {
+      const p = loaded.template.resources[name]?.deletionPolicy ?? null;
+      const v = p !== null && typeof p !== 'string' ? resolve(p, this.evaluator(loaded, rows, id, stack.name).context()) : p;
+      return v === 'Retain';
+    };
+    const del = (row: ResourceRow) => {
+      const plugin = loaded.plugins.get(row.name);
+      if (!plugin) return Promise.resolve();
+      const env = { persist: this.persist, plugin, ctx: this.contextFor(loaded, row, id, stack.name), stop };
+      return deleteResource(env, row, retain(row.name));
+    };
+    // Replaced resources and those no longer in the template go first, then the graph in reverse.
+    const stray = all.filter((r) => r.replaced_by !== null || !loaded.graph.has(r.name));
+    let error: Error | null = null;
+    for (const r of stray) error ??= await del(r).then(() => null, (e: Error) => e);
+    error ??= await traverse(loaded.graph, async (name) => { const r = rows.get(name); if (r) await del(r); }, { reverse: true, limit: PARALLEL, stop });
+    if (this.closing) return;
+    if (error) {
+      await this.persist.stackState(stack, action, 'FAILED', `Resource DELETE failed: ${error.message}`);
+      return;
+    }
+    for (const r of all) this.contexts.delete(r.id);
+    if (action === 'ROLLBACK') {
+      await this.persist.stackState(stack, 'ROLLBACK', 'COMPLETE', 'Stack ROLLBACK completed successfully');
+    } else {
+      await this.persist.stackState(stack, 'DELETE', 'COMPLETE', 'Stack DELETE completed successfully', { deleted_at: now() });
+    }
+  }
+
+  /** Child stacks of a resource (ResourceGroup, template resources, OS::Heat::Stack). */
+  private nested(loaded: LoadedStack, stackId: string, row: ResourceRow): NestedStacks {
+    const engine = this;
+    const loadChild = async (id: string) => {
+      const child = await engine.persist.stack(id);
+      if (!child) throw new HeatError('StackValidationFailed', `The Stack (${id}) could not be found.`);
+      const l = await loadStack(engine.specOf(child), engine.networking, false);
+      const rows = Engine.current(await engine.persist.resources(id));
+      return { child, loaded: l, rows, ev: engine.evaluator(l, rows, child.id, child.name) };
+    };
+    return {
+      async apply(input) {
+        const parent = (await engine.persist.stack(stackId))!;
+        const existing = await engine.persist.stack(row.id);
+        const environment = { ...(input.environment ?? {}), parameters: input.parameters };
+        if (!existing || existing.deleted_at) {
+          await engine.createStack({
+            id: row.id, name: `${parent.name}-${row.name}-${row.id.replace(/-/g, '').slice(0, 12)}`, template: input.template,
+            environment, files: input.files ?? loaded.spec.files, owner: loaded.spec.owner, disableRollback: true,
+            timeoutMins: input.timeoutMins ?? parent.timeout_mins,
+            parent: { id: stackId, resource: row.name, depth: parent.nested_depth + 1, rootId: parent.root_id ?? parent.id },
+          });
+          return row.id;
+        }
+        if (existing.status === 'IN_PROGRESS') return row.id; // a resumed parent: the child resumes itself
+        await engine.stageUpdate(existing, { template: input.template, environment, files: input.files ?? loaded.spec.files });
+        engine.updateStack(row.id);
+        return row.id;
+      },
+      async state(id) {
+        const child = await engine.persist.stack(id);
+        if (!child) return { state: 'failed', reason: 'nested stack is gone' };
+        if (child.status === 'IN_PROGRESS' || engine.busy(id)) return { state: 'busy', reason: '' };
+        if (child.status === 'COMPLETE' && child.action !== 'ROLLBACK') return { state: 'done', reason: '' };
+        return { state: 'failed', reason: child.status_reason };
+      },
+      async delete(id) {
+        const child = await engine.persist.stack(id);
+        if (!child || child.deleted_at) return;
+        await (engine.running.get(id) ?? Promise.resolve());
+        await engine.runDelete(id, 'DELETE');
+        const after = await engine.persist.stack(id);
+        if (!after?.deleted_at) throw new Error(after?.status_reason ?? 'nested stack delete failed');
+      },
+      async output(id, name) {
+        const { ev, loaded: l } = await loadChild(id);
+        if (!(name in l.template.outputs)) return null;
+        return (await ev.output(name)).value;
+      },
+      async resourceIds(id) {
+        const { rows, ev } = await loadChild(id);
+        const ctx = ev.context();
+        const out: Record<string, string | null> = {};
+        for (const name of rows.keys()) { const v = ctx.resourceId(name); out[name] = typeof v === 'string' ? v : null; }
+        return out;
+      },
+      async resourceAttribute(id, resource, attribute) {
+        const { ev } = await loadChild(id);
+        await ev.prefetch([{ resource, attribute, key: resource }]);
+        const v = ev.context().attribute(resource, attribute);
+        return (typeof v === 'object' && v !== null && !Array.isArray(v) && v.constructor?.name === 'Unresolved' ? null : v) as Json;
+      },
+    };
+  }
+
+  /** Stores a new template/environment/files for an update, keeping the old ones for diffing. */
+  async stageUpdate(row: StackRow, next: { template: JsonMap; environment: JsonMap; files: Readonly<Record<string, string>> }, extra: Partial<StackRow> = {}): Promise<void> {
+    const previous = toJson({ template: parseJson(row.template), environment: parseJson(row.environment), files: parseJson(row.files) });
+    const set: Partial<StackRow> = {
+      template: toJson(next.template), environment: toJson(next.environment), files: toJson(next.files as never),
+      parameters: toJson(next.environment['parameters'] ?? {}), previous, updated_at: now(), ...extra,
+    };
+    Object.assign(row, set);
+    await this.persist.updateStack(row.id, set);
+    await this.persist.stackState(row, 'UPDATE', 'IN_PROGRESS', 'Stack UPDATE started');
+  }
+}
