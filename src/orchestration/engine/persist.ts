@@ -42,6 +42,7 @@ export class Persist {
   async insertStack(row: StackRow): Promise<void> {
     await this.store.tx(async (tx) => {
       await tx.db.insertInto('heat_stacks').values(row).execute();
+      await tx.db.insertInto('heat_events').values(event(row.id, row.name, row.id, 'OS::Heat::Stack', row.action, row.status, row.status_reason)).execute();
       await tx.emit({ resource: 'stack', id: row.id, action: 'create', projectId: row.project_id });
     });
   }
