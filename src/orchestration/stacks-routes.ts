@@ -114,7 +114,7 @@ export function stackRoutes(scope: FastifyInstance, engine: Engine): void {
   }
   scope.delete('/v1/:project/stacks/:name', async (req: Req, reply) => {
     const s = await findStack(store, projectOf(req), req.params.name);
-    engine.deleteStack(s.id);
+    await engine.deleteStack(s.id);
     return reply.code(204).send();
   });
 
@@ -124,7 +124,7 @@ export function stackRoutes(scope: FastifyInstance, engine: Engine): void {
 
   scope.delete('/v1/:project/stacks/:name/:id', async (req: Req, reply) => {
     const s = await findStack(store, projectOf(req), req.params.name, req.params.id);
-    engine.deleteStack(s.id);
+    await engine.deleteStack(s.id);
     return reply.code(204).send();
   });
 

@@ -75,8 +75,14 @@ export class Engine {
     return row;
   }
 
-  /** Starts deleting a stack (cancelling nothing: a running action finishes its walk first). */
-  deleteStack(id: string): void {
+  /** Starts deleting a stack: DELETE_IN_PROGRESS before this returns; a running action is
+   * cancelled (it stops at its next step) and the delete follows it. */
+  async deleteStack(id: string): Promise<void> {
+    if (this.running.has(id)) this.cancel(id);
+    else {
+      const row = await this.persist.stack(id);
+      if (row && !row.deleted_at) await this.persist.stackState(row, 'DELETE', 'IN_PROGRESS', 'Stack DELETE started');
+    }
     this.start(id, () => this.runDelete(id, 'DELETE'));
   }
 
@@ -195,7 +201,7 @@ export class Engine {
     const stack = (await this.persist.stack(id))!;
     if (stack.deleted_at) return;
     this.cancelled.delete(id);
-    await this.persist.stackState(stack, action, 'IN_PROGRESS', `Stack ${action} started`);
+    if (stack.action !== action || stack.status !== 'IN_PROGRESS') await this.persist.stackState(stack, action, 'IN_PROGRESS', `Stack ${action} started`);
     const loaded = await loadStack(this.specOf(stack), this.networking, false);
     const all = await this.persist.resources(id);
     const rows = Engine.current(all);

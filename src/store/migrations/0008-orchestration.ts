@@ -54,7 +54,7 @@ export const m0008: Migration = {
     await db.schema.createIndex('heat_resources_stack').on('heat_resources').columns(['stack_id', 'name']).execute();
     await db.schema.createTable('heat_events')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('seq', 'bigint', (c) => c.notNull())
       .addColumn('stack_id', 'text', (c) => c.notNull().references('heat_stacks.id').onDelete('cascade'))
       .addColumn('resource_name', 'text', (c) => c.notNull())
       .addColumn('physical_resource_id', 'text')
