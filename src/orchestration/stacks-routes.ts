@@ -108,9 +108,13 @@ export function stackRoutes(scope: FastifyInstance, engine: Engine): void {
     const qs = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
     return reply.code(302).header('location', `${stackUrl(base(req), project, s)}${rest}${qs}`).send({ location: `${stackUrl(base(req), project, s)}${rest}` });
   };
-  scope.get('/v1/:project/stacks/:name', redirect);
-  for (const sub of ['resources', 'events', 'template', 'environment', 'files', 'outputs']) {
-    scope.get(`/v1/:project/stacks/:name/${sub}`, (req: Req, reply) => { req.params.rest = sub; return redirect(req, reply); });
+  // heatclient follows these with the same method (PUT, PATCH), as Heat's stack_lookup expects.
+  scope.route({ method: ['GET', 'PUT', 'PATCH'], url: '/v1/:project/stacks/:name', handler: redirect });
+  for (const sub of ['resources', 'events', 'template', 'environment', 'files', 'outputs', 'actions', 'preview']) {
+    scope.route({
+      method: sub === 'actions' ? ['POST'] : sub === 'preview' ? ['PUT', 'PATCH'] : ['GET'], url: `/v1/:project/stacks/:name/${sub}`,
+      handler: (req: Req, reply) => { req.params.rest = sub; return redirect(req, reply); },
+    });
   }
   scope.delete('/v1/:project/stacks/:name', async (req: Req, reply) => {
     const s = await findStack(store, projectOf(req), req.params.name);
@@ -166,7 +170,7 @@ export function stackRoutes(scope: FastifyInstance, engine: Engine): void {
       const type = loaded.template.resources[name]!.type;
       const props = await live.properties(name, true);
       const plan = planFor(rows.get(name), type, plugin, props);
-      const bucket = plan.kind === 'create' ? 'added' : plan.kind === 'update' ? 'updated' : plan.kind;
+      const bucket = { create: 'added', update: 'updated', replace: 'replaced', unchanged: 'unchanged' }[plan.kind];
       changes[bucket]!.push(item(name, type, rows.get(name)?.physical_id ?? null));
     }
     for (const [name, r] of rows) if (!loaded.plugins.has(name)) changes['deleted']!.push(item(name, r.type, r.physical_id));

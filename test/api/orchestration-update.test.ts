@@ -1,0 +1,71 @@
+// Stack updates over real HTTP on both stores: the preview lists what would be replaced,
+// updated, added, deleted and left alone; the update then replaces a subnet (new cidr), updates
+// a port in place onto it, adds and removes resources, and PATCH (--existing) keeps the template.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testStores } from '../support/pier.js';
+import { startHeat, type HeatCloud } from '../support/orchestration.js';
+
+const template = (extra: Record<string, unknown> = {}) => ({
+  heat_template_version: '2018-08-31',
+  parameters: { cidr: { type: 'string', default: '10.70.0.0/24' }, port_name: { type: 'string', default: 'p1' } },
+  resources: {
+    net: { type: 'OS::Neutron::Net' },
+    subnet: { type: 'OS::Neutron::Subnet', properties: { network: { get_resource: 'net' }, cidr: { get_param: 'cidr' } } },
+    port: { type: 'OS::Neutron::Port', properties: { name: { get_param: 'port_name' }, network: { get_resource: 'net' }, fixed_ips: [{ subnet: { get_resource: 'subnet' } }] } },
+    ...extra,
+  },
+  outputs: { ip: { value: { get_attr: ['port', 'fixed_ips', 0, 'ip_address'] } } },
+});
+
+for (const store of testStores()) describe(`orchestration: stack update on ${store}`, () => {
+  let c: HeatCloud;
+  before(async () => { c = await startHeat(store); });
+  after(() => c.close());
+
+  test('preview, then replace a subnet and update a port in place; add and drop resources; PATCH', async () => {
+    const s = await c.stack('upd', template({ extra: { type: 'OS::Heat::RandomString' } }));
+    assert.equal(s.stack_status, 'CREATE_COMPLETE', s.stack_status_reason);
+    const before = Object.fromEntries((await c.heat('GET', `/stacks/upd/${s.id}/resources`)).body.resources.map((r: any) => [r.resource_name, r.physical_resource_id]));
+
+    const next = { template: template({ more: { type: 'OS::Neutron::Net' } }), parameters: { cidr: '10.71.0.0/24', port_name: 'p2' } };
+    const preview = await c.heat('PUT', `/stacks/upd/${s.id}/preview`, next);
+    assert.equal(preview.status, 200, JSON.stringify(preview.body));
+    const names = (k: string) => preview.body.resource_changes[k].map((r: any) => r.resource_name).sort();
+    assert.deepEqual(
+      { added: names('added'), deleted: names('deleted'), replaced: names('replaced'), updated: names('updated'), unchanged: names('unchanged') },
+      { added: ['more'], deleted: ['extra'], replaced: ['subnet'], updated: ['port'], unchanged: ['net'] },
+    );
+    // A preview changes nothing.
+    assert.equal((await c.heat('GET', `/stacks/upd/${s.id}`)).body.stack.stack_status, 'CREATE_COMPLETE');
+
+    assert.equal((await c.heat('PUT', `/stacks/upd/${s.id}`, next)).status, 202);
+    const u = await c.settle('upd', s.id);
+    assert.equal(u.stack_status, 'UPDATE_COMPLETE', u.stack_status_reason);
+    assert.match(u.outputs[0].output_value, /^10\.71\.0\.\d+$/);
+    const after = Object.fromEntries((await c.heat('GET', `/stacks/upd/${s.id}/resources`)).body.resources.map((r: any) => [r.resource_name, r.physical_resource_id]));
+    assert.deepEqual(Object.keys(after).sort(), ['more', 'net', 'port', 'subnet']);
+    assert.equal(after.net, before.net);
+    assert.equal(after.port, before.port, 'the port is updated in place');
+    assert.notEqual(after.subnet, before.subnet, 'the subnet is replaced');
+    assert.equal((await c.neutron('GET', `/subnets/${before.subnet}`)).status, 404);
+    const port = (await c.neutron('GET', `/ports/${after.port}`)).body.port;
+    assert.deepEqual([port.name, port.fixed_ips.map((f: any) => f.subnet_id)], ['p2', [after.subnet]]);
+
+    // PATCH keeps the template and the other parameters.
+    assert.equal((await c.heat('PATCH', `/stacks/upd/${s.id}`, { parameters: { port_name: 'p3' } })).status, 202);
+    const p = await c.settle('upd', s.id);
+    assert.equal(p.stack_status, 'UPDATE_COMPLETE', p.stack_status_reason);
+    assert.deepEqual([p.parameters.cidr, p.parameters.port_name], ['10.71.0.0/24', 'p3']);
+    assert.equal((await c.neutron('GET', `/ports/${after.port}`)).body.port.name, 'p3');
+
+    // A bad update is refused before anything changes.
+    const bad = await c.heat('PUT', `/stacks/upd/${s.id}`, { template: template({ x: { type: 'OS::Nope' } }) });
+    assert.equal(bad.status, 400);
+    assert.equal((await c.heat('GET', `/stacks/upd/${s.id}`)).body.stack.stack_status, 'UPDATE_COMPLETE');
+
+    await c.heat('DELETE', `/stacks/upd/${s.id}`);
+    assert.equal((await c.settle('upd', s.id)).stack_status, 'DELETE_COMPLETE');
+    assert.deepEqual((await c.neutron('GET', '/networks')).body.networks, []);
+  });
+});
