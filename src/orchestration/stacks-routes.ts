@@ -57,7 +57,8 @@ export function stackRoutes(scope: FastifyInstance, engine: Engine): void {
       name, ...input, owner: ownerOf(req.ctx.auth!), disableRollback: body['disable_rollback'] === undefined ? false : bool(body['disable_rollback']),
       timeoutMins: typeof body['timeout_mins'] === 'number' ? body['timeout_mins'] : body['timeout_mins'] ? Number(body['timeout_mins']) : null, tags,
     }));
-    return reply.code(201).send({ stack: { id: row.id, links: [{ href: stackUrl(base(req), project, row), rel: 'self' }] } });
+    const href = stackUrl(base(req), project, row);
+    return reply.code(201).header('location', href).send({ stack: { id: row.id, links: [{ href, rel: 'self' }] } });
   });
 
   scope.post('/v1/:project/stacks/preview', async (req: Req) => {
