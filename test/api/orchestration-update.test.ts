@@ -13,6 +13,8 @@ const template = (extra: Record<string, unknown> = {}) => ({
     net: { type: 'OS::Neutron::Net' },
     subnet: { type: 'OS::Neutron::Subnet', properties: { network: { get_resource: 'net' }, cidr: { get_param: 'cidr' } } },
     port: { type: 'OS::Neutron::Port', properties: { name: { get_param: 'port_name' }, network: { get_resource: 'net' }, fixed_ips: [{ subnet: { get_resource: 'subnet' } }] } },
+    router: { type: 'OS::Neutron::Router' },
+    iface: { type: 'OS::Neutron::RouterInterface', properties: { router: { get_resource: 'router' }, subnet: { get_resource: 'subnet' } } },
     ...extra,
   },
   outputs: { ip: { value: { get_attr: ['port', 'fixed_ips', 0, 'ip_address'] } } },
@@ -34,7 +36,7 @@ for (const store of testStores()) describe(`orchestration: stack update on ${sto
     const names = (k: string) => preview.body.resource_changes[k].map((r: any) => r.resource_name).sort();
     assert.deepEqual(
       { added: names('added'), deleted: names('deleted'), replaced: names('replaced'), updated: names('updated'), unchanged: names('unchanged') },
-      { added: ['more'], deleted: ['extra'], replaced: ['subnet'], updated: ['port'], unchanged: ['net'] },
+      { added: ['more'], deleted: ['extra'], replaced: ['subnet'], updated: ['port'], unchanged: ['iface', 'net', 'router'] },
     );
     // A preview changes nothing.
     assert.equal((await c.heat('GET', `/stacks/upd/${s.id}`)).body.stack.stack_status, 'CREATE_COMPLETE');
@@ -44,7 +46,10 @@ for (const store of testStores()) describe(`orchestration: stack update on ${sto
     assert.equal(u.stack_status, 'UPDATE_COMPLETE', u.stack_status_reason);
     assert.match(u.outputs[0].output_value, /^10\.71\.0\.\d+$/);
     const after = Object.fromEntries((await c.heat('GET', `/stacks/upd/${s.id}/resources`)).body.resources.map((r: any) => [r.resource_name, r.physical_resource_id]));
-    assert.deepEqual(Object.keys(after).sort(), ['more', 'net', 'port', 'subnet']);
+    assert.deepEqual(Object.keys(after).sort(), ['iface', 'more', 'net', 'port', 'router', 'subnet']);
+    assert.notEqual(after.iface, before.iface, 'the interface follows the subnet');
+    const routerPorts = (await c.neutron('GET', `/ports?device_id=${after.router}`)).body.ports;
+    assert.deepEqual(routerPorts.map((p: any) => p.fixed_ips[0].subnet_id), [after.subnet]);
     assert.equal(after.net, before.net);
     assert.equal(after.port, before.port, 'the port is updated in place');
     assert.notEqual(after.subnet, before.subnet, 'the subnet is replaced');

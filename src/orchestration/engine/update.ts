@@ -79,7 +79,9 @@ export async function runUpdate(engine: Engine, id: string): Promise<void> {
     await persist.deleteResourceRow(row.id);
   };
   try {
-    for (const row of replaced) await removeRow(row, (previous ?? loaded).plugins.get(row.name), previous ?? loaded);
+    // Replacements were made in dependency order; the old ones go in reverse (an old router
+    // interface before the old subnet it sits on).
+    for (const row of [...replaced].reverse()) await removeRow(row, (previous ?? loaded).plugins.get(row.name), previous ?? loaded);
     const dropped = [...rows.values()].filter((r) => !loaded.graph.has(r.name));
     if (dropped.length && previous) {
       const byName = new Map(dropped.map((r) => [r.name, r]));
