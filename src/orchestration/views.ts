@@ -4,14 +4,14 @@ import type { EventRow, ResourceRow, StackOwner, StackRow } from './engine/persi
 import { parseJson } from './engine/persist.js';
 import type { Json } from './template/index.js';
 
-// OpenStack: Heat's timestamps are ISO-8601 to the second with a Z.
+// OpenStack: Heat's timestamps are ISO-8601 to the second with a Z (as stored).
 const time = (t: string | null) => t;
 
 export function stackUrl(base: string, project: string, s: { name: string; id: string }): string {
   return `${base}/orchestration/v1/${project}/stacks/${encodeURIComponent(s.name)}/${s.id}`;
 }
 
-export function stackSummary(base: string, s: StackRow, parentName?: string): Record<string, unknown> {
+export function stackSummary(base: string, s: StackRow): Record<string, unknown> {
   const owner = parseJson<StackOwner>(s.owner);
   const tags = parseJson<string[]>(s.tags);
   return {
@@ -19,7 +19,6 @@ export function stackSummary(base: string, s: StackRow, parentName?: string): Re
     id: s.id, links: [{ href: stackUrl(base, s.project_id, s), rel: 'self' }], parent: s.parent_id, project: s.project_id,
     stack_name: s.name, stack_owner: owner.userName, stack_status: `${s.action}_${s.status}`, stack_status_reason: s.status_reason,
     stack_user_project_id: s.project_id, tags: tags.length ? tags : null, updated_time: time(s.updated_at),
-    ...(parentName !== undefined ? {} : {}),
   };
 }
 

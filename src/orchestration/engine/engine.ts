@@ -5,12 +5,13 @@ import type { Logger } from 'pino';
 import { newUuid } from '../../core/ids.js';
 import type { NetworkingService } from '../../networking/index.js';
 import type { Store } from '../../store/index.js';
-import { HeatError, resolve, type Json, type JsonMap } from '../template/index.js';
-import type { NestedStacks, ResourceContext } from '../resources/types.js';
+import { resolve, type JsonMap } from '../template/index.js';
+import type { ResourceContext } from '../resources/types.js';
 import { StackEval } from './evaluate.js';
 import { traverse } from './graph.js';
 import { loadStack, type LoadedStack, type StackSpec } from './loaded.js';
-import { newResourceRow, now, parseJson, Persist, toJson, type ResourceRow, type StackOwner, type StackRow } from './persist.js';
+import { nestedStacks } from './nested-stacks.js';
+import { currentRows, newResourceRow, now, parseJson, Persist, toJson, type ResourceRow, type StackOwner, type StackRow } from './persist.js';
 import { createResource, deleteResource, failureReason } from './resource-actions.js';
 import { runUpdate } from './update.js';
 import { validateStack } from './validate.js';
@@ -33,7 +34,8 @@ const PARALLEL = 10;
 
 export class Engine {
   readonly persist: Persist;
-  private readonly running = new Map<string, Promise<void>>();
+  /** Work per stack in this process, chained so one stack's actions never overlap. */
+  readonly running = new Map<string, Promise<void>>();
   private readonly cancelled = new Set<string>();
   private readonly contexts = new Map<string, ResourceContext>();
   private closing = false;
@@ -144,7 +146,7 @@ export class Engine {
       ctx = {
         networking: this.networking, caller: loaded.caller, stack: { id: stackId, name: stackName, projectId: loaded.spec.owner.projectId },
         resourceName: row.name, physicalName: `${stackName}-${row.name}-${row.id.replace(/-/g, '').slice(0, 12)}`,
-        data: parseJson(row.data), plannedId: row.id, nested: this.nested(loaded, stackId, row),
+        data: parseJson(row.data), plannedId: row.id, nested: nestedStacks(this, loaded, stackId, row),
       };
       this.contexts.set(row.id, ctx);
     }
@@ -153,19 +155,16 @@ export class Engine {
 
   /** The current row of each resource (a replacement rather than what it replaces). */
   static current(rows: readonly ResourceRow[]): Map<string, ResourceRow> {
-    const out = new Map<string, ResourceRow>();
-    for (const r of rows) if (r.replaced_by === null) out.set(r.name, r);
-    return out;
+    return currentRows(rows);
   }
 
   private async runCreate(id: string, resuming: boolean): Promise<void> {
     const stack = (await this.persist.stack(id))!;
     const loaded = await loadStack(this.specOf(stack), this.networking, false);
     const rows = Engine.current(await this.persist.resources(id));
-    for (const [name, plugin] of loaded.plugins) {
+    for (const name of loaded.plugins.keys()) {
       if (rows.has(name)) continue;
       const row = newResourceRow(id, name, loaded.template.resources[name]!.type);
-      void plugin;
       await this.persist.insertResource(row);
       rows.set(name, row);
     }
@@ -233,71 +232,6 @@ export class Engine {
     } else {
       await this.persist.stackState(stack, 'DELETE', 'COMPLETE', 'Stack DELETE completed successfully', { deleted_at: now() });
     }
-  }
-
-  /** Child stacks of a resource (ResourceGroup, template resources, OS::Heat::Stack). */
-  private nested(loaded: LoadedStack, stackId: string, row: ResourceRow): NestedStacks {
-    const engine = this;
-    const loadChild = async (id: string) => {
-      const child = await engine.persist.stack(id);
-      if (!child) throw new HeatError('StackValidationFailed', `The Stack (${id}) could not be found.`);
-      const l = await loadStack(engine.specOf(child), engine.networking, false);
-      const rows = Engine.current(await engine.persist.resources(id));
-      return { child, loaded: l, rows, ev: engine.evaluator(l, rows, child.id, child.name) };
-    };
-    return {
-      async apply(input) {
-        const parent = (await engine.persist.stack(stackId))!;
-        const existing = await engine.persist.stack(row.id);
-        const environment = { ...(input.environment ?? {}), parameters: input.parameters };
-        if (!existing || existing.deleted_at) {
-          await engine.createStack({
-            id: row.id, name: `${parent.name}-${row.name}-${row.id.replace(/-/g, '').slice(0, 12)}`, template: input.template,
-            environment, files: input.files ?? loaded.spec.files, owner: loaded.spec.owner, disableRollback: true,
-            timeoutMins: input.timeoutMins ?? parent.timeout_mins,
-            parent: { id: stackId, resource: row.name, depth: parent.nested_depth + 1, rootId: parent.root_id ?? parent.id },
-          });
-          return row.id;
-        }
-        if (existing.status === 'IN_PROGRESS') return row.id; // a resumed parent: the child resumes itself
-        await engine.stageUpdate(existing, { template: input.template, environment, files: input.files ?? loaded.spec.files });
-        engine.updateStack(row.id);
-        return row.id;
-      },
-      async state(id) {
-        const child = await engine.persist.stack(id);
-        if (!child) return { state: 'failed', reason: 'nested stack is gone' };
-        if (child.status === 'IN_PROGRESS' || engine.busy(id)) return { state: 'busy', reason: '' };
-        if (child.status === 'COMPLETE' && child.action !== 'ROLLBACK') return { state: 'done', reason: '' };
-        return { state: 'failed', reason: child.status_reason };
-      },
-      async delete(id) {
-        const child = await engine.persist.stack(id);
-        if (!child || child.deleted_at) return;
-        await (engine.running.get(id) ?? Promise.resolve());
-        await engine.runDelete(id, 'DELETE');
-        const after = await engine.persist.stack(id);
-        if (!after?.deleted_at) throw new Error(after?.status_reason ?? 'nested stack delete failed');
-      },
-      async output(id, name) {
-        const { ev, loaded: l } = await loadChild(id);
-        if (!(name in l.template.outputs)) return null;
-        return (await ev.output(name)).value;
-      },
-      async resourceIds(id) {
-        const { rows, ev } = await loadChild(id);
-        const ctx = ev.context();
-        const out: Record<string, string | null> = {};
-        for (const name of rows.keys()) { const v = ctx.resourceId(name); out[name] = typeof v === 'string' ? v : null; }
-        return out;
-      },
-      async resourceAttribute(id, resource, attribute) {
-        const { ev } = await loadChild(id);
-        await ev.prefetch([{ resource, attribute, key: resource }]);
-        const v = ev.context().attribute(resource, attribute);
-        return (typeof v === 'object' && v !== null && !Array.isArray(v) && v.constructor?.name === 'Unresolved' ? null : v) as Json;
-      },
-    };
   }
 
   /** Stores a new template/environment/files for an update, keeping the old ones for diffing. */

@@ -100,5 +100,12 @@ export function newResourceRow(stackId: string, name: string, type: string): Res
   };
 }
 
+/** The current row of each resource by name (a replacement rather than what it replaces). */
+export function currentRows(rows: readonly ResourceRow[]): Map<string, ResourceRow> {
+  const out = new Map<string, ResourceRow>();
+  for (const r of rows) if (r.replaced_by === null) out.set(r.name, r);
+  return out;
+}
+
 export const parseJson = <T = JsonMap>(text: string | null): T => (text ? JSON.parse(text) : {}) as T;
 export const toJson = (v: Json | object): string => JSON.stringify(v);

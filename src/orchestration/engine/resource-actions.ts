@@ -125,5 +125,3 @@ async function withConflictRetry(fn: () => Promise<void>, stop: () => string | n
     }
   }
 }
-
-export { parseJson };

@@ -8,7 +8,7 @@ import type { ResourcePlugin } from '../resources/types.js';
 import type { Engine } from './engine.js';
 import { traverse } from './graph.js';
 import { loadStack, type LoadedStack } from './loaded.js';
-import { newResourceRow, parseJson, toJson, type ResourceRow, type StackRow } from './persist.js';
+import { currentRows, newResourceRow, parseJson, type ResourceRow, type StackRow } from './persist.js';
 import { createResource, deleteResource, failureReason, updateResource } from './resource-actions.js';
 
 export type Plan = { readonly kind: 'create' | 'unchanged' | 'replace' } | { readonly kind: 'update'; readonly changed: readonly string[] };
@@ -37,7 +37,7 @@ export async function runUpdate(engine: Engine, id: string): Promise<void> {
   const stack = (await persist.stack(id))!;
   const loaded = await loadStack(engine.specOf(stack), engine.networking, false);
   const all = await persist.resources(id);
-  const rows = Engine_current(all);
+  const rows = currentRows(all);
   const ev = engine.evaluator(loaded, rows, id, stack.name);
   const stop = engine.stopper(stack);
   const replaced: ResourceRow[] = [];
@@ -94,11 +94,4 @@ export async function runUpdate(engine: Engine, id: string): Promise<void> {
     return;
   }
   await persist.stackState(stack, 'UPDATE', 'COMPLETE', 'Stack UPDATE completed successfully', { previous: null });
-  void toJson;
-}
-
-function Engine_current(rows: readonly ResourceRow[]): Map<string, ResourceRow> {
-  const out = new Map<string, ResourceRow>();
-  for (const r of rows) if (r.replaced_by === null) out.set(r.name, r);
-  return out;
 }
