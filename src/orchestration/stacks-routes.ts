@@ -210,7 +210,7 @@ export function stackRoutes(scope: FastifyInstance, engine: Engine): void {
       engine.cancel(s.id);
       return reply.code(200).send();
     }
-    if (action === 'check') return reply.code(200).send();
+    if (['check', 'suspend', 'resume'].includes(action ?? '')) throw new HeatBadRequest(`Stack ${action} is not supported by this cloud.`, 'NotSupported');
     throw new HeatBadRequest(`Invalid action ${action ?? ''}`);
   });
 }
