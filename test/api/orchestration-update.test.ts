@@ -73,4 +73,32 @@ for (const store of testStores()) describe(`orchestration: stack update on ${sto
     assert.equal((await c.settle('upd', s.id)).stack_status, 'DELETE_COMPLETE');
     assert.deepEqual((await c.neutron('GET', '/networks')).body.networks, []);
   });
+
+  test('a failed update rolls back to the previous template (the replaced subnet restored); disable_rollback stops at UPDATE_FAILED', async () => {
+    const s = await c.stack('rb', template(), { disable_rollback: false });
+    assert.equal(s.stack_status, 'CREATE_COMPLETE', s.stack_status_reason);
+    const before = Object.fromEntries((await c.heat('GET', `/stacks/rb/${s.id}/resources`)).body.resources.map((r: any) => [r.resource_name, r.physical_resource_id]));
+    const failing = { template: template({ boom: { type: 'OS::Heat::TestResource', properties: { fail: true }, depends_on: 'port' } }), parameters: { cidr: '10.72.0.0/24' } };
+    assert.equal((await c.heat('PUT', `/stacks/rb/${s.id}`, failing)).status, 202);
+    const r = await c.settle('rb', s.id);
+    assert.equal(r.stack_status, 'ROLLBACK_COMPLETE', r.stack_status_reason);
+    const events = (await c.heat('GET', `/stacks/rb/${s.id}/events`)).body.events.filter((e: any) => e.resource_name === 'rb').map((e: any) => e.resource_status);
+    assert.deepEqual(events.slice(-4), ['UPDATE_IN_PROGRESS', 'UPDATE_FAILED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_COMPLETE']);
+    const after = Object.fromEntries((await c.heat('GET', `/stacks/rb/${s.id}/resources`)).body.resources.map((x: any) => [x.resource_name, x.physical_resource_id]));
+    assert.deepEqual(after, before, 'the same resources as before the update, the subnet restored rather than remade');
+    const subnets = (await c.neutron('GET', '/subnets')).body.subnets;
+    assert.deepEqual(subnets.map((x: any) => [x.id, x.cidr]), [[before.subnet, '10.70.0.0/24']]);
+    const port = (await c.neutron('GET', `/ports/${before.port}`)).body.port;
+    assert.deepEqual(port.fixed_ips.map((f: any) => f.subnet_id), [before.subnet]);
+    assert.equal((await c.heat('GET', `/stacks/rb/${s.id}/template`)).body.resources.boom, undefined);
+
+    assert.equal((await c.heat('PATCH', `/stacks/rb/${s.id}`, { ...failing, disable_rollback: true })).status, 202);
+    const f = await c.settle('rb', s.id);
+    assert.equal(f.stack_status, 'UPDATE_FAILED');
+    assert.equal(f.stack_status_reason, 'Resource UPDATE failed: ValueError: resources.boom: Test Resource failed boom');
+    await c.heat('DELETE', `/stacks/rb/${s.id}`);
+    assert.equal((await c.settle('rb', s.id)).stack_status, 'DELETE_COMPLETE');
+    assert.deepEqual((await c.neutron('GET', '/networks')).body.networks, []);
+    assert.deepEqual((await c.neutron('GET', '/subnets')).body.subnets, []);
+  });
 });

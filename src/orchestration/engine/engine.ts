@@ -103,9 +103,27 @@ export class Engine {
     for (const row of rows) {
       if (row.action === 'CREATE') this.start(row.id, () => this.runCreate(row.id, true));
       else if (row.action === 'DELETE') this.start(row.id, () => this.runDelete(row.id, 'DELETE'));
-      else if (row.action === 'ROLLBACK') this.start(row.id, () => this.runDelete(row.id, 'ROLLBACK'));
+      else if (row.action === 'ROLLBACK' && row.previous === null) this.start(row.id, () => this.runDelete(row.id, 'ROLLBACK'));
       else this.start(row.id, () => this.persist.stackState(row, row.action, 'FAILED', `Engine went down during stack ${row.action}`));
     }
+  }
+
+  /** Whether the engine is stopping (work left IN_PROGRESS resumes on the next start). */
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  /** Turns a failed update round: the previous template becomes the one to walk to. */
+  async stageRollback(row: StackRow): Promise<void> {
+    this.cancelled.delete(row.id);
+    const p = parseJson<{ template: JsonMap; environment: JsonMap; files: Record<string, string> }>(row.previous);
+    const previous = toJson({ template: parseJson(row.template), environment: parseJson(row.environment), files: parseJson(row.files) });
+    const set: Partial<StackRow> = {
+      template: toJson(p.template), environment: toJson(p.environment), files: toJson(p.files), parameters: toJson(p.environment['parameters'] ?? {}), previous,
+    };
+    Object.assign(row, set);
+    await this.persist.updateStack(row.id, set);
+    await this.persist.stackState(row, 'ROLLBACK', 'IN_PROGRESS', 'Stack ROLLBACK started');
   }
 
   /** Waits for running work to stop at its next step (on close). */

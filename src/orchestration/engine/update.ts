@@ -32,12 +32,17 @@ export async function previousOf(engine: Engine, stack: StackRow): Promise<Loade
   return loadStack({ ...engine.specOf(stack), template: p.template, environment: p.environment, files: p.files }, engine.networking, false).catch(() => null);
 }
 
-export async function runUpdate(engine: Engine, id: string): Promise<void> {
+/**
+ * Walks the stack's (new) template. ROLLBACK is the same walk back to the template a failed
+ * update started from, restoring the resources it had replaced rather than making them again.
+ */
+export async function runUpdate(engine: Engine, id: string, action: 'UPDATE' | 'ROLLBACK' = 'UPDATE'): Promise<void> {
   const { persist } = engine;
   const stack = (await persist.stack(id))!;
   const loaded = await loadStack(engine.specOf(stack), engine.networking, false);
   const all = await persist.resources(id);
   const rows = currentRows(all);
+  const backups = new Map(all.filter((r) => r.replaced_by !== null).map((r) => [r.replaced_by!, r]));
   const ev = engine.evaluator(loaded, rows, id, stack.name);
   const stop = engine.stopper(stack);
   const replaced: ResourceRow[] = [];
@@ -53,23 +58,35 @@ export async function runUpdate(engine: Engine, id: string): Promise<void> {
       if (old) await persist.resourceState(old, 'UPDATE', 'FAILED', reason);
       throw new Error(reason);
     }
+    const backup = old && action === 'ROLLBACK' ? backups.get(old.id) : undefined;
+    if (old && backup && backup.status === 'COMPLETE' && !changedProperties(parseJson(backup.properties), props).length) {
+      await persist.saveResource(backup, { replaced_by: null });
+      await persist.saveResource(old, { replaced_by: backup.id });
+      replaced.push(old);
+      rows.set(name, backup);
+      return;
+    }
     const plan = planFor(old, type, plugin, props);
     if (plan.kind === 'unchanged') return;
     const envFor = (row: ResourceRow) => ({ persist, plugin, ctx: engine.contextFor(loaded, row, id, stack.name), stop });
     if (plan.kind === 'update') return updateResource(envFor(old!), old!, props, plan.changed);
     const row = old && old.action === 'INIT' ? old : newResourceRow(id, name, type);
     if (row !== old) await persist.insertResource(row);
-    if (old && row !== old && plan.kind === 'replace') {
+    // What it replaces (or a failed attempt at it) goes at the end, with what it made, if anything.
+    if (old && row !== old) {
       await persist.saveResource(old, { replaced_by: row.id });
       replaced.push(old);
-    } else if (old && row !== old) {
-      await persist.deleteResourceRow(old.id);
     }
     rows.set(name, row);
     await createResource(envFor(row), row, props);
   }, { limit: 10, stop });
   if (error) {
-    await persist.stackState(stack, 'UPDATE', 'FAILED', `Resource UPDATE failed: ${error.message}`);
+    await persist.stackState(stack, action, 'FAILED', `Resource ${action === 'ROLLBACK' ? 'ROLLBACK' : 'UPDATE'} failed: ${error.message}`);
+    // OpenStack: a failed update rolls back to the previous template unless disable_rollback.
+    if (action === 'UPDATE' && !stack.disable_rollback && stack.previous && !engine.isClosing) {
+      await engine.stageRollback(stack);
+      await runUpdate(engine, id, 'ROLLBACK');
+    }
     return;
   }
   // Cleanup: replaced resources, then those the new template dropped (in the old order, reversed).
@@ -90,8 +107,8 @@ export async function runUpdate(engine: Engine, id: string): Promise<void> {
       if (err) throw err;
     } else for (const r of dropped) await removeRow(r, undefined, loaded);
   } catch (err) {
-    await persist.stackState(stack, 'UPDATE', 'FAILED', `Resource DELETE failed: ${(err as Error).message}`);
+    await persist.stackState(stack, action, 'FAILED', `Resource DELETE failed: ${(err as Error).message}`);
     return;
   }
-  await persist.stackState(stack, 'UPDATE', 'COMPLETE', 'Stack UPDATE completed successfully', { previous: null });
+  await persist.stackState(stack, action, 'COMPLETE', `Stack ${action} completed successfully`, { previous: null });
 }
