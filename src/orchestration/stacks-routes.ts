@@ -119,7 +119,7 @@ export function stackRoutes(scope: FastifyInstance, engine: Engine): void {
   }
   scope.delete('/v1/:project/stacks/:name', async (req: Req, reply) => {
     const s = await findStack(store, projectOf(req), req.params.name);
-    await engine.deleteStack(s.id);
+    if (!(await engine.deleteStack(s.id))) throw new ActionInProgress(s.name, s.action);
     return reply.code(204).send();
   });
 
@@ -129,7 +129,7 @@ export function stackRoutes(scope: FastifyInstance, engine: Engine): void {
 
   scope.delete('/v1/:project/stacks/:name/:id', async (req: Req, reply) => {
     const s = await findStack(store, projectOf(req), req.params.name, req.params.id);
-    await engine.deleteStack(s.id);
+    if (!(await engine.deleteStack(s.id))) throw new ActionInProgress(s.name, s.action);
     return reply.code(204).send();
   });
 

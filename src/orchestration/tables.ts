@@ -11,6 +11,8 @@ export interface OrchestrationTables {
     tags: string; outputs: string;
     /** During an update: the template/environment/parameters being replaced (JSON), for rollback and cleanup. */
     previous: string | null;
+    /** The engine (Pier process) working on the stack, and until when its claim holds. */
+    engine_id: string | null; lease_until: string | null;
     created_at: string; updated_at: string | null; deleted_at: string | null;
   };
   heat_resources: {

@@ -79,3 +79,46 @@ for (const store of testStores()) describe(`orchestration: kill -9 mid-create on
     assert.equal(s.stack_status, 'CREATE_IN_PROGRESS', 'the kill must come mid-create');
   }));
 });
+
+// Several Pier processes on one PostgreSQL: a stack whose process dies is taken over by another
+// once the dead engine's claim lapses, and a live engine's stack is never taken from it.
+if (testStores().includes('postgres')) describe('orchestration: two processes on postgres, one killed', () => {
+  let a: PierProcess;
+  let b: PierProcess;
+  before(async () => {
+    a = await startPierProcess('postgres');
+    b = await startPierProcess('postgres', [], { dataDir: a.dataDir, databaseUrl: a.databaseUrl });
+  });
+  after(async () => { await b.cleanup(); await a.cleanup(); });
+
+  test('the survivor finishes the stack; nothing is orphaned or made twice', async () => {
+    const token = await tokenFor(a.url, 'demo', DEMO_PASSWORD, 'demo');
+    const project = (await call(a.url, 'GET', '/identity/v3/auth/tokens', { token, headers: { 'x-subject-token': token } })).body.token.project.id;
+    const heat = (base: string, method: string, path: string, body?: unknown) => call(base, method, `/orchestration/v1/${project}${path}`, { token, body });
+    const r = await heat(a.url, 'POST', '/stacks', { stack_name: 'shared', template: template() });
+    assert.equal(r.status, 201);
+    const id = r.body.stack.id;
+    for (;;) {
+      const res = (await heat(a.url, 'GET', `/stacks/shared/${id}/resources/pause`)).body.resource;
+      if (res?.resource_status === 'CREATE_IN_PROGRESS') break;
+      await new Promise((res2) => setTimeout(res2, 10));
+    }
+    // B sees the stack busy with A's live engine: it may not delete it from under A.
+    assert.equal((await heat(b.url, 'DELETE', `/stacks/shared/${id}`)).status, 409);
+    const child = a.child;
+    child.kill('SIGKILL');
+    while (child.exitCode === null && child.signalCode === null) await new Promise((res) => setTimeout(res, 10));
+    let s: any;
+    for (let i = 0; i < 600; i++) {
+      s = (await heat(b.url, 'GET', `/stacks/shared/${id}`)).body.stack;
+      if (!s.stack_status.endsWith('IN_PROGRESS')) break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    assert.equal(s.stack_status, 'CREATE_COMPLETE', s.stack_status_reason);
+    const resources = (await heat(b.url, 'GET', `/stacks/shared/${id}/resources`)).body.resources;
+    const nets = (await call(b.url, 'GET', '/networking/v2.0/networks', { token })).body.networks.map((n: any) => n.id).sort();
+    assert.deepEqual(nets, resources.filter((x: any) => x.resource_type === 'OS::Neutron::Net').map((x: any) => x.physical_resource_id).sort());
+    assert.equal(nets.length, 50);
+  });
+});
+

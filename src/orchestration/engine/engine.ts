@@ -31,6 +31,8 @@ export interface CreateInput {
 
 /** How many resource actions run at once, per stack walk. */
 const PARALLEL = 10;
+/** How long an engine's claim on a stack holds without renewal (PostgreSQL, several processes). */
+const LEASE_MS = 10_000;
 
 export class Engine {
   readonly persist: Persist;
@@ -39,9 +41,34 @@ export class Engine {
   private readonly cancelled = new Set<string>();
   private readonly contexts = new Map<string, ResourceContext>();
   private closing = false;
+  /** This process's engine, as stacks' claims name it. */
+  readonly engineId = newUuid();
+  private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(store: Store, readonly networking: NetworkingService, private readonly logger: Logger) {
     this.persist = new Persist(store);
+  }
+
+  private leaseUntil(): string {
+    return new Date(Date.now() + LEASE_MS).toISOString();
+  }
+
+  /** Claims a stack for this engine unless another live engine holds it. */
+  private async claim(id: string): Promise<boolean> {
+    const nowIso = new Date().toISOString();
+    const r = await this.persist.store.db.updateTable('heat_stacks').set({ engine_id: this.engineId, lease_until: this.leaseUntil() })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('engine_id', 'is', null), eb('engine_id', '=', this.engineId), eb('lease_until', '<', nowIso)]))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** Whether another running engine works on the stack now. */
+  async heldElsewhere(id: string): Promise<boolean> {
+    if (this.running.has(id)) return false;
+    const row = await this.persist.stack(id);
+    return !!row && row.status === 'IN_PROGRESS' && row.engine_id !== null && row.engine_id !== this.engineId
+      && (row.lease_until ?? '') > new Date().toISOString();
   }
 
   specOf(row: StackRow): StackSpec {
@@ -69,7 +96,7 @@ export class Engine {
       parent_id: input.parent?.id ?? null, parent_resource: input.parent?.resource ?? null, root_id: input.parent?.rootId ?? null,
       nested_depth: input.parent?.depth ?? 0, template: toJson(input.template), environment: toJson(input.environment),
       files: toJson(input.files), parameters: toJson(input.environment['parameters'] ?? {}), action: 'CREATE', status: 'IN_PROGRESS',
-      status_reason: 'Stack CREATE started', disable_rollback: input.disableRollback ? 1 : 0, timeout_mins: input.timeoutMins,
+      engine_id: this.engineId, lease_until: this.leaseUntil(), status_reason: 'Stack CREATE started', disable_rollback: input.disableRollback ? 1 : 0, timeout_mins: input.timeoutMins,
       tags: toJson([...(input.tags ?? [])]), outputs: '{}', previous: null, created_at: now(), updated_at: null, deleted_at: null,
     };
     await this.persist.insertStack(row);
@@ -79,13 +106,15 @@ export class Engine {
 
   /** Starts deleting a stack: DELETE_IN_PROGRESS before this returns; a running action is
    * cancelled (it stops at its next step) and the delete follows it. */
-  async deleteStack(id: string): Promise<void> {
+  async deleteStack(id: string): Promise<boolean> {
+    if (await this.heldElsewhere(id)) return false;
     if (this.running.has(id)) this.cancel(id);
     else {
       const row = await this.persist.stack(id);
       if (row && !row.deleted_at) await this.persist.stackState(row, 'DELETE', 'IN_PROGRESS', 'Stack DELETE started');
     }
     this.start(id, () => this.runDelete(id, 'DELETE'));
+    return true;
   }
 
   /** Starts an update to the stack's stored new template (the API stores it first). */
@@ -97,10 +126,30 @@ export class Engine {
     this.cancelled.add(id);
   }
 
-  /** Resumes every stack a stopped Pier left IN_PROGRESS. */
+  /**
+   * Resumes every stack a stopped Pier left IN_PROGRESS, and keeps this engine's claims alive.
+   * On the embedded store this process is the only engine, so every such stack is its own; on
+   * PostgreSQL a stack is taken over only once its engine's claim has lapsed (checked again
+   * every few seconds, so a crashed process's stacks move to a live one).
+   */
   async resume(): Promise<void> {
+    if (this.persist.store.kind === 'sqlite') await this.persist.store.db.updateTable('heat_stacks').set({ engine_id: null }).where('status', '=', 'IN_PROGRESS').execute();
+    await this.sweep();
+    this.timers.push(setInterval(() => void this.renew().catch(() => {}), LEASE_MS / 3).unref());
+    if (this.persist.store.kind === 'postgres') this.timers.push(setInterval(() => void this.sweep().catch(() => {}), LEASE_MS / 2).unref());
+  }
+
+  private async renew(): Promise<void> {
+    const ids = [...this.running.keys()];
+    if (ids.length) await this.persist.store.db.updateTable('heat_stacks').set({ lease_until: this.leaseUntil() }).where('id', 'in', ids).where('engine_id', '=', this.engineId).execute();
+  }
+
+  private async sweep(): Promise<void> {
+    if (this.closing) return;
     const rows = await this.persist.store.db.selectFrom('heat_stacks').selectAll().where('status', '=', 'IN_PROGRESS').where('deleted_at', 'is', null).execute();
     for (const row of rows) {
+      if (this.running.has(row.id) || !(await this.claim(row.id))) continue;
+      this.logger.info({ stack: row.id, action: row.action }, 'resuming stack');
       if (row.action === 'CREATE') this.start(row.id, () => this.runCreate(row.id, true));
       else if (row.action === 'DELETE') this.start(row.id, () => this.runDelete(row.id, 'DELETE'));
       else if (row.action === 'ROLLBACK' && row.previous === null) this.start(row.id, () => this.runDelete(row.id, 'ROLLBACK'));
@@ -129,6 +178,7 @@ export class Engine {
   /** Waits for running work to stop at its next step (on close). */
   async close(): Promise<void> {
     this.closing = true;
+    for (const t of this.timers.splice(0)) clearInterval(t);
     await Promise.allSettled([...this.running.values()]);
   }
 
@@ -139,7 +189,7 @@ export class Engine {
 
   private start(id: string, work: () => Promise<void>): void {
     const previous = this.running.get(id) ?? Promise.resolve();
-    const p = previous.then(work).catch((err: unknown) => this.logger.error({ err, stack: id }, 'stack action failed'))
+    const p = previous.then(() => this.claim(id)).then(work).catch((err: unknown) => this.logger.error({ err, stack: id }, 'stack action failed'))
       .finally(() => { if (this.running.get(id) === p) this.running.delete(id); });
     this.running.set(id, p);
   }
@@ -186,7 +236,6 @@ export class Engine {
       await this.persist.insertResource(row);
       rows.set(name, row);
     }
-    if (resuming) this.logger.info({ stack: id }, 'resuming stack create');
     const ev = this.evaluator(loaded, rows, stack.id, stack.name);
     const stop = this.stopper(stack);
     const error = await traverse(loaded.graph, async (name) => {

@@ -27,6 +27,8 @@ export const m0008: Migration = {
       .addColumn('tags', 'text', (c) => c.notNull())
       .addColumn('outputs', 'text', (c) => c.notNull())
       .addColumn('previous', 'text')
+      .addColumn('engine_id', 'text')
+      .addColumn('lease_until', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text')
       .addColumn('deleted_at', 'text')
