@@ -207,7 +207,7 @@ export function stackRoutes(scope: FastifyInstance, engine: Engine): void {
     const action = Object.keys(body)[0];
     if (action === 'cancel_update' || action === 'cancel_without_rollback') {
       if (s.action !== 'UPDATE' || s.status !== 'IN_PROGRESS') throw new HeatBadRequest(`Cancelling update when stack is ${s.action}_${s.status}`, 'NotSupported');
-      engine.cancel(s.id);
+      engine.cancel(s.id, action === 'cancel_update');
       return reply.code(200).send();
     }
     if (['check', 'suspend', 'resume'].includes(action ?? '')) throw new HeatBadRequest(`Stack ${action} is not supported by this cloud.`, 'NotSupported');

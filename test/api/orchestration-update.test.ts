@@ -101,4 +101,29 @@ for (const store of testStores()) describe(`orchestration: stack update on ${sto
     assert.deepEqual((await c.neutron('GET', '/networks')).body.networks, []);
     assert.deepEqual((await c.neutron('GET', '/subnets')).body.subnets, []);
   });
+
+  test('cancel_update stops an update and rolls it back', async () => {
+    // Only the new definition is slow to update to; going back is quick.
+    const t = (value: string, wait = 0) => ({ heat_template_version: '2018-08-31', resources: { slow: { type: 'OS::Heat::TestResource', properties: { value, action_wait_secs: { update: wait } } } } });
+    const s = await c.stack('cancel', t('one'));
+    assert.equal((await c.heat('PUT', `/stacks/cancel/${s.id}`, { template: t('two', 30) })).status, 202);
+    for (;;) {
+      const r = (await c.heat('GET', `/stacks/cancel/${s.id}/resources/slow`)).body.resource;
+      if (r.resource_status === 'UPDATE_IN_PROGRESS') break;
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    const started = Date.now();
+    assert.equal((await c.heat('POST', `/stacks/cancel/${s.id}/actions`, { cancel_update: null })).status, 200);
+    const r = await c.settle('cancel', s.id);
+    assert.ok(Date.now() - started < 10_000, 'cancelled, not waited out');
+    assert.equal(r.stack_status, 'ROLLBACK_COMPLETE', r.stack_status_reason);
+    const statuses = (await c.heat('GET', `/stacks/cancel/${s.id}/events`)).body.events.filter((e: any) => e.resource_name === 'cancel');
+    assert.ok(statuses.some((e: any) => e.resource_status === 'UPDATE_FAILED' && e.resource_status_reason === 'Stack UPDATE cancelled'));
+    assert.equal((await c.heat('GET', `/stacks/cancel/${s.id}/template`)).body.resources.slow.properties.value, 'one');
+    const idle = await c.heat('POST', `/stacks/cancel/${s.id}/actions`, { cancel_update: null });
+    assert.equal(idle.status, 400);
+    await c.heat('DELETE', `/stacks/cancel/${s.id}`);
+    await c.settle('cancel', s.id);
+  });
 });
+

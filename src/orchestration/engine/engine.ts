@@ -38,7 +38,8 @@ export class Engine {
   readonly persist: Persist;
   /** Work per stack in this process, chained so one stack's actions never overlap. */
   readonly running = new Map<string, Promise<void>>();
-  private readonly cancelled = new Set<string>();
+  /** Stacks whose running action was cancelled, and whether a rollback must follow. */
+  private readonly cancelled = new Map<string, boolean>();
   private readonly contexts = new Map<string, ResourceContext>();
   private closing = false;
   /** This process's engine, as stacks' claims name it. */
@@ -122,8 +123,14 @@ export class Engine {
     this.start(id, () => runUpdate(this, id));
   }
 
-  cancel(id: string): void {
-    this.cancelled.add(id);
+  /** Stops the stack's running action at its next step (cancel_update: then roll back). */
+  cancel(id: string, rollback = false): void {
+    this.cancelled.set(id, rollback);
+  }
+
+  /** Whether the stack's action was cancelled: undefined (no), or whether to roll back. */
+  cancelledWithRollback(id: string): boolean | undefined {
+    return this.cancelled.get(id);
   }
 
   /**
@@ -162,8 +169,9 @@ export class Engine {
     return this.closing;
   }
 
-  /** Turns a failed update round: the previous template becomes the one to walk to. */
-  async stageRollback(row: StackRow): Promise<void> {
+  /** Turns a failed update round: the previous template becomes the one to walk to (the
+   * failure, `failed`, is recorded in the same step, so no reader sees the stack stop there). */
+  async stageRollback(row: StackRow, failed: { action: string; status: string; reason: string }): Promise<void> {
     this.cancelled.delete(row.id);
     const p = parseJson<{ template: JsonMap; environment: JsonMap; files: Record<string, string> }>(row.previous);
     const previous = toJson({ template: parseJson(row.template), environment: parseJson(row.environment), files: parseJson(row.files) });
@@ -171,8 +179,7 @@ export class Engine {
       template: toJson(p.template), environment: toJson(p.environment), files: toJson(p.files), parameters: toJson(p.environment['parameters'] ?? {}), previous,
     };
     Object.assign(row, set);
-    await this.persist.updateStack(row.id, set);
-    await this.persist.stackState(row, 'ROLLBACK', 'IN_PROGRESS', 'Stack ROLLBACK started');
+    await this.persist.stackState(row, 'ROLLBACK', 'IN_PROGRESS', 'Stack ROLLBACK started', set, [failed]);
   }
 
   /** Waits for running work to stop at its next step (on close). */
@@ -258,16 +265,17 @@ export class Engine {
     }
     if (this.closing) return; // resumed on the next start
     this.cancelled.delete(id);
-    await this.persist.stackState(stack, 'CREATE', 'FAILED', `Resource CREATE failed: ${error.message}`);
-    if (!stack.disable_rollback) await this.runDelete(id, 'ROLLBACK');
+    const failed = { action: 'CREATE', status: 'FAILED', reason: `Resource CREATE failed: ${error.message}` };
+    if (stack.disable_rollback) await this.persist.stackState(stack, failed.action, failed.status, failed.reason);
+    else await this.runDelete(id, 'ROLLBACK', [failed]);
   }
 
   /** Deletes every resource in reverse order: the stack's delete, or a failed create's rollback. */
-  async runDelete(id: string, action: 'DELETE' | 'ROLLBACK'): Promise<void> {
+  async runDelete(id: string, action: 'DELETE' | 'ROLLBACK', passed: { action: string; status: string; reason: string }[] = []): Promise<void> {
     const stack = (await this.persist.stack(id))!;
     if (stack.deleted_at) return;
     this.cancelled.delete(id);
-    if (stack.action !== action || stack.status !== 'IN_PROGRESS') await this.persist.stackState(stack, action, 'IN_PROGRESS', `Stack ${action} started`);
+    if (stack.action !== action || stack.status !== 'IN_PROGRESS') await this.persist.stackState(stack, action, 'IN_PROGRESS', `Stack ${action} started`, {}, passed);
     const loaded = await loadStack(this.specOf(stack), this.networking, false);
     const all = await this.persist.resources(id);
     const rows = Engine.current(all);

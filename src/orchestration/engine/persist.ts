@@ -47,10 +47,15 @@ export class Persist {
     });
   }
 
-  /** Sets the stack's state and writes the stack event Heat writes for it. */
-  async stackState(s: StackRow, action: string, status: string, reason: string, extra: Partial<StackRow> = {}): Promise<void> {
+  /** Sets the stack's state and writes the stack event Heat writes for it; `passed` are states
+   * gone through on the way, written as events in the same transaction (no reader sees them). */
+  async stackState(
+    s: StackRow, action: string, status: string, reason: string, extra: Partial<StackRow> = {},
+    passed: readonly { action: string; status: string; reason: string }[] = [],
+  ): Promise<void> {
     Object.assign(s, { action, status, status_reason: reason, ...extra });
     await this.store.tx(async (tx) => {
+      for (const p of passed) await tx.db.insertInto('heat_events').values(event(s.id, s.name, s.id, 'OS::Heat::Stack', p.action, p.status, p.reason)).execute();
       await tx.db.updateTable('heat_stacks').set({ action, status, status_reason: reason, ...extra }).where('id', '=', s.id).execute();
       await tx.db.insertInto('heat_events').values(event(s.id, s.name, s.id, 'OS::Heat::Stack', action, status, reason)).execute();
     });

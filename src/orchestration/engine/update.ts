@@ -81,12 +81,15 @@ export async function runUpdate(engine: Engine, id: string, action: 'UPDATE' | '
     await createResource(envFor(row), row, props);
   }, { limit: 10, stop });
   if (error) {
-    await persist.stackState(stack, action, 'FAILED', `Resource ${action === 'ROLLBACK' ? 'ROLLBACK' : 'UPDATE'} failed: ${error.message}`);
-    // OpenStack: a failed update rolls back to the previous template unless disable_rollback.
-    if (action === 'UPDATE' && !stack.disable_rollback && stack.previous && !engine.isClosing) {
-      await engine.stageRollback(stack);
+    const cancelled = engine.cancelledWithRollback(id);
+    const reason = cancelled !== undefined ? `Stack ${action} cancelled` : `Resource ${action === 'ROLLBACK' ? 'ROLLBACK' : 'UPDATE'} failed: ${error.message}`;
+    // OpenStack: a failed update rolls back to the previous template unless disable_rollback;
+    // cancel_update always does, cancel_without_rollback never.
+    const rollback = cancelled ?? !stack.disable_rollback;
+    if (action === 'UPDATE' && rollback && stack.previous && !engine.isClosing) {
+      await engine.stageRollback(stack, { action, status: 'FAILED', reason });
       await runUpdate(engine, id, 'ROLLBACK');
-    }
+    } else await persist.stackState(stack, action, 'FAILED', reason);
     return;
   }
   // Cleanup: replaced resources, then those the new template dropped (in the old order, reversed).
