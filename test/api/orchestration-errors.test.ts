@@ -61,6 +61,10 @@ for (const store of testStores()) describe(`orchestration: errors on ${store}`, 
     await refused(t, 400, 'StackValidationFailed', "Parameter 'n' is invalid: 9 is out of range (min: 1, max: 5)", { parameters: { n: 9 } });
     await refused(t, 400, 'UnknownUserParameter', 'The Parameter (m) was not defined in template.', { parameters: { n: 2, m: 1 } });
     await refused(t, 400, 'UserParameterMissing', 'The Parameter (n) was not provided.');
+    const net = hot({ p: { type: 'OS::Neutron::Port', properties: { network: { get_param: 'net' } } } }, {
+      parameters: { net: { type: 'string', constraints: [{ custom_constraint: 'neutron.network' }] } },
+    });
+    await refused(net, 400, 'StackValidationFailed', "Parameter 'net' is invalid: Error validating value 'ghost': Unable to find network with name or id 'ghost'", { parameters: { net: 'ghost' } });
   });
 
   test('requests: no template, no name, a duplicate name, unknown stack, another project in the URL', async () => {

@@ -64,6 +64,17 @@ for (const store of testStores()) describe(`orchestration: stack update on ${sto
     assert.deepEqual([p.parameters.cidr, p.parameters.port_name], ['10.71.0.0/24', 'p3']);
     assert.equal((await c.neutron('GET', `/ports/${after.port}`)).body.port.name, 'p3');
 
+    // A resource marked unhealthy is replaced by the next update.
+    const mark = await c.heat('PATCH', `/stacks/upd/${s.id}/resources/more`, { mark_unhealthy: true, resource_status_reason: 'broken' });
+    assert.equal(mark.status, 200);
+    assert.equal((await c.heat('GET', `/stacks/upd/${s.id}/resources/more`)).body.resource.resource_status, 'CHECK_FAILED');
+    assert.equal((await c.heat('PATCH', `/stacks/upd/${s.id}`, {})).status, 202);
+    assert.equal((await c.settle('upd', s.id)).stack_status, 'UPDATE_COMPLETE');
+    const healed = (await c.heat('GET', `/stacks/upd/${s.id}/resources/more`)).body.resource;
+    assert.equal(healed.resource_status, 'CREATE_COMPLETE');
+    assert.notEqual(healed.physical_resource_id, after.more);
+    assert.equal((await c.neutron('GET', `/networks/${after.more}`)).status, 404);
+
     // A bad update is refused before anything changes.
     const bad = await c.heat('PUT', `/stacks/upd/${s.id}`, { template: template({ x: { type: 'OS::Nope' } }) });
     assert.equal(bad.status, 400);

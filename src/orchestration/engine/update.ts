@@ -16,7 +16,8 @@ export type Plan = { readonly kind: 'create' | 'unchanged' | 'replace' } | { rea
 /** What an update does to one resource. */
 export function planFor(old: ResourceRow | undefined, type: string, plugin: ResourcePlugin, props: JsonMap): Plan {
   if (!old || old.action === 'INIT' || old.action === 'DELETE' || (old.action === 'CREATE' && old.status !== 'COMPLETE')) return { kind: 'create' };
-  if (old.type !== type) return { kind: 'replace' };
+  // OpenStack: a resource marked unhealthy (CHECK_FAILED) is replaced by the next update.
+  if (old.type !== type || (old.action === 'CHECK' && old.status === 'FAILED')) return { kind: 'replace' };
   const previous = parseJson(old.properties);
   const changed = changedProperties(previous, props);
   if (!changed.length && old.status === 'COMPLETE') return { kind: 'unchanged' };
