@@ -25,6 +25,13 @@ for (const store of testStores()) describe(`orchestration: errors on ${store}`, 
     assert.deepEqual((await c.neutron('GET', '/networks')).body.networks, []);
   }
 
+  test('a ResourceGroup member of an unknown type or with bad properties', async () => {
+    const g = (def: unknown) => hot({ g: { type: 'OS::Heat::ResourceGroup', properties: { count: 2, resource_def: def } } });
+    await refused(g({ type: 'OS::Nope' }), 400, 'StackValidationFailed', 'Failed to validate: resources.g: The Resource Type (OS::Nope) could not be found.');
+    await refused(g({ type: 'OS::Neutron::Net', properties: { colour: 'red' } }), 400, 'StackValidationFailed',
+      'Property error: resources.g.properties.resource_def.properties: Unknown Property colour');
+  });
+
   test('unknown resource type', () => refused(hot({ net: { type: 'OS::Neutron::Net' }, x: { type: 'OS::Nope::Thing' } }), 400, 'StackValidationFailed',
     'Failed to validate: resources.x: The Resource Type (OS::Nope::Thing) could not be found.'));
 

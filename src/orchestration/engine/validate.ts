@@ -2,6 +2,8 @@
 // properties against its schema (values still unknown pass), custom constraints on the values
 // already known, and every get_attr naming an attribute its resource has.
 import { HeatError, resourceRefs, type JsonMap } from '../template/index.js';
+import { checkProperties } from '../resources/properties.js';
+import { pluginFor } from '../resources/registry.js';
 import type { PropertySchema } from '../resources/types.js';
 import type { StackEval } from './evaluate.js';
 import { customConstraints } from './loaded.js';
@@ -19,6 +21,11 @@ export async function validateStack(ev: StackEval, networking: NetworkingService
     }
     const props = await ev.properties(name, true);
     await checkCustom(plugin.properties, props, `resources.${name}.properties`, check);
+    for (const m of plugin.members?.(props) ?? []) {
+      const path = `resources.${name}.properties.resource_def`;
+      const member = pluginFor(m.type, loaded.registry, name, loaded.spec.files);
+      checkProperties(member.properties, m.properties as never, `${path}.properties`, true, member.openProperties);
+    }
   }
 }
 

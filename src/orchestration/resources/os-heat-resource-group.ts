@@ -59,6 +59,10 @@ export const osHeatResourceGroup: ResourcePlugin = {
     attributes: { description: 'A map of resource names to the specified attribute of each individual resource.', type: 'map' },
   },
   dynamicAttributes: true,
+  members(props) {
+    const def = (props['resource_def'] ?? {}) as JsonMap;
+    return typeof def['type'] === 'string' ? [{ type: def['type'], properties: (def['properties'] ?? {}) as JsonMap }] : [];
+  },
   ...nestedVerbs((ctx, props) => ({ template: childTemplate(ctx, props), parameters: {} })),
   async resolve(ctx, id, attr) {
     if (!id) return null;

@@ -97,6 +97,9 @@ export interface ResourcePlugin {
   resolve(ctx: ResourceContext, id: string | null, attribute: string): Promise<Json>;
   /** get_resource's value; default the physical id. */
   refId?(ctx: ResourceContext, id: string | null): string | null;
+  /** The definitions a nested-stack resource will make, so they are checked before anything is
+   * created (ResourceGroup's resource_def). */
+  members?(props: JsonMap): readonly { readonly type: string; readonly properties: JsonMap }[];
   /** Properties outside the schema are accepted and kept (OS::Heat::None). */
   readonly openProperties?: boolean;
   /** Whether an update must replace although the changed properties allow updating (TestResource's update_replace). */
