@@ -136,5 +136,24 @@ for (const store of testStores()) describe(`orchestration: stack update on ${sto
     await c.heat('DELETE', `/stacks/cancel/${s.id}`);
     await c.settle('cancel', s.id);
   });
+
+  test('a template resource whose template file changed is updated (its nested stack with it)', async () => {
+    const child = (cidr: string) => `heat_template_version: 2018-08-31\nresources:\n  net: {type: OS::Neutron::Net}\n  subnet:\n    type: OS::Neutron::Subnet\n    properties: {network: {get_resource: net}, cidr: ${cidr}}\noutputs:\n  cidr: {value: {get_attr: [subnet, cidr]}}\n`;
+    const parent = { heat_template_version: '2018-08-31', resources: { lan: { type: 'lan.yaml' } }, outputs: { cidr: { value: { get_attr: ['lan', 'cidr'] } } } };
+    const r = await c.heat('POST', '/stacks', { stack_name: 'tr', template: parent, files: { 'lan.yaml': child('10.74.0.0/24') } });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const s = await c.settle('tr', r.body.stack.id);
+    assert.equal(s.outputs[0].output_value, '10.74.0.0/24');
+    const preview = await c.heat('PUT', `/stacks/tr/${s.id}/preview`, { template: parent, files: { 'lan.yaml': child('10.75.0.0/24') } });
+    assert.deepEqual(preview.body.resource_changes.updated.map((x: any) => x.resource_name), ['lan']);
+    assert.equal((await c.heat('PUT', `/stacks/tr/${s.id}`, { template: parent, files: { 'lan.yaml': child('10.75.0.0/24') } })).status, 202);
+    const u = await c.settle('tr', s.id);
+    assert.equal(u.stack_status, 'UPDATE_COMPLETE', u.stack_status_reason);
+    assert.equal(u.outputs[0].output_value, '10.75.0.0/24');
+    assert.deepEqual((await c.neutron('GET', '/subnets')).body.subnets.map((x: any) => x.cidr), ['10.75.0.0/24']);
+    await c.heat('DELETE', `/stacks/tr/${s.id}`);
+    assert.equal((await c.settle('tr', s.id)).stack_status, 'DELETE_COMPLETE');
+    assert.deepEqual((await c.neutron('GET', '/networks')).body.networks, []);
+  });
 });
 

@@ -20,7 +20,9 @@ export function planFor(old: ResourceRow | undefined, type: string, plugin: Reso
   if (old.type !== type || (old.action === 'CHECK' && old.status === 'FAILED')) return { kind: 'replace' };
   const previous = parseJson(old.properties);
   const changed = changedProperties(previous, props);
-  if (!changed.length && old.status === 'COMPLETE') return { kind: 'unchanged' };
+  if (!changed.length && old.status === 'COMPLETE') {
+    return plugin.outdated?.(parseJson(old.data)) && plugin.update ? { kind: 'update', changed } : { kind: 'unchanged' };
+  }
   if (!plugin.update || plugin.replaceOnUpdate?.(props, previous)) return { kind: 'replace' };
   if (changed.some((k) => !plugin.properties[k]?.update_allowed && !(plugin.openProperties && !(k in plugin.properties)))) return { kind: 'replace' };
   return { kind: 'update', changed };

@@ -1,6 +1,7 @@
 // A template resource: a type that is a template file (directly or through resource_registry)
 // becomes a nested stack; its properties are the template's parameters, its attributes the
 // template's outputs (Heat's TemplateResource).
+import { createHash } from 'node:crypto';
 import { loadYaml, type JsonMap } from '../template/index.js';
 import type { PropertySchema, PropertyType, ResourcePlugin } from './types.js';
 import { nestedVerbs } from './nested.js';
@@ -17,11 +18,17 @@ export function templateResource(type: string, file: string, text: string): Reso
     properties[name] = { type: t === 'map' ? 'any' : t, description: String(p['description'] ?? ''), required: p['default'] === undefined, update_allowed: true };
   }
   const outputs = Object.keys((doc['outputs'] ?? {}) as JsonMap);
+  const digest = createHash('sha256').update(text).digest('hex');
+  const verbs = nestedVerbs((ctx, props) => {
+    ctx.data['template_digest'] = digest;
+    return { template: doc, parameters: props };
+  });
   return {
     type, description: `A resource from the template ${file}.`, properties,
     attributes: Object.fromEntries(outputs.map((o) => [o, { description: `The output ${o} of ${file}.` }])),
     dynamicAttributes: true,
-    ...nestedVerbs((_ctx, props) => ({ template: doc, parameters: props })),
+    outdated: (data) => data['template_digest'] !== digest,
+    ...verbs,
     async resolve(ctx, id, attr) {
       if (!id) return null;
       if (attr.startsWith('resource.')) {

@@ -100,6 +100,9 @@ export interface ResourcePlugin {
   /** The definitions a nested-stack resource will make, so they are checked before anything is
    * created (ResourceGroup's resource_def). */
   members?(props: JsonMap): readonly { readonly type: string; readonly properties: JsonMap }[];
+  /** Whether the resource must be updated although its properties did not change (a template
+   * resource whose template file changed), judged from its saved data. */
+  outdated?(data: JsonMap): boolean;
   /** Properties outside the schema are accepted and kept (OS::Heat::None). */
   readonly openProperties?: boolean;
   /** Whether an update must replace although the changed properties allow updating (TestResource's update_replace). */
