@@ -63,14 +63,16 @@ export async function createResource(env: ActionEnv, row: ResourceRow, props: Js
       await persist.saveResource(row, { physical_id: ctx.plannedId });
     } else if (!resuming || row.physical_id === null) {
       const id = await plugin.create(ctx, props);
-      await persist.saveResource(row, { physical_id: id, data: toJson(ctx.data) });
+      // With nothing to wait for, the id goes with COMPLETE (a crash before it is covered by
+      // the planned id); otherwise it is kept now, for the checks to come.
+      if (plugin.checkCreate) await persist.saveResource(row, { physical_id: id, data: toJson(ctx.data) });
+      else row.physical_id = id;
     }
     if (plugin.checkCreate) await poll(() => plugin.checkCreate!(ctx, row.physical_id), env.stop);
   } catch (err) {
     return fail(env, row, 'CREATE', err);
   }
-  await saveData(env, row);
-  await persist.resourceState(row, 'CREATE', 'COMPLETE', 'state changed');
+  await persist.resourceState(row, 'CREATE', 'COMPLETE', 'state changed', { physical_id: row.physical_id, data: toJson(ctx.data) });
 }
 
 /** Updates in place the properties in `changed`. */

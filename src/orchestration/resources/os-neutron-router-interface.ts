@@ -29,9 +29,9 @@ export const osNeutronRouterInterface: ResourcePlugin = {
       ? { subnet_id: await findId(ctx, 'subnet', String(props['subnet'])) }
       : { port_id: await findId(ctx, 'port', String(props['port'])) };
     const id = `${router}:${body.subnet_id ? `subnet_id=${body.subnet_id}` : `port_id=${body.port_id}`}`;
-    // A resumed create: the interface may already be there.
     ctx.data['planned'] = id;
-    await ctx.networking.addRouterInterface(ctx.caller, router, body);
+    // A create resumed after a crash: the interface may already be there.
+    if (!(await this.exists!(ctx, id))) await ctx.networking.addRouterInterface(ctx.caller, router, body);
     return id;
   },
   async exists(ctx) {
