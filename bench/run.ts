@@ -6,6 +6,7 @@ import { cpus, loadavg } from 'node:os';
 import { benchIdentity } from './identity.js';
 import { benchDataplane } from './dataplane.js';
 import { benchNetworking, benchNeutronReference, NEUTRON_URL } from './networking.js';
+import { benchOrchestration } from './orchestration.js';
 
 type Store = 'sqlite' | 'postgres';
 
@@ -15,6 +16,7 @@ const targets: Record<string, string> = {
   'ports page (limit=100 of 10,000) median ms': '< 20',
   'plug latency ratio Pier/CNI': '≤ 1.5',
   '200 ports created and plugged, s': '< 10',
+  '100 resources (50 nets + 50 subnets) CREATE_COMPLETE, s': '< 2',
 };
 // Targets that hold on one store only.
 const storeTargets: Record<Store, Record<string, string>> = {
@@ -58,6 +60,7 @@ if (!wanted('networking')) {
   for (const store of stores) ratios[`Pier on ${store} / Neutron, sequential port creates`] = `${(sequential[store]! / rate).toFixed(1)}×`;
   print(`networking reference: Neutron at ${NEUTRON_URL}`, { ...neutron, ...ratios });
 }
+if (wanted('orchestration')) for (const store of stores) print(`orchestration on ${store}`, await benchOrchestration(store), store);
 if (!wanted('dataplane')) {
   // not asked for
 } else if (process.getuid?.() === 0) print('dataplane (linuxbridge), against the CNI bridge plugin', await benchDataplane());

@@ -6,6 +6,7 @@ import pino, { type Logger } from 'pino';
 import { createServer, mount } from './core/http/server.js';
 import { createIdentity, IDENTITY_CATALOG, type Identity } from './identity/index.js';
 import { createNetworking, NETWORKING_CATALOG, type NetworkingService } from './networking/index.js';
+import { createOrchestration, ORCHESTRATION_CATALOG, type Engine } from './orchestration/index.js';
 import { openStore, type Store } from './store/index.js';
 import { createDriver, DataplaneController, dataplaneService, defaultDataplaneConfig, type DataplaneConfig } from './dataplane/index.js';
 
@@ -35,6 +36,8 @@ export interface Pier {
   /** Networking's service functions, for the services built on it. */
   networking: NetworkingService;
   dataplane: DataplaneController;
+  /** The orchestration engine (stacks' work in this process). */
+  orchestration: Engine;
   /** Passwords generated on this start, to show once. */
   generatedPasswords: { admin?: string; demo?: string };
   /** Passwords known to this start (given or generated), for clouds.yaml. */
@@ -66,7 +69,7 @@ export async function startPier(config: PierConfig): Promise<Pier> {
   try {
     const identity = await createIdentity(store, { tokenTtl: config.tokenTtl });
     const boot = await identity.bootstrap({
-      adminPassword: config.adminPassword, demoPassword: config.demoPassword, services: [IDENTITY_CATALOG, NETWORKING_CATALOG],
+      adminPassword: config.adminPassword, demoPassword: config.demoPassword, services: [IDENTITY_CATALOG, NETWORKING_CATALOG, ORCHESTRATION_CATALOG],
     });
     const dpConfig = { ...defaultDataplaneConfig(), ...config.dataplane };
     const dataplane = new DataplaneController(store, createDriver(dpConfig, logger), dpConfig.hostId, logger);
@@ -76,6 +79,8 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     const networking = createNetworking(store);
     await mount(app, networking.service, identity.authenticate);
     await mount(app, dataplaneService(dataplane), identity.authenticate);
+    const orchestration = createOrchestration(store, networking.api, logger);
+    await mount(app, orchestration.service, identity.authenticate);
     try {
       await app.listen({ host: config.host, port: config.port });
     } catch (err) {
@@ -87,11 +92,14 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     // The kernel is touched only once Pier is surely up: the startup diff-sync.
     undo.splice(2, 0, () => dataplane.stop());
     await dataplane.start();
+    // Stacks a stopped Pier left IN_PROGRESS carry on (their work stops first on close).
+    undo.push(() => orchestration.engine.close());
+    await orchestration.engine.resume();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {
-      url: `http://${host}:${port}`, app, store, identity, networking: networking.api, dataplane, generatedPasswords: boot.generated,
+      url: `http://${host}:${port}`, app, store, identity, networking: networking.api, dataplane, orchestration: orchestration.engine, generatedPasswords: boot.generated,
       knownPasswords: { admin: config.adminPassword ?? boot.generated.admin, demo: config.demoPassword ?? boot.generated.demo },
       close,
     };

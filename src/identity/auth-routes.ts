@@ -56,7 +56,7 @@ export function authRoutes(scope: FastifyInstance, state: IdentityState): void {
   scope.get('/v3/auth/catalog', async (req) => {
     const auth = req.ctx.auth!;
     if (!auth.projectId && !auth.domainId && !auth.system) throw new Forbidden('A scoped token is required to view the catalog.', 'Forbidden');
-    return { catalog: await catalogFor(state, req.ctx.baseUrl), links: collectionLinks(req) };
+    return { catalog: await catalogFor(state, req.ctx.baseUrl, { projectId: auth.projectId, userId: auth.userId }), links: collectionLinks(req) };
   });
 
   /** Targets of `type` on which the caller holds any role (directly, through a group, or inherited). */

@@ -16,7 +16,21 @@ export function expandUrl(url: string, baseUrl: string): string {
   return url.replaceAll(BASE_PLACEHOLDER, baseUrl);
 }
 
-export async function catalogFor(state: IdentityState, baseUrl: string): Promise<CatalogEntry[]> {
+// OpenStack: Keystone fills $(project_id)s / %(tenant_id)s … in catalog URLs from the token's
+// scope, and leaves out an endpoint it cannot fill (e.g. a domain-scoped token for Heat).
+const SUBSTITUTION = /[$%]\((project_id|tenant_id|user_id)\)s/g;
+
+function substitute(url: string, scope: { projectId?: string; userId?: string }): string | null {
+  let ok = true;
+  const out = url.replace(SUBSTITUTION, (_m, key: string) => {
+    const v = key === 'user_id' ? scope.userId : scope.projectId;
+    if (!v) ok = false;
+    return v ?? '';
+  });
+  return ok ? out : null;
+}
+
+export async function catalogFor(state: IdentityState, baseUrl: string, scope: { projectId?: string; userId?: string } = {}): Promise<CatalogEntry[]> {
   const rows = await cached(state, 'catalog', async () => {
     const db = state.store.db;
     const services = await db.selectFrom('services').selectAll().where('enabled', '=', 1).orderBy('type').execute();
@@ -27,5 +41,11 @@ export async function catalogFor(state: IdentityState, baseUrl: string): Promise
         .map((e) => ({ id: e.id, interface: e.interface, region_id: e.region_id, url: e.url, region: e.region_id })),
     }));
   });
-  return rows.map((s) => ({ ...s, endpoints: s.endpoints.map((e) => ({ ...e, url: expandUrl(e.url, baseUrl) })) }));
+  return rows.map((s) => ({
+    ...s,
+    endpoints: s.endpoints.flatMap((e) => {
+      const url = substitute(expandUrl(e.url, baseUrl), scope);
+      return url === null ? [] : [{ ...e, url }];
+    }),
+  }));
 }

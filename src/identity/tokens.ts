@@ -157,7 +157,7 @@ async function check(state: IdentityState, p: TokenPayload, token: string): Prom
 /** Adds the catalog unless asked not to (Keystone's `nocatalog`); unscoped tokens have none. */
 export async function withCatalog(state: IdentityState, valid: ValidToken, baseUrl: string, nocatalog: boolean): Promise<TokenBody> {
   if (nocatalog || !valid.body.roles) return valid.body;
-  return { ...valid.body, catalog: await catalogFor(state, baseUrl) };
+  return { ...valid.body, catalog: await catalogFor(state, baseUrl, { projectId: valid.auth.projectId, userId: valid.auth.userId }) };
 }
 
 /** DELETE /v3/auth/tokens: revokes the token (and tokens rescoped from it) by audit id. */

@@ -146,10 +146,11 @@ function authorizeAttributes(c: Collection, caller: Caller, action: 'create' | '
 }
 
 /** Creates one resource inside `tx`; returns the values written (`id` among them). */
-export async function createIn(tx: Tx, c: Collection, ctx: Networking, caller: Caller, body: Record<string, unknown>): Promise<Values> {
+/** `id`: an id chosen by an in-process caller (Heat, so a resumed create can find what it made). */
+export async function createIn(tx: Tx, c: Collection, ctx: Networking, caller: Caller, body: Record<string, unknown>, id?: string): Promise<Values> {
   const { values } = checkBody(c.def, body, 'create');
   resolveProject(caller, values);
-  values.id = newUuid();
+  values.id = id ?? newUuid();
   const now = isoSeconds();
   if (c.standard !== false) Object.assign(values, { created_at: now, updated_at: now, revision_number: 0 });
   if (c.parent) await c.parent(tx, caller, values);
@@ -179,8 +180,8 @@ async function loadCreated(c: Collection, ctx: Networking, caller: Caller, creat
   return Promise.all(created.map((v) => loadOne(c, ctx.store.db, admin, String(v.id))));
 }
 
-export async function createOne(c: Collection, ctx: Networking, caller: Caller, body: Record<string, unknown>): Promise<Values> {
-  const values = await ctx.store.tx((tx) => createIn(tx, c, ctx, caller, body), { retryUnique: true });
+export async function createOne(c: Collection, ctx: Networking, caller: Caller, body: Record<string, unknown>, id?: string): Promise<Values> {
+  const values = await ctx.store.tx((tx) => createIn(tx, c, ctx, caller, body, id), { retryUnique: true });
   return (await loadCreated(c, ctx, caller, [values]))[0]!;
 }
 

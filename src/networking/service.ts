@@ -27,8 +27,9 @@ export type NetworkingKind = keyof typeof KINDS;
 export interface NetworkingService {
   /** The caller for a token's auth context (its project is where things are created). */
   callerFor(auth: AuthContext): Caller;
-  /** Creates one resource from an API body (the inside of `{"network": …}`). */
-  create(caller: Caller, kind: NetworkingKind, body: Record<string, unknown>): Promise<Values>;
+  /** Creates one resource from an API body (the inside of `{"network": …}`); `id`, when given,
+   * is the new resource's id (a caller that must find what it made after a crash picks it first). */
+  create(caller: Caller, kind: NetworkingKind, body: Record<string, unknown>, id?: string): Promise<Values>;
   /** Shows one visible resource; a missing or invisible one throws that kind's NotFound. */
   show(caller: Caller, kind: NetworkingKind, id: string): Promise<Values>;
   /** Lists visible resources matching API-style filters (`{ network_id: id }`, repeated = OR). */
@@ -45,9 +46,9 @@ export function networkingService(ctx: Networking): NetworkingService {
   const shown = async (c: Collection, caller: Caller, v: Values) => render(c, db(), caller, v);
   return {
     callerFor: (auth) => ({ auth, isAdmin: auth.isAdmin, projectId: auth.projectId ?? '' }),
-    async create(caller, kind, body) {
+    async create(caller, kind, body, id) {
       const c = KINDS[kind];
-      return shown(c, caller, await createOne(c, ctx, caller, body));
+      return shown(c, caller, await createOne(c, ctx, caller, body, id));
     },
     async show(caller, kind, id) {
       const c = KINDS[kind];

@@ -4,6 +4,7 @@
 import type { Generated } from 'kysely';
 import type { IdentityTables } from '../identity/tables.js';
 import type { NetworkingTables } from '../networking/tables.js';
+import type { OrchestrationTables } from '../orchestration/tables.js';
 
 export interface EventsTable {
   id: Generated<number>;
@@ -18,4 +19,4 @@ export interface StoreTables {
   events: EventsTable;
 }
 
-export type Database = StoreTables & IdentityTables & NetworkingTables;
+export type Database = StoreTables & IdentityTables & NetworkingTables & OrchestrationTables;

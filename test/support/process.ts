@@ -44,7 +44,8 @@ export async function startPierProcess(store: 'sqlite' | 'postgres' = 'sqlite', 
   const p: PierProcess = {
     url: '', dataDir, databaseUrl, clouds: join(dataDir, 'clouds.yaml'), child: undefined as unknown as ChildProcess,
     stop: () => new Promise((done) => {
-      if (p.child.exitCode !== null) return done(p.child.exitCode);
+      // Already gone (exited, or killed by a signal as the crash tests do).
+      if (p.child.exitCode !== null || p.child.signalCode !== null) return done(p.child.exitCode);
       p.child.once('exit', (code) => done(code));
       p.child.kill('SIGTERM');
     }),
