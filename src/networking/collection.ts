@@ -136,10 +136,14 @@ function resolveProject(caller: Caller, values: Values): void {
   delete values.tenant_id;
 }
 
-/** Per-attribute policy: `<action>_<resource>:<attr>` for each policed attribute in the body. */
+/**
+ * Per-attribute policy: `<action>_<resource>:<attr>` for each policed attribute in the body.
+ * OpenStack: on create, an attribute given with its default value counts as not set.
+ */
 function authorizeAttributes(c: Collection, caller: Caller, action: 'create' | 'update', body: Values, target: Record<string, unknown>): void {
   for (const [k, a] of Object.entries(c.def.attributes)) {
     if (!a.policy || !(k in body)) continue;
+    if (action === 'create' && a.default !== undefined && typeof a.default !== 'function' && JSON.stringify(a.default) === JSON.stringify(body[k])) continue;
     const rule = `${action}_${c.def.singular}:${k}`;
     if (networkingPolicy.has(rule)) authorize(caller, rule, target);
   }

@@ -163,6 +163,11 @@ for (const store of testStores()) describe(`networking: networks on ${store}`, (
         neutronError(await c.demo.put(`/networks/${own.id}`, { network: { shared: true } }), 403, 'PolicyNotAuthorized');
         neutronError(await c.demo.put(`/networks/${own.id}`, { network: { 'router:external': true } }), 403, 'PolicyNotAuthorized');
       });
+      // As Neutron: given with its default value, an admin-only attribute is not set at all.
+      const plain = await c.demo.network({ name: 'defaults-given', shared: false, 'router:external': false });
+      assert.equal(plain.shared, false);
+      assert.equal(plain['router:external'], false);
+      neutronError(await c.demo.put(`/networks/${plain.id}`, { network: { shared: false } }), 403, 'PolicyNotAuthorized');
     });
 
     test('another project\'s network is NetworkNotFound; a shared one is readable but 403 to change', async () => {

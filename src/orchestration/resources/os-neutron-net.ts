@@ -25,8 +25,6 @@ export const osNeutronNet: ResourcePlugin = {
   async create(ctx, props) {
     const b = body(props, KEYS);
     b['name'] ??= ctx.physicalName;
-    // Neutron checks create_network:shared only when shared is set explicitly; its default is false.
-    if (b['shared'] === false) delete b['shared'];
     return String((await ctx.networking.create(ctx.caller, 'network', b, ctx.plannedId)).id);
   },
   exists: (ctx, id) => neutronExists(ctx, 'network', id),
