@@ -3,7 +3,7 @@
 // OverQuota past the limit.
 import type { FastifyInstance } from 'fastify';
 import { BadRequest } from '../core/errors.js';
-import type { Tx } from '../store/index.js';
+import { prepared, type Tx } from '../store/index.js';
 import type { Db } from './collection.js';
 import { callerOf, type Networking } from './context.js';
 import { OverQuota, PolicyNotAuthorized } from './errors.js';
@@ -22,13 +22,15 @@ async function usage(db: Db, resource: string, projectId: string): Promise<numbe
   return Number(row?.in_use ?? 0);
 }
 
+// The limit and the usage in one statement: one round trip on a server store.
+const limitAndUsage = prepared((db, p: { project: string; resource: string }) => db.selectNoFrom((eb) => [
+  eb.selectFrom('quotas').select('hard_limit').where('project_id', '=', p.project).where('resource', '=', p.resource).as('hard_limit'),
+  eb.selectFrom('quota_usages').select('in_use').where('project_id', '=', p.project).where('resource', '=', p.resource).as('in_use'),
+]));
+
 /** Throws OverQuota when `projectId` already has `resource`'s limit. */
 export async function checkQuota(tx: Tx, ctx: Networking, resource: string, projectId: string): Promise<void> {
-  // The limit and the usage in one statement: one round trip on a server store.
-  const row = await tx.db.selectNoFrom((eb) => [
-    eb.selectFrom('quotas').select('hard_limit').where('project_id', '=', projectId).where('resource', '=', resource).as('hard_limit'),
-    eb.selectFrom('quota_usages').select('in_use').where('project_id', '=', projectId).where('resource', '=', resource).as('in_use'),
-  ]).executeTakeFirstOrThrow();
+  const row = (await limitAndUsage.first(tx.db, { project: projectId, resource }))!;
   const limit = row.hard_limit ?? ctx.config.quotas[resource] ?? -1;
   if (limit < 0) return;
   if (Number(row.in_use ?? 0) >= limit) throw new OverQuota(resource);

@@ -3,6 +3,7 @@
 // the change and delivered to subscribers only after that transaction commits.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
+import { prepared } from './prepared.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -55,6 +56,9 @@ export interface Backend {
   close(): Promise<void>;
 }
 
+const insertEvent = prepared((db, p: { resource: string; id: string; action: string; project: string | null; at: string }) => db.insertInto('events')
+  .values({ resource: p.resource, resource_id: p.id, action: p.action, project_id: p.project, created_at: p.at }));
+
 export async function makeStore(backend: Backend): Promise<Store> {
   const listeners = new Set<Listener>();
   const deliver = (events: ChangeEvent[]) => {
@@ -78,10 +82,9 @@ export async function makeStore(backend: Backend): Promise<Store> {
               kind: backend.kind,
               async emit(event) {
                 pending.push(event);
-                await trx.insertInto('events').values({
-                  resource: event.resource, resource_id: event.id, action: event.action,
-                  project_id: event.projectId ?? null, created_at: new Date().toISOString(),
-                }).execute();
+                await insertEvent.run(trx, {
+                  resource: event.resource, id: event.id, action: event.action, project: event.projectId ?? null, at: new Date().toISOString(),
+                });
               },
             };
             const out = await body(tx);
