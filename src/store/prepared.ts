@@ -39,7 +39,8 @@ export interface Prepared<P, R> {
 
 /**
  * A query with named holes: `build(db, p)` uses `p.name` wherever a value goes (a value, not a
- * list: `in` lists and identifiers stay in kysely's per-call builders).
+ * list: `in` lists and identifiers stay in kysely's per-call builders). `p` has no keys of its
+ * own, so name each hole: `values({ a: p.a })`, never `values(p)` or `{ ...p }`.
  */
 export function prepared<P extends Record<string, unknown>, R>(build: (db: Db, p: P) => Compilable<R>): Prepared<P, R> {
   const holes = new Proxy({}, { get: (_, name) => `${HOLE}${String(name)}` }) as P;

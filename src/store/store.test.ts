@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshDatabase, testStores } from '../../test/support/pier.js';
 import { insertRow, isUniqueViolation, openStore, prepared, type ChangeEvent, type Store } from './index.js';
+import { EVENT_CHUNK } from './store.js';
 
 for (const kind of testStores()) describe(`store on ${kind}`, () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -46,6 +47,18 @@ for (const kind of testStores()) describe(`store on ${kind}`, () => {
     assert.deepEqual(seen.map((e) => e.action), ['create', 'update']);
     const outbox = await store.db.selectFrom('events').selectAll().where('resource', '=', 'region').execute();
     assert.equal(outbox.length, 2);
+  });
+
+  test('a transaction with more events than one insert takes writes every one of them', async () => {
+    const { store } = await open();
+    const seen: ChangeEvent[] = [];
+    store.subscribe((e) => seen.push(e));
+    const n = EVENT_CHUNK * 2 + 1;
+    await store.tx(async (tx) => { for (let i = 0; i < n; i++) await tx.emit({ resource: 'bulk', id: `b${i}`, action: 'create', projectId: 'p' }); });
+    const outbox = await store.db.selectFrom('events').select(['resource_id', 'project_id']).where('resource', '=', 'bulk').orderBy('id').execute();
+    assert.deepEqual(outbox.map((r) => r.resource_id), Array.from({ length: n }, (_, i) => `b${i}`));
+    assert.ok(outbox.every((r) => r.project_id === 'p'));
+    assert.equal(seen.length, n);
   });
 
   test('a failed transaction writes no rows and delivers no events', async () => {
