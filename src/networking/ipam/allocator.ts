@@ -1,7 +1,8 @@
 // Address allocation inside one transaction. The subnet's ipam row is locked first (an UPDATE),
 // so allocations on one subnet serialise across processes; the next free address is found from
-// a cursor with one range query over the sorted keys (no scan of the used set); the primary
-// key (subnet, address) makes a duplicate impossible even so.
+// a cursor — the address at the cursor is claimed outright when free, else one range query over
+// the sorted keys finds the next free one (no scan of the used set); the primary key (subnet,
+// address) makes a duplicate impossible even so.
 import { insertRow, prepared, type Tx } from '../../store/index.js';
 import { fromBig, inNet, ipKey, parseNet, toBig, type IpVersion, type Range } from './ip.js';
 
@@ -19,6 +20,8 @@ const lockAndCount = prepared((db, p: { subnet: string }) => db.updateTable('ipa
   .where('subnet_id', '=', p.subnet).returning(['cursor', 'allocated']));
 const takenFrom = prepared((db, p: { subnet: string; from: string; to: string }) => db.selectFrom('ip_allocations').select('ip_key')
   .where('subnet_id', '=', p.subnet).where('ip_key', '>=', p.from).where('ip_key', '<=', p.to).orderBy('ip_key').limit(BATCH));
+const claim = prepared((db, p: { subnet: string; key: string; ip: string; network: string; port: string }) => db.insertInto('ip_allocations')
+  .values({ subnet_id: p.subnet, ip_key: p.key, ip_address: p.ip, network_id: p.network, port_id: p.port }).onConflict((oc) => oc.doNothing()));
 const moveCursor = prepared((db, p: { subnet: string; cursor: string }) => db.updateTable('ipam_subnets').set({ cursor: p.cursor }).where('subnet_id', '=', p.subnet));
 
 const keyOf = (n: bigint, v: IpVersion) => n.toString(16).padStart(v === 4 ? 8 : 32, '0');
@@ -49,6 +52,15 @@ export async function allocateNext(tx: Tx, s: SubnetIpam, portId: string): Promi
     return undefined;
   }
   const cursor = BigInt(state.cursor);
+  // The cursor follows the last allocation, so the address at it is nearly always free: claim it
+  // outright (a taken one changes nothing) before looking for the next free one.
+  if (pools.some((p) => cursor >= p.start && cursor <= p.end)) {
+    const ip = fromBig(cursor, version);
+    if (await claim.run(tx.db, { subnet: s.id, key: keyOf(cursor, version), ip, network: s.network_id, port: portId })) {
+      await moveCursor.run(tx.db, { subnet: s.id, cursor: String(cursor + 1n) });
+      return ip;
+    }
+  }
   // Walk the pools from the cursor to their end, then from their start back to the cursor.
   const segments: Range[] = [];
   for (const p of pools) if (p.end >= cursor) segments.push({ start: p.start > cursor ? p.start : cursor, end: p.end });
