@@ -61,6 +61,22 @@ for (const kind of testStores()) describe(`store on ${kind}`, () => {
     assert.equal(seen.length, n);
   });
 
+  test('pruning deletes the events older than the age given and keeps the rest', async () => {
+    const { store } = await open();
+    const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+    await store.tx(async (tx) => {
+      for (const [id, age] of [['old1', 120], ['old2', 61], ['young1', 30], ['young2', 1]] as const) {
+        await tx.db.insertInto('events').values({ resource: 'aged', resource_id: id, action: 'create', project_id: null, created_at: at(age) }).execute();
+      }
+    });
+    const left = () => store.db.selectFrom('events').select('resource_id').where('resource', '=', 'aged').orderBy('id').execute().then((r) => r.map((x) => x.resource_id));
+    await store.pruneEvents(60 * 60_000);
+    assert.deepEqual(await left(), ['young1', 'young2']);
+    await store.pruneEvents(60_000 / 2); // younger than anything left: all of them go
+    assert.deepEqual(await left(), []);
+    await store.pruneEvents(60_000); // and an empty outbox is fine
+  });
+
   test('a failed transaction writes no rows and delivers no events', async () => {
     const { store } = await open();
     const seen: ChangeEvent[] = [];
