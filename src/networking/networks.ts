@@ -118,7 +118,16 @@ export function networkRow(db: Db, id: string, caller?: Caller): Promise<Network
   if (!memo) readInTx.set(db, (memo = new Map()));
   const key = `${caller && !caller.isAdmin ? caller.projectId : '*'}:${id}`;
   let row = memo.get(key);
-  if (!row) memo.set(key, (row = load()));
+  if (!row) {
+    memo.set(key, (row = load()));
+    // A network the caller may see is also the plain row a later unfiltered read asks for.
+    const plain = `*:${id}`;
+    if (key !== plain && !memo.has(plain)) {
+      const unfiltered = row.then((r) => r ?? byId.first(db, { id }));
+      unfiltered.catch(() => { /* a failed read fails the transaction through `row`; none may await this one */ });
+      memo.set(plain, unfiltered);
+    }
+  }
   return row;
 }
 
