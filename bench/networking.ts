@@ -2,7 +2,10 @@
 // port creates/s one client at a time and with 8 concurrent clients, and the latency of a
 // 100-port page (`GET /v2.0/ports?network_id=…&limit=100`) on a network of 10,000 ports.
 // `benchNeutronReference` measures the same sequential create rate on a real Neutron, when one
-// answers (a reference point only; the benchmark runs without it).
+// answers (a reference point only; the benchmark runs without it). Beside each create rate, the
+// CPU time the Pier process spent per create: on a shared machine the rate follows its load, the
+// CPU time much less so.
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import autocannon from 'autocannon';
 import { ADMIN_PASSWORD, tokenFor } from '../test/support/pier.js';
@@ -56,14 +59,32 @@ async function networkWithSubnet(call: (m: string, p: string, b?: unknown) => Pr
   return net.network.id as string;
 }
 
-/** Port creates/s on `networkId` with `connections` clients, each one request at a time. */
-async function createRate(url: string, headers: Record<string, string>, port: Record<string, unknown>, connections: number, seconds = CREATE_SECONDS): Promise<number> {
+/** CPU time (user + system, every thread) of process `pid` so far, in µs; undefined off Linux. */
+function cpuMicros(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100); // clock ticks (USER_HZ is 100 on Linux)
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Port creates/s on `networkId` with `connections` clients, each one request at a time, and the
+ * server's CPU µs per create when its `pid` is given.
+ */
+async function createRate(url: string, headers: Record<string, string>, port: Record<string, unknown>, connections: number, seconds = CREATE_SECONDS, pid?: number): Promise<{ rate: number; cpu?: number }> {
+  const before = cpuMicros(pid);
   const r = await autocannon({
     url, method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ port }),
     connections, pipelining: 1, duration: seconds,
   });
+  const after = cpuMicros(pid);
   if (r.non2xx || r.errors || r.timeouts) throw new Error(`port create at ${url}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
-  return r.requests.total / ((r.finish.getTime() - r.start.getTime()) / 1000);
+  return {
+    rate: r.requests.total / ((r.finish.getTime() - r.start.getTime()) / 1000),
+    cpu: before !== undefined && after !== undefined ? (after - before) / r.requests.total : undefined,
+  };
 }
 
 export async function benchNetworking(store: 'sqlite' | 'postgres'): Promise<Record<string, number>> {
@@ -84,7 +105,9 @@ export async function benchNetworking(store: 'sqlite' | 'postgres'): Promise<Rec
       const networkId = await networkWithSubnet(call, `bench-create-${connections}`, connections === 1 ? '10.1.0.0/16' : '10.2.0.0/16');
       // Warm up (the project's default security group is made on its first port, JIT, caches).
       for (let i = 0; i < 20; i++) await expect(call('POST', `${N}/ports`, { port: { network_id: networkId } }), 201, 'warm-up port');
-      figures[name] = Math.round(await createRate(`${p.url}${N}/ports`, headers, { network_id: networkId }, connections));
+      const { rate, cpu } = await createRate(`${p.url}${N}/ports`, headers, { network_id: networkId }, connections, CREATE_SECONDS, p.child.pid);
+      figures[name] = Math.round(rate);
+      if (cpu !== undefined) figures[`${name}: server CPU µs per create`] = Math.round(cpu);
     }
 
     // A page of 100 ports out of 10,000 on one network, filled with bulk creates.
@@ -138,7 +161,7 @@ export async function benchNeutronReference(url = NEUTRON_URL): Promise<Record<s
     await expect(call('POST', '/v2.0/subnets', { subnet: { network_id: networkId, cidr: '10.251.0.0/16', ip_version: 4, tenant_id: NEUTRON_PROJECT } }), 201, 'neutron subnet');
     for (let i = 0; i < 5; i++) await expect(call('POST', '/v2.0/ports', { port: { network_id: networkId, tenant_id: NEUTRON_PROJECT } }), 201, 'neutron warm-up port');
     // Longer than Pier's run: at a few creates a second, 5 s would be a handful of samples.
-    const rate = await createRate(`${url}/v2.0/ports`, headers, { network_id: networkId, tenant_id: NEUTRON_PROJECT }, 1, 15);
+    const { rate } = await createRate(`${url}/v2.0/ports`, headers, { network_id: networkId, tenant_id: NEUTRON_PROJECT }, 1, 15);
     return { 'port creates/s, sequential': Math.round(rate * 100) / 100 };
   } finally {
     if (networkId) await cleanNeutron(call, networkId).catch((err) => console.error(`  (could not clean up Neutron network ${networkId}: ${String(err)})`));

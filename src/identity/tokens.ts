@@ -89,6 +89,14 @@ export async function issueToken(state: IdentityState, body: unknown): Promise<{
 
 /** The token's caller and Keystone body; AuthFailed when it is invalid, expired or revoked. */
 export async function validateToken(state: IdentityState, token: string): Promise<ValidToken> {
+  // A token validated in this identity generation is known by its exact text: no need to open
+  // (decrypt) it again — only its expiry can have changed since. Any identity change, revocation
+  // included, empties the cache, so a revoked token is opened and re-checked on its next use.
+  const known = state.cache.get(`token:${token}`) as ValidToken | undefined;
+  if (known) {
+    if (Date.parse(known.auth.expiresAt) <= Date.now()) throw new AuthFailed('The request you have made requires authentication.');
+    return known;
+  }
   const payload = state.codec.open(token);
   if (!payload) throw new AuthFailed('The request you have made requires authentication.');
   if (payload.expiresAt <= Date.now()) throw new AuthFailed('The request you have made requires authentication.');

@@ -12,7 +12,7 @@ import {
   type QueryParams, type ResourceDef, type Values,
 } from '../core/resource/index.js';
 import type { Database } from '../store/schema.js';
-import type { Tx } from '../store/index.js';
+import { insertRow, type Tx } from '../store/index.js';
 import { callerOf, type Caller, type Networking } from './context.js';
 import { PolicyNotAuthorized, RevisionNumberConstraintFailed, NeutronNotFound } from './errors.js';
 import { networkingPolicy } from './policy.js';
@@ -163,7 +163,7 @@ export async function createIn(tx: Tx, c: Collection, ctx: Networking, caller: C
   authorizeAttributes(c, caller, 'create', body, target);
   if (c.quota) await checkQuota(tx, ctx, c.quota, String(values.project_id));
   if (c.beforeCreate) await c.beforeCreate(tx, caller, values, ctx);
-  await tx.db.insertInto(c.def.table as 'networks').values(toRow(c.def, values) as never).execute();
+  await insertRow(tx.db, c.def.table as 'networks', toRow(c.def, values));
   if (c.afterCreate) await c.afterCreate(tx, caller, values, ctx);
   await tx.emit({ resource: c.def.singular, id: String(values.id), action: 'create', projectId: String(values.project_id) });
   return values;

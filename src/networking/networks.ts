@@ -3,7 +3,7 @@
 import { sql, type Selectable } from 'kysely';
 import { newUuid } from '../core/ids.js';
 import type { Values } from '../core/resource/index.js';
-import type { Tx } from '../store/index.js';
+import { prepared, type Tx } from '../store/index.js';
 import type { Database } from '../store/schema.js';
 import type { Collection, Db, Query } from './collection.js';
 import type { Caller } from './context.js';
@@ -105,19 +105,29 @@ type NetworkRow = Selectable<Database['networks']>;
 // read through it, and none of them changes the network.
 const readInTx = new WeakMap<object, Map<string, Promise<NetworkRow | undefined>>>();
 
+const byId = prepared((db, p: { id: string }) => db.selectFrom('networks').selectAll().where('id', '=', p.id));
+
 /** The network row, read once per transaction (every time outside one). */
 export function networkRow(db: Db, id: string, caller?: Caller): Promise<NetworkRow | undefined> {
   const load = () => {
-    let q = db.selectFrom('networks').selectAll().where('id', '=', id);
-    if (caller && !caller.isAdmin) q = q.where(networkVisible(caller, 'networks.id'));
-    return q.executeTakeFirst();
+    if (!caller || caller.isAdmin) return byId.first(db, { id });
+    return db.selectFrom('networks').selectAll().where('id', '=', id).where(networkVisible(caller, 'networks.id')).executeTakeFirst();
   };
   if (!db.isTransaction) return load();
   let memo = readInTx.get(db);
   if (!memo) readInTx.set(db, (memo = new Map()));
   const key = `${caller && !caller.isAdmin ? caller.projectId : '*'}:${id}`;
   let row = memo.get(key);
-  if (!row) memo.set(key, (row = load()));
+  if (!row) {
+    memo.set(key, (row = load()));
+    // A network the caller may see is also the plain row a later unfiltered read asks for.
+    const plain = `*:${id}`;
+    if (key !== plain && !memo.has(plain)) {
+      const unfiltered = row.then((r) => r ?? byId.first(db, { id }));
+      unfiltered.catch(() => { /* a failed read fails the transaction through `row`; none may await this one */ });
+      memo.set(plain, unfiltered);
+    }
+  }
   return row;
 }
 

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Values } from '../core/resource/index.js';
-import type { Tx } from '../store/index.js';
+import { insertRow, prepared, type Tx } from '../store/index.js';
 import { authorize, targetOf, type Collection, type Db, type Query } from './collection.js';
 import type { Caller, Networking } from './context.js';
 import { port } from './definitions/port.js';
@@ -22,13 +22,24 @@ import { BadRequest, Conflict } from '../core/errors.js';
 
 type FixedIp = { subnet_id?: string; ip_address?: string };
 
-/** A random MAC under the base; the (network, MAC) unique key turns a rare clash into a retried transaction. */
-const generateMac = (base: string) => `${base}:${[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+// Random bytes drawn a batch at a time: one call into the generator per 1,000 MACs, not per MAC.
+let entropy = Buffer.alloc(0);
+let used = 0;
+const hex = (b: number) => b.toString(16).padStart(2, '0');
 
-async function networkSubnets(tx: Tx, networkId: string) {
-  return tx.db.selectFrom('subnets').select(['id', 'network_id', 'cidr', 'allocation_pools', 'ip_version', 'ipv6_address_mode', 'ipv6_ra_mode'])
-    .where('network_id', '=', networkId).orderBy('created_at').orderBy('id').execute();
+/** A random MAC under the base; the (network, MAC) unique key turns a rare clash into a retried transaction. */
+function generateMac(base: string): string {
+  if (used + 3 > entropy.length) { entropy = randomBytes(3000); used = 0; }
+  const [a, b, c] = [entropy[used]!, entropy[used + 1]!, entropy[used + 2]!];
+  used += 3;
+  return `${base}:${hex(a)}:${hex(b)}:${hex(c)}`;
 }
+
+const subnetsOf = prepared((db, p: { network: string }) => db.selectFrom('subnets')
+  .select(['id', 'network_id', 'cidr', 'allocation_pools', 'ip_version', 'ipv6_address_mode', 'ipv6_ra_mode'])
+  .where('network_id', '=', p.network).orderBy('created_at').orderBy('id'));
+
+const networkSubnets = (tx: Tx, networkId: string) => subnetsOf.all(tx.db, { network: networkId });
 
 const AUTO = ['slaac', 'dhcpv6-stateless'];
 const autoconfigured = (s: { ip_version: number; ipv6_address_mode: string | null; ipv6_ra_mode: string | null }) =>
@@ -130,7 +141,8 @@ async function checkGroups(tx: Tx, caller: Caller, projectId: string, ids: strin
 
 async function bindGroups(tx: Tx, portId: string, ids: string[], fresh = false): Promise<void> {
   if (!fresh) await tx.db.deleteFrom('port_security_groups').where('port_id', '=', portId).execute();
-  if (ids.length) await tx.db.insertInto('port_security_groups').values(ids.map((id) => ({ port_id: portId, security_group_id: id }))).execute();
+  if (ids.length === 1) await insertRow(tx.db, 'port_security_groups', { port_id: portId, security_group_id: ids[0] });
+  else if (ids.length) await tx.db.insertInto('port_security_groups').values(ids.map((id) => ({ port_id: portId, security_group_id: id }))).execute();
 }
 
 export const ports: Collection = {

@@ -1,17 +1,13 @@
 // Quotas per project (quotas, quota_details): limits from the table or the configured defaults,
-// usage counted in the creating transaction, 409 OverQuota past the limit.
+// usage read from per-project counters (kept by triggers) in the creating transaction, 409
+// OverQuota past the limit.
 import type { FastifyInstance } from 'fastify';
 import { BadRequest } from '../core/errors.js';
-import type { Tx } from '../store/index.js';
+import { prepared, type Tx } from '../store/index.js';
 import type { Db } from './collection.js';
 import { callerOf, type Networking } from './context.js';
 import { OverQuota, PolicyNotAuthorized } from './errors.js';
 import { networkingPolicy } from './policy.js';
-
-const TABLES: Record<string, 'networks' | 'subnets' | 'ports' | 'routers' | 'floatingips' | 'security_groups' | 'security_group_rules' | 'subnetpools' | 'rbac_policies'> = {
-  network: 'networks', subnet: 'subnets', port: 'ports', router: 'routers', floatingip: 'floatingips',
-  security_group: 'security_groups', security_group_rule: 'security_group_rules', subnetpool: 'subnetpools', rbac_policy: 'rbac_policies',
-};
 
 async function limits(db: Db, ctx: Networking, projectId: string): Promise<Record<string, number>> {
   const out = { ...ctx.config.quotas };
@@ -20,16 +16,24 @@ async function limits(db: Db, ctx: Networking, projectId: string): Promise<Recor
   return out;
 }
 
+/** Rows of `resource` the project has: the counter the triggers of migration 0006 keep. */
 async function usage(db: Db, resource: string, projectId: string): Promise<number> {
-  const row = await db.selectFrom(TABLES[resource]!).select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirst();
-  return Number(row?.n ?? 0);
+  const row = await db.selectFrom('quota_usages').select('in_use').where('project_id', '=', projectId).where('resource', '=', resource).executeTakeFirst();
+  return Number(row?.in_use ?? 0);
 }
+
+// The limit and the usage in one statement: one round trip on a server store.
+const limitAndUsage = prepared((db, p: { project: string; resource: string }) => db.selectNoFrom((eb) => [
+  eb.selectFrom('quotas').select('hard_limit').where('project_id', '=', p.project).where('resource', '=', p.resource).as('hard_limit'),
+  eb.selectFrom('quota_usages').select('in_use').where('project_id', '=', p.project).where('resource', '=', p.resource).as('in_use'),
+]));
 
 /** Throws OverQuota when `projectId` already has `resource`'s limit. */
 export async function checkQuota(tx: Tx, ctx: Networking, resource: string, projectId: string): Promise<void> {
-  const limit = (await limits(tx.db, ctx, projectId))[resource] ?? -1;
+  const row = (await limitAndUsage.first(tx.db, { project: projectId, resource }))!;
+  const limit = row.hard_limit ?? ctx.config.quotas[resource] ?? -1;
   if (limit < 0) return;
-  if ((await usage(tx.db, resource, projectId)) >= limit) throw new OverQuota(resource);
+  if (Number(row.in_use ?? 0) >= limit) throw new OverQuota(resource);
 }
 
 export function quotaRoutes(scope: FastifyInstance, ctx: Networking): void {

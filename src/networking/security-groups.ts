@@ -3,7 +3,7 @@
 // and the in-use checks on delete.
 import { isoSeconds, newUuid } from '../core/ids.js';
 import { fromRow, type Values } from '../core/resource/index.js';
-import type { Tx } from '../store/index.js';
+import { prepared, type Tx } from '../store/index.js';
 import { touch, type Collection, type Db } from './collection.js';
 import { securityGroup, securityGroupRule } from './definitions/security-group.js';
 import { BadRequest, Conflict } from '../core/errors.js';
@@ -42,8 +42,10 @@ async function insertDefaultRules(tx: Tx, projectId: string, sgId: string, isDef
 }
 
 /** The project's `default` group id, created with its rules if the project has none yet. */
+const defaultGroup = prepared((db, p: { project: string }) => db.selectFrom('default_security_groups').select('security_group_id').where('project_id', '=', p.project));
+
 export async function ensureDefaultGroup(tx: Tx, projectId: string): Promise<string> {
-  const row = await tx.db.selectFrom('default_security_groups').select('security_group_id').where('project_id', '=', projectId).executeTakeFirst();
+  const row = await defaultGroup.first(tx.db, { project: projectId });
   if (row) return row.security_group_id;
   const id = newUuid();
   await insertGroup(tx, projectId, { id, name: 'default', description: 'Default security group', stateful: true }, true);

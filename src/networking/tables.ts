@@ -42,6 +42,8 @@ export interface NetworkingTables {
   };
   rbac_policies: { id: string; project_id: string; object_type: string; object_id: string; action: string; target_tenant: string };
   quotas: { project_id: string; resource: string; hard_limit: number };
+  /** Rows per project and quota resource, kept by triggers (migration 0006). */
+  quota_usages: { project_id: string; resource: string; in_use: number };
   tags: { resource_type: string; resource_id: string; tag: string };
   port_plugs: { port_id: string; host: string; netns: string; ifname: string; created_at: string };
 }

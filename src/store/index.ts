@@ -27,3 +27,4 @@ export async function openStore(config: StoreConfig): Promise<Store> {
 
 export type { Store, Tx, ChangeEvent, TxOptions } from './store.js';
 export { isUniqueViolation, nowIso } from './store.js';
+export { insertRow, prepared, type Prepared } from './prepared.js';

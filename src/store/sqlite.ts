@@ -36,7 +36,9 @@ export function openSqlite(file: string): Backend {
   return {
     kind: 'sqlite',
     db,
-    isRetryable: (err, unique) => (err as { code?: string } | null)?.code === 'SQLITE_BUSY' || (unique && isUniqueViolation(err)),
+    // Every SQLITE_BUSY variant is transient; SQLITE_BUSY_SNAPSHOT (a transaction that began
+    // reading cannot become a writer once the WAL moved under it) needs the whole body re-run.
+    isRetryable: (err, unique) => String((err as { code?: string } | null)?.code).startsWith('SQLITE_BUSY') || (unique && isUniqueViolation(err)),
     close: async () => {
       await checkpointer.terminate();
       await db.destroy();

@@ -1,12 +1,14 @@
 // The store on real databases: events are delivered only after commit, a failed transaction
-// leaves nothing (rows or events), and on PostgreSQL another process hears committed changes.
+// leaves nothing (rows or events), and on PostgreSQL another process hears committed changes;
+// queries compiled once run with each call's values, inside and outside transactions.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshDatabase, testStores } from '../../test/support/pier.js';
-import { openStore, type ChangeEvent, type Store } from './index.js';
+import { insertRow, isUniqueViolation, openStore, prepared, type ChangeEvent, type Store } from './index.js';
+import { EVENT_CHUNK } from './store.js';
 
 for (const kind of testStores()) describe(`store on ${kind}`, () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -47,6 +49,34 @@ for (const kind of testStores()) describe(`store on ${kind}`, () => {
     assert.equal(outbox.length, 2);
   });
 
+  test('a transaction with more events than one insert takes writes every one of them', async () => {
+    const { store } = await open();
+    const seen: ChangeEvent[] = [];
+    store.subscribe((e) => seen.push(e));
+    const n = EVENT_CHUNK * 2 + 1;
+    await store.tx(async (tx) => { for (let i = 0; i < n; i++) await tx.emit({ resource: 'bulk', id: `b${i}`, action: 'create', projectId: 'p' }); });
+    const outbox = await store.db.selectFrom('events').select(['resource_id', 'project_id']).where('resource', '=', 'bulk').orderBy('id').execute();
+    assert.deepEqual(outbox.map((r) => r.resource_id), Array.from({ length: n }, (_, i) => `b${i}`));
+    assert.ok(outbox.every((r) => r.project_id === 'p'));
+    assert.equal(seen.length, n);
+  });
+
+  test('pruning deletes the events older than the age given and keeps the rest', async () => {
+    const { store } = await open();
+    const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+    await store.tx(async (tx) => {
+      for (const [id, age] of [['old1', 120], ['old2', 61], ['young1', 30], ['young2', 1]] as const) {
+        await tx.db.insertInto('events').values({ resource: 'aged', resource_id: id, action: 'create', project_id: null, created_at: at(age) }).execute();
+      }
+    });
+    const left = () => store.db.selectFrom('events').select('resource_id').where('resource', '=', 'aged').orderBy('id').execute().then((r) => r.map((x) => x.resource_id));
+    await store.pruneEvents(60 * 60_000);
+    assert.deepEqual(await left(), ['young1', 'young2']);
+    await store.pruneEvents(60_000 / 2); // younger than anything left: all of them go
+    assert.deepEqual(await left(), []);
+    await store.pruneEvents(60_000); // and an empty outbox is fine
+  });
+
   test('a failed transaction writes no rows and delivers no events', async () => {
     const { store } = await open();
     const seen: ChangeEvent[] = [];
@@ -80,6 +110,26 @@ for (const kind of testStores()) describe(`store on ${kind}`, () => {
     await first.store.tx(async (tx) => { await tx.db.insertInto('regions').values(region('kept')).execute(); });
     const second = await open({ dataDir: first.dataDir, url: first.url });
     assert.equal((await second.store.db.selectFrom('regions').selectAll().where('id', '=', 'kept').execute()).length, 1);
+  });
+
+  test('a prepared query compiles once and runs with each call\'s values; insertRow per column set', async () => {
+    const { store } = await open();
+    const byParent = prepared((db, p: { parent: string; id: string }) => db.selectFrom('regions').select(['id', 'description'])
+      .where('parent_region_id', '=', p.parent).where('id', '<>', p.id).where('extra', '=', '{}').orderBy('id'));
+    const rename = prepared((db, p: { id: string; description: string | null }) => db.updateTable('regions').set({ description: p.description }).where('id', '=', p.id));
+    await store.tx(async (tx) => {
+      await insertRow(tx.db, 'regions', region('top'));
+      for (const id of ['a', 'b', 'c']) await insertRow(tx.db, 'regions', { ...region(id), parent_region_id: 'top', description: undefined });
+      await insertRow(tx.db, 'regions', { ...region('d'), parent_region_id: 'top', description: 'with a description' });
+      assert.deepEqual((await byParent.all(tx.db, { parent: 'top', id: 'b' })).map((r) => r.id), ['a', 'c', 'd'], 'inside the transaction');
+      assert.equal(await rename.run(tx.db, { id: 'c', description: 'renamed' }), 1);
+      assert.equal(await rename.run(tx.db, { id: 'nowhere', description: 'x' }), 0);
+    });
+    assert.deepEqual(await byParent.all(store.db, { parent: 'top', id: 'a' }), [
+      { id: 'b', description: null }, { id: 'c', description: 'renamed' }, { id: 'd', description: 'with a description' },
+    ]);
+    assert.equal(await byParent.first(store.db, { parent: 'nowhere', id: 'a' }), undefined);
+    await assert.rejects(store.tx((tx) => insertRow(tx.db, 'regions', region('a'))), (err: unknown) => isUniqueViolation(err));
   });
 
   if (kind === 'postgres') {

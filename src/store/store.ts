@@ -1,8 +1,10 @@
 // The store: one Kysely handle over SQLite (embedded) or PostgreSQL (server), transactions that
 // retry on conflicts, and the outbox — every change event is written in the transaction that made
-// the change and delivered to subscribers only after that transaction commits.
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from './schema.js';
+// the change (all of them together, just before it commits) and delivered to subscribers only
+// after that transaction commits.
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { Database, EventsTable } from './schema.js';
+import { prepared } from './prepared.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -21,7 +23,10 @@ export type Listener = (event: ChangeEvent) => void;
 export interface Tx {
   readonly db: Transaction<Database>;
   readonly kind: StoreKind;
-  /** Records a change event in this transaction; it is delivered only if the transaction commits. */
+  /**
+   * Records a change event in this transaction: its outbox row is written when the body returns,
+   * and it is delivered only if the transaction commits.
+   */
   emit(event: ChangeEvent): Promise<void>;
 }
 
@@ -47,12 +52,32 @@ export interface Store {
 export interface Backend {
   kind: StoreKind;
   db: Kysely<Database>;
-  /** Sends `events` to other processes inside the transaction (NOTIFY is transactional). */
-  notify?(trx: Transaction<Database>, events: ChangeEvent[]): Promise<void>;
+  /**
+   * Writes a transaction's outbox rows and sends `events` to other processes (NOTIFY is
+   * transactional), in as few statements as it can. Without it the rows are inserted plainly.
+   */
+  writeEvents?(trx: Transaction<Database>, rows: EventRow[], events: ChangeEvent[]): Promise<void>;
   /** Starts receiving other processes' events. */
   listen?(deliver: (events: ChangeEvent[]) => void): Promise<void>;
   isRetryable(err: unknown, unique: boolean): boolean;
   close(): Promise<void>;
+}
+
+/** One outbox row. */
+export type EventRow = Insertable<EventsTable>;
+
+const eventRow = (e: ChangeEvent, at: string): EventRow => ({ resource: e.resource, resource_id: e.id, action: e.action, project_id: e.projectId ?? null, created_at: at });
+
+type EventValues = Required<Omit<EventRow, 'id'>>;
+const insertOne = prepared((db, p: EventValues) => db.insertInto('events')
+  .values({ resource: p.resource, resource_id: p.resource_id, action: p.action, project_id: p.project_id, created_at: p.created_at }));
+/** Rows per multi-row insert: well under either database's limit on bound parameters. */
+export const EVENT_CHUNK = 1000;
+
+/** Inserts outbox rows: one prepared statement for the usual single event, chunks past that. */
+export async function insertEvents(trx: Transaction<Database>, rows: EventRow[]): Promise<void> {
+  if (rows.length === 1) return void await insertOne.run(trx, rows[0] as EventValues);
+  for (let i = 0; i < rows.length; i += EVENT_CHUNK) await trx.insertInto('events').values(rows.slice(i, i + EVENT_CHUNK)).execute();
 }
 
 export async function makeStore(backend: Backend): Promise<Store> {
@@ -71,6 +96,7 @@ export async function makeStore(backend: Backend): Promise<Store> {
       const retries = options.retries ?? 5;
       for (let attempt = 0; ; attempt++) {
         const pending: ChangeEvent[] = [];
+        const rows: EventRow[] = [];
         try {
           const result = await backend.db.transaction().execute(async (trx) => {
             const tx: Tx = {
@@ -78,14 +104,11 @@ export async function makeStore(backend: Backend): Promise<Store> {
               kind: backend.kind,
               async emit(event) {
                 pending.push(event);
-                await trx.insertInto('events').values({
-                  resource: event.resource, resource_id: event.id, action: event.action,
-                  project_id: event.projectId ?? null, created_at: new Date().toISOString(),
-                }).execute();
+                rows.push(eventRow(event, new Date().toISOString()));
               },
             };
             const out = await body(tx);
-            if (pending.length && backend.notify) await backend.notify(trx, pending);
+            if (rows.length) await (backend.writeEvents ?? insertEvents)(trx, rows, pending);
             return out;
           });
           deliver(pending);
@@ -102,7 +125,11 @@ export async function makeStore(backend: Backend): Promise<Store> {
     },
     async pruneEvents(maxAgeMs) {
       const before = new Date(Date.now() - maxAgeMs).toISOString();
-      await backend.db.deleteFrom('events').where('created_at', '<', before).execute();
+      // Ids grow with time: everything before the first event young enough to keep goes (both
+      // databases find that one walking the primary key from its start). One statement, so an
+      // event committed meanwhile by another process is not in its snapshot, whatever its age.
+      await sql`delete from events where id < coalesce(
+        (select min(id) from events where created_at >= ${before}), (select max(id) + 1 from events))`.execute(backend.db);
     },
     close: () => backend.close(),
   };

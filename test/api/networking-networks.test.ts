@@ -222,6 +222,35 @@ for (const store of testStores()) describe(`networking: networks on ${store}`, (
       await c.other.network({ name: 'fits-again' });
     });
 
+    test('quota usage follows every way rows come and go (cascades and internal ports too)', async () => {
+      const project = c.other.projectId;
+      const plural: Record<string, string> = {
+        network: 'networks', subnet: 'subnets', port: 'ports', router: 'routers', security_group: 'security-groups', security_group_rule: 'security-group-rules',
+      };
+      // `used` is a counter; the listings count the rows themselves.
+      const agrees = async (when: string) => {
+        const details = (await c.admin.read(`/quotas/${project}/details`)).quota;
+        for (const [resource, path] of Object.entries(plural)) {
+          const rows = Object.values(await c.admin.read(`/${path}?project_id=${project}`))[0] as unknown[];
+          assert.equal(details[resource].used, rows.length, `${resource} used, ${when}`);
+        }
+      };
+      await agrees('at the start');
+      const n = await c.other.network({ name: 'counted' });
+      const s = await c.other.subnet(n.id, '10.62.0.0/24');
+      const bulk = (await c.other.post('/ports', { ports: [{ network_id: n.id }, { network_id: n.id }] })).body.ports;
+      const r = await c.other.router({ name: 'counted' });
+      assert.equal((await c.other.put(`/routers/${r.id}/add_router_interface`, { subnet_id: s.id })).status, 200);
+      await agrees('after creates, a bulk create and a router interface');
+      neutronError(await c.other.post('/ports', { ports: [{ network_id: n.id }, { network_id: NOWHERE }] }), 404, 'NetworkNotFound');
+      await agrees('after a failed bulk create');
+      for (const p of bulk) assert.equal((await c.other.del(`/ports/${p.id}`)).status, 204);
+      assert.equal((await c.other.put(`/routers/${r.id}/remove_router_interface`, { subnet_id: s.id })).status, 200);
+      assert.equal((await c.other.del(`/routers/${r.id}`)).status, 204);
+      assert.equal((await c.other.del(`/networks/${n.id}`)).status, 204); // its subnet goes with it
+      await agrees('after deletes and cascades');
+    });
+
     test('quotas: a member reads its own, not another\'s, and cannot set them', async () => {
       assert.equal((await c.demo.read(`/quotas/${c.demo.projectId}`)).quota.network, 100);
       neutronError(await c.demo.get(`/quotas/${c.other.projectId}`), 403, 'PolicyNotAuthorized');

@@ -94,6 +94,22 @@ for (const store of testStores()) describe(`networking: ports on ${store}`, () =
       neutronError(await c.demo.post('/ports', { port: { network_id: n.id } }), 409, 'IpAddressGenerationFailure');
     });
 
+    test('automatic addresses go around ones already taken, next to the last one given or ahead of it', async () => {
+      const n = await c.admin.network();
+      const s = await c.admin.subnet(n.id, '10.4.0.0/28');
+      const auto = async () => (await c.admin.port(n.id)).fixed_ips[0].ip_address;
+      const at = async (ip: string) => (await c.admin.port(n.id, { fixed_ips: [{ ip_address: ip }] })).fixed_ips[0].ip_address;
+      assert.equal(await auto(), '10.4.0.2');
+      assert.equal(await at('10.4.0.3'), '10.4.0.3'); // the very next address
+      assert.equal(await at('10.4.0.5'), '10.4.0.5'); // and one further on
+      assert.deepEqual([await auto(), await auto(), await auto()], ['10.4.0.4', '10.4.0.6', '10.4.0.7']);
+      assert.equal(await at('10.4.0.14'), '10.4.0.14'); // the pool's last address
+      const rest = [];
+      for (let i = 0; i < 6; i++) rest.push(await auto());
+      assert.deepEqual(rest, ['10.4.0.8', '10.4.0.9', '10.4.0.10', '10.4.0.11', '10.4.0.12', '10.4.0.13']);
+      neutronError(await c.admin.post('/ports', { port: { network_id: n.id, fixed_ips: [{ subnet_id: s.id }] } }), 409, 'IpAddressGenerationFailure');
+    });
+
     test('a requested address: outside the pool is fine, taken is IpAddressAlreadyAllocated, off-subnet is InvalidIpFor…', async () => {
       const n = await c.demo.network();
       const s = await c.demo.subnet(n.id, '10.4.0.0/24', { allocation_pools: [{ start: '10.4.0.10', end: '10.4.0.20' }] });

@@ -1,8 +1,9 @@
 // Address allocation inside one transaction. The subnet's ipam row is locked first (an UPDATE),
 // so allocations on one subnet serialise across processes; the next free address is found from
-// a cursor with one range query over the sorted keys (no scan of the used set); the primary
-// key (subnet, address) makes a duplicate impossible even so.
-import type { Tx } from '../../store/index.js';
+// a cursor — the address at the cursor is claimed outright when free, else one range query over
+// the sorted keys finds the next free one (no scan of the used set); the primary key (subnet,
+// address) makes a duplicate impossible even so.
+import { insertRow, prepared, type Tx } from '../../store/index.js';
 import { fromBig, inNet, ipKey, parseNet, toBig, type IpVersion, type Range } from './ip.js';
 
 export interface SubnetIpam {
@@ -13,6 +14,15 @@ export interface SubnetIpam {
 }
 
 const BATCH = 256;
+
+// allocateNext's statements, compiled once (it runs for nearly every port create).
+const lockAndCount = prepared((db, p: { subnet: string }) => db.updateTable('ipam_subnets').set((eb) => ({ allocated: eb('allocated', '+', 1) }))
+  .where('subnet_id', '=', p.subnet).returning(['cursor', 'allocated']));
+const takenFrom = prepared((db, p: { subnet: string; from: string; to: string }) => db.selectFrom('ip_allocations').select('ip_key')
+  .where('subnet_id', '=', p.subnet).where('ip_key', '>=', p.from).where('ip_key', '<=', p.to).orderBy('ip_key').limit(BATCH));
+const claim = prepared((db, p: { subnet: string; key: string; ip: string; network: string; port: string }) => db.insertInto('ip_allocations')
+  .values({ subnet_id: p.subnet, ip_key: p.key, ip_address: p.ip, network_id: p.network, port_id: p.port }).onConflict((oc) => oc.doNothing()));
+const moveCursor = prepared((db, p: { subnet: string; cursor: string }) => db.updateTable('ipam_subnets').set({ cursor: p.cursor }).where('subnet_id', '=', p.subnet));
 
 const keyOf = (n: bigint, v: IpVersion) => n.toString(16).padStart(v === 4 ? 8 : 32, '0');
 
@@ -35,13 +45,22 @@ export async function allocateNext(tx: Tx, s: SubnetIpam, portId: string): Promi
   const version = parseNet(s.cidr).version;
   const pools = poolRanges(s);
   const size = pools.reduce((n, p) => n + (p.end - p.start + 1n), 0n);
-  const state = await tx.db.updateTable('ipam_subnets').set((eb) => ({ allocated: eb('allocated', '+', 1) })).where('subnet_id', '=', s.id)
-    .returning(['cursor', 'allocated']).executeTakeFirstOrThrow();
+  const state = await lockAndCount.first(tx.db, { subnet: s.id });
+  if (!state) throw new Error(`subnet ${s.id} has no IPAM state`);
   if (BigInt(state.allocated) > size) {
     await tx.db.updateTable('ipam_subnets').set((eb) => ({ allocated: eb('allocated', '-', 1) })).where('subnet_id', '=', s.id).execute();
     return undefined;
   }
   const cursor = BigInt(state.cursor);
+  // The cursor follows the last allocation, so the address at it is nearly always free: claim it
+  // outright (a taken one changes nothing) before looking for the next free one.
+  if (pools.some((p) => cursor >= p.start && cursor <= p.end)) {
+    const ip = fromBig(cursor, version);
+    if (await claim.run(tx.db, { subnet: s.id, key: keyOf(cursor, version), ip, network: s.network_id, port: portId })) {
+      await moveCursor.run(tx.db, { subnet: s.id, cursor: String(cursor + 1n) });
+      return ip;
+    }
+  }
   // Walk the pools from the cursor to their end, then from their start back to the cursor.
   const segments: Range[] = [];
   for (const p of pools) if (p.end >= cursor) segments.push({ start: p.start > cursor ? p.start : cursor, end: p.end });
@@ -49,9 +68,7 @@ export async function allocateNext(tx: Tx, s: SubnetIpam, portId: string): Promi
   for (const seg of segments) {
     let from = seg.start;
     while (from <= seg.end) {
-      const taken = await tx.db.selectFrom('ip_allocations').select('ip_key').where('subnet_id', '=', s.id)
-        .where('ip_key', '>=', keyOf(from, version)).where('ip_key', '<=', keyOf(seg.end, version))
-        .orderBy('ip_key').limit(BATCH).execute();
+      const taken = await takenFrom.all(tx.db, { subnet: s.id, from: keyOf(from, version), to: keyOf(seg.end, version) });
       let candidate = from;
       for (const t of taken) {
         const n = BigInt(`0x${t.ip_key}`);
@@ -60,8 +77,8 @@ export async function allocateNext(tx: Tx, s: SubnetIpam, portId: string): Promi
       }
       if (candidate <= seg.end && (taken.length < BATCH || candidate < BigInt(`0x${taken.at(-1)!.ip_key}`))) {
         const ip = fromBig(candidate, version);
-        await tx.db.insertInto('ip_allocations').values({ subnet_id: s.id, ip_key: keyOf(candidate, version), ip_address: ip, network_id: s.network_id, port_id: portId }).execute();
-        await tx.db.updateTable('ipam_subnets').set({ cursor: String(candidate + 1n) }).where('subnet_id', '=', s.id).execute();
+        await insertRow(tx.db, 'ip_allocations', { subnet_id: s.id, ip_key: keyOf(candidate, version), ip_address: ip, network_id: s.network_id, port_id: portId });
+        await moveCursor.run(tx.db, { subnet: s.id, cursor: String(candidate + 1n) });
         return ip;
       }
       if (taken.length < BATCH) break;
