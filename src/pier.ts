@@ -6,6 +6,7 @@ import pino, { type Logger } from 'pino';
 import { createServer, mount } from './core/http/server.js';
 import { createIdentity, IDENTITY_CATALOG, type Identity } from './identity/index.js';
 import { createNetworking, NETWORKING_CATALOG, type NetworkingService } from './networking/index.js';
+import { createImageService, IMAGE_CATALOG, seedBusybox } from './image/index.js';
 import { openStore, type Store } from './store/index.js';
 import { createDriver, DataplaneController, dataplaneService, defaultDataplaneConfig, type DataplaneConfig } from './dataplane/index.js';
 
@@ -66,7 +67,7 @@ export async function startPier(config: PierConfig): Promise<Pier> {
   try {
     const identity = await createIdentity(store, { tokenTtl: config.tokenTtl });
     const boot = await identity.bootstrap({
-      adminPassword: config.adminPassword, demoPassword: config.demoPassword, services: [IDENTITY_CATALOG, NETWORKING_CATALOG],
+      adminPassword: config.adminPassword, demoPassword: config.demoPassword, services: [IDENTITY_CATALOG, NETWORKING_CATALOG, IMAGE_CATALOG],
     });
     const dpConfig = { ...defaultDataplaneConfig(), ...config.dataplane };
     const dataplane = new DataplaneController(store, createDriver(dpConfig, logger), dpConfig.hostId, logger);
@@ -76,6 +77,8 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     const networking = createNetworking(store);
     await mount(app, networking.service, identity.authenticate);
     await mount(app, dataplaneService(dataplane), identity.authenticate);
+    await mount(app, createImageService(store, config.dataDir).service, identity.authenticate);
+    await seedBusybox(store, config.dataDir, logger);
     try {
       await app.listen({ host: config.host, port: config.port });
     } catch (err) {

@@ -3,6 +3,7 @@
 // timestamps as ISO-8601 UTC text.
 import type { Generated } from 'kysely';
 import type { IdentityTables } from '../identity/tables.js';
+import type { ImageTables } from '../image/tables.js';
 import type { NetworkingTables } from '../networking/tables.js';
 
 export interface EventsTable {
@@ -18,4 +19,4 @@ export interface StoreTables {
   events: EventsTable;
 }
 
-export type Database = StoreTables & IdentityTables & NetworkingTables;
+export type Database = StoreTables & IdentityTables & NetworkingTables & ImageTables;
