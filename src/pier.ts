@@ -7,6 +7,7 @@ import { createServer, mount } from './core/http/server.js';
 import { createIdentity, IDENTITY_CATALOG, type Identity } from './identity/index.js';
 import { createNetworking, NETWORKING_CATALOG, type NetworkingService } from './networking/index.js';
 import { createImageService, IMAGE_CATALOG, seedBusybox } from './image/index.js';
+import { COMPUTE_CATALOG, createCompute, type Compute, type ComputeConfig } from './compute/index.js';
 import { openStore, type Store } from './store/index.js';
 import { createDriver, DataplaneController, dataplaneService, defaultDataplaneConfig, type DataplaneConfig } from './dataplane/index.js';
 
@@ -23,6 +24,8 @@ export interface PierConfig {
   logger?: Logger;
   /** The dataplane (network driver and where it works); defaults per `defaultDataplaneConfig`. */
   dataplane?: Partial<DataplaneConfig>;
+  /** The compute runtime (`fake` by default) and this host's name (default: the dataplane's host id). */
+  compute?: Partial<ComputeConfig>;
 }
 
 export const DEFAULT_PORT = 5000;
@@ -36,6 +39,7 @@ export interface Pier {
   /** Networking's service functions, for the services built on it. */
   networking: NetworkingService;
   dataplane: DataplaneController;
+  compute: Compute;
   /** Passwords generated on this start, to show once. */
   generatedPasswords: { admin?: string; demo?: string };
   /** Passwords known to this start (given or generated), for clouds.yaml. */
@@ -67,7 +71,7 @@ export async function startPier(config: PierConfig): Promise<Pier> {
   try {
     const identity = await createIdentity(store, { tokenTtl: config.tokenTtl });
     const boot = await identity.bootstrap({
-      adminPassword: config.adminPassword, demoPassword: config.demoPassword, services: [IDENTITY_CATALOG, NETWORKING_CATALOG, IMAGE_CATALOG],
+      adminPassword: config.adminPassword, demoPassword: config.demoPassword, services: [IDENTITY_CATALOG, NETWORKING_CATALOG, IMAGE_CATALOG, COMPUTE_CATALOG],
     });
     const dpConfig = { ...defaultDataplaneConfig(), ...config.dataplane };
     const dataplane = new DataplaneController(store, createDriver(dpConfig, logger), dpConfig.hostId, logger);
@@ -79,6 +83,8 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     await mount(app, dataplaneService(dataplane), identity.authenticate);
     await mount(app, createImageService(store, config.dataDir).service, identity.authenticate);
     await seedBusybox(store, config.dataDir, logger);
+    const compute = createCompute(store, networking.api, config.dataDir, { driver: 'fake', host: dpConfig.hostId, ...config.compute }, logger);
+    await mount(app, compute.service, identity.authenticate);
     try {
       await app.listen({ host: config.host, port: config.port });
     } catch (err) {
@@ -90,11 +96,13 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     // The kernel is touched only once Pier is surely up: the startup diff-sync.
     undo.splice(2, 0, () => dataplane.stop());
     await dataplane.start();
+    undo.splice(2, 0, () => compute.controller.stop());
+    await compute.controller.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {
-      url: `http://${host}:${port}`, app, store, identity, networking: networking.api, dataplane, generatedPasswords: boot.generated,
+      url: `http://${host}:${port}`, app, store, identity, networking: networking.api, dataplane, compute, generatedPasswords: boot.generated,
       knownPasswords: { admin: config.adminPassword ?? boot.generated.admin, demo: config.demoPassword ?? boot.generated.demo },
       close,
     };

@@ -1,0 +1,40 @@
+// Compute (Nova v2.1): the only import surface for other folders.
+import type { Logger } from 'pino';
+import type { Service } from '../core/http/server.js';
+import type { CatalogService } from '../identity/index.js';
+import type { NetworkingService } from '../networking/index.js';
+import type { Store } from '../store/index.js';
+import type { ComputeContext } from './context.js';
+import { ServerController } from './controller.js';
+import { renderNovaError } from './errors.js';
+import { computeRoutes } from './routes.js';
+import type { ComputeDriver } from './runtime/driver.js';
+import { FakeDriver } from './runtime/drivers/fake.js';
+
+export const COMPUTE_CATALOG: CatalogService = { type: 'compute', name: 'nova', path: '/compute/v2.1' };
+
+export interface ComputeConfig {
+  /** `fake` (no processes; the default) or `runc`. */
+  driver: 'fake' | 'runc';
+  host: string;
+}
+
+export interface Compute { service: Service; controller: ServerController; driver: ComputeDriver }
+
+export function createCompute(store: Store, networking: NetworkingService, dataDir: string, config: ComputeConfig, logger: Logger): Compute {
+  const driver: ComputeDriver = new FakeDriver();
+  let controller: ServerController | undefined;
+  const ctx: ComputeContext = {
+    store, dataDir, networking, host: config.host,
+    kick: (id) => controller?.kick(id),
+    consoleLog: (id, lines) => driver.logs(id, lines),
+  };
+  controller = new ServerController(store, driver, ctx, logger);
+  return {
+    controller, driver,
+    service: { name: 'compute', prefix: '/compute', renderError: renderNovaError, routes: (scope) => computeRoutes(scope, ctx) },
+  };
+}
+
+export type { ComputeDriver, ServerSpec, ServerObserved } from './runtime/driver.js';
+export { ServerController } from './controller.js';
