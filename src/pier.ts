@@ -9,7 +9,8 @@ import { createNetworking, NETWORKING_CATALOG, type NetworkingService } from './
 import { createImageService, IMAGE_CATALOG, seedBusybox } from './image/index.js';
 import { COMPUTE_CATALOG, createCompute, type Compute, type ComputeConfig } from './compute/index.js';
 import { openStore, type Store } from './store/index.js';
-import { createDriver, DataplaneController, dataplaneService, defaultDataplaneConfig, type DataplaneConfig } from './dataplane/index.js';
+import { createDriver, DataplaneController, dataplaneService, defaultDataplaneConfig, plugPort, unplugPort, type DataplaneConfig } from './dataplane/index.js';
+import { ApiError } from './core/errors.js';
 
 export interface PierConfig {
   host: string;
@@ -83,7 +84,15 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     await mount(app, dataplaneService(dataplane), identity.authenticate);
     await mount(app, createImageService(store, config.dataDir).service, identity.authenticate);
     await seedBusybox(store, config.dataDir, logger);
-    const compute = createCompute(store, networking.api, config.dataDir, { driver: 'fake', host: dpConfig.hostId, ...config.compute }, logger);
+    const compute = createCompute(store, networking.api, config.dataDir, { driver: 'fake', host: dpConfig.hostId, ...config.compute }, logger, {
+      async plug(portId, netns, ifname) {
+        const plugged = await store.db.selectFrom('port_plugs').select('netns').where('port_id', '=', portId).executeTakeFirst();
+        if (plugged?.netns !== netns) await plugPort(dataplane, portId, { netns, ifname });
+      },
+      async unplug(portId) {
+        await unplugPort(dataplane, portId).catch((e) => { if (!(e instanceof ApiError && e.status === 404)) throw e; });
+      },
+    });
     await mount(app, compute.service, identity.authenticate);
     try {
       await app.listen({ host: config.host, port: config.port });

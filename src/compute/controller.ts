@@ -12,8 +12,6 @@ import type { ComputeDriver, ServerObserved } from './runtime/driver.js';
 import { POWER, type ServerRow } from './server-view.js';
 import { serverSpec } from './spec.js';
 
-const RESYNC_MS = 30_000;
-
 export class ServerController {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
@@ -21,11 +19,12 @@ export class ServerController {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
-  constructor(readonly store: Store, readonly driver: ComputeDriver, private readonly ctx: ComputeContext, private readonly log: Logger) {}
+  /** `resyncMs`: how often every server is looked at again (a container's own exit is seen then). */
+  constructor(readonly store: Store, readonly driver: ComputeDriver, private readonly ctx: ComputeContext, private readonly log: Logger, private readonly resyncMs = 30_000) {}
 
   async start(): Promise<void> {
     this.unsubscribe = this.store.subscribe((e) => { if (e.resource === 'server') this.kick(e.id); });
-    this.timer = setInterval(() => void this.resync(), RESYNC_MS).unref();
+    this.timer = setInterval(() => void this.resync().catch(() => {}), this.resyncMs).unref();
     await this.resync();
   }
 

@@ -10,6 +10,8 @@ import { renderNovaError } from './errors.js';
 import { computeRoutes } from './routes.js';
 import type { ComputeDriver } from './runtime/driver.js';
 import { FakeDriver } from './runtime/drivers/fake.js';
+import { RuncDriver, type PortPlugger } from './runtime/drivers/runc/driver.js';
+import { join } from 'node:path';
 
 export const COMPUTE_CATALOG: CatalogService = { type: 'compute', name: 'nova', path: '/compute/v2.1' };
 
@@ -21,15 +23,22 @@ export interface ComputeConfig {
 
 export interface Compute { service: Service; controller: ServerController; driver: ComputeDriver }
 
-export function createCompute(store: Store, networking: NetworkingService, dataDir: string, config: ComputeConfig, logger: Logger): Compute {
-  const driver: ComputeDriver = new FakeDriver();
+/**
+ * Nova over `config.driver`. The runc runtime plugs server ports through `plugger` (the
+ * dataplane's plug function, in-process).
+ */
+export function createCompute(store: Store, networking: NetworkingService, dataDir: string, config: ComputeConfig, logger: Logger, plugger?: PortPlugger): Compute {
+  if (config.driver === 'runc' && !plugger) throw new Error('the runc runtime needs the dataplane to plug ports');
+  const driver: ComputeDriver = config.driver === 'runc'
+    ? new RuncDriver({ dir: join(dataDir, 'compute'), plugger: plugger!, log: logger })
+    : new FakeDriver();
   let controller: ServerController | undefined;
   const ctx: ComputeContext = {
     store, dataDir, networking, host: config.host,
     kick: (id) => controller?.kick(id),
     consoleLog: (id, lines) => driver.logs(id, lines),
   };
-  controller = new ServerController(store, driver, ctx, logger);
+  controller = new ServerController(store, driver, ctx, logger, config.driver === 'runc' ? 3_000 : 30_000);
   return {
     controller, driver,
     service: { name: 'compute', prefix: '/compute', renderError: renderNovaError, routes: (scope) => computeRoutes(scope, ctx) },
@@ -38,3 +47,4 @@ export function createCompute(store: Store, networking: NetworkingService, dataD
 
 export type { ComputeDriver, ServerSpec, ServerObserved } from './runtime/driver.js';
 export { ServerController } from './controller.js';
+export type { PortPlugger } from './runtime/drivers/runc/driver.js';

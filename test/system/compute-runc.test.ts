@@ -1,0 +1,114 @@
+// Root: servers as real runc containers on a linuxbridge network. Two servers from the busybox
+// image ping each other from inside; hostname, key and console log are the server's; stop /
+// start; a container that exits turns SHUTOFF; a Pier restart re-adopts running containers
+// (same process); delete removes container, rootfs, network namespace and ports.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_PASSWORD, call, startTestPier, tokenFor, type TestPier } from '../support/pier.js';
+import { requireRoot, sh, uniquePrefix, waitFor } from '../support/system.js';
+
+requireRoot();
+
+describe('runc compute runtime', () => {
+  const prefix = uniquePrefix();
+  let t: TestPier;
+  let token: string;
+  let busybox: string;
+  let netId: string;
+  const made: string[] = [];
+
+  const nova = (method: string, path: string, body?: unknown) => call(t.url, method, `/compute/v2.1${path}`, { token, body });
+  const show = async (id: string) => (await nova('GET', `/servers/${id}`)).body.server;
+  const runcRoot = () => join(t.dataDir, 'compute', 'runc');
+  const exec = (id: string, ...cmd: string[]) => sh('runc', ['--root', runcRoot(), 'exec', `pier-${id}`, ...cmd]);
+  const runcPid = async (id: string) => {
+    const r = await sh('runc', ['--root', runcRoot(), 'state', `pier-${id}`]);
+    return r.code === 0 ? (JSON.parse(r.stdout) as { pid: number; status: string }) : undefined;
+  };
+  const settled = (id: string, status: string) => waitFor(`${id} ${status}`, async () => {
+    const s = await show(id);
+    if (s.status === 'ERROR') throw new Error(`server ERROR: ${JSON.stringify(s.fault)}`);
+    return s.status === status && s['OS-EXT-STS:task_state'] === null;
+  }, 30_000);
+  const boot = async (name: string, extra: Record<string, unknown> = {}) => {
+    const r = await nova('POST', '/servers', { server: { name, imageRef: busybox, flavorRef: '1', networks: [{ uuid: netId }], ...extra } });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    made.push(r.body.server.id);
+    return r.body.server.id as string;
+  };
+  const ipOf = async (id: string) => (Object.values((await show(id)).addresses)[0] as { addr: string }[])[0]!.addr;
+
+  before(async () => {
+    t = await startTestPier({
+      dataplane: { driver: 'linuxbridge', namespace: `${prefix}-dp`, hostId: 'compute-test', vtep: '127.0.0.1', physnets: { public: { hostAddress: `172.28.${randomInt(10, 250)}.1/24` } } },
+      compute: { driver: 'runc' },
+    });
+    token = await tokenFor(t.url, 'demo', DEMO_PASSWORD, 'demo');
+    busybox = (await call(t.url, 'GET', '/image/v2/images?name=busybox', { token })).body.images[0].id;
+    const net = await call(t.url, 'POST', '/networking/v2.0/networks', { token, body: { network: { name: 'runc-net' } } });
+    netId = net.body.network.id;
+    const sub = await call(t.url, 'POST', '/networking/v2.0/subnets', { token, body: { subnet: { network_id: netId, cidr: '10.41.0.0/24', ip_version: 4 } } });
+    assert.equal(sub.status, 201, JSON.stringify(sub.body));
+  });
+  after(async () => {
+    for (const id of made) await nova('DELETE', `/servers/${id}`).catch(() => {});
+    await t.pier.compute.controller.idle();
+    for (const id of made) await t.pier.compute.driver.remove(id).catch(() => {});
+    await t.pier.dataplane.driver.destroy();
+    await t.close();
+  });
+
+  let a: string;
+  let b: string;
+  test('two busybox servers boot to ACTIVE and ping each other from inside', async () => {
+    await call(t.url, 'POST', '/compute/v2.1/os-keypairs', { token, body: { keypair: { name: 'sys-key' } } });
+    a = await boot('runc-a', { key_name: 'sys-key' });
+    b = await boot('runc-b');
+    await settled(a, 'ACTIVE');
+    await settled(b, 'ACTIVE');
+    assert.equal((await exec(a, 'hostname')).stdout.trim(), 'runc-a');
+    assert.match((await exec(a, 'cat', '/root/.ssh/authorized_keys')).stdout, /^ssh-rsa /);
+    const ipB = await ipOf(b);
+    await waitFor('a pings b', async () => (await exec(a, 'ping', '-c', '1', '-W', '1', ipB)).code === 0, 15_000);
+    const log = (await nova('POST', `/servers/${a}/action`, { 'os-getConsoleOutput': {} })).body.output;
+    assert.match(log, /Pier: server runc-a is up/);
+    assert.match(log, new RegExp((await ipOf(a)).replace(/\./g, '\\.')));
+  });
+
+  test('stop and start: the container goes and comes back, still on its network', async () => {
+    assert.equal((await nova('POST', `/servers/${b}/action`, { 'os-stop': null })).status, 202);
+    await settled(b, 'SHUTOFF');
+    assert.equal(await runcPid(b), undefined);
+    assert.equal((await nova('POST', `/servers/${b}/action`, { 'os-start': null })).status, 202);
+    await settled(b, 'ACTIVE');
+    await waitFor('a pings b again', async () => (await exec(a, 'ping', '-c', '1', '-W', '1', await ipOf(b))).code === 0, 15_000);
+  });
+
+  test('a container whose process exits turns SHUTOFF', async () => {
+    await sh('runc', ['--root', runcRoot(), 'kill', `pier-${b}`, 'KILL']);
+    await settled(b, 'SHUTOFF');
+  });
+
+  test('a Pier restart re-adopts the running container (same process) and keeps it ACTIVE', async () => {
+    const before = await runcPid(a);
+    assert.equal(before?.status, 'running');
+    await t.restart();
+    await t.pier.compute.controller.idle();
+    assert.equal((await show(a)).status, 'ACTIVE');
+    assert.equal((await runcPid(a))?.pid, before!.pid);
+  });
+
+  test('delete removes the container, its rootfs, its network namespace and its port', async () => {
+    const ports = await call(t.url, 'GET', `/networking/v2.0/ports?device_id=${a}`, { token });
+    assert.equal(ports.body.ports.length, 1);
+    assert.equal((await nova('DELETE', `/servers/${a}`)).status, 204);
+    await waitFor('a deleted', async () => (await nova('GET', `/servers/${a}`)).status === 404, 15_000);
+    assert.equal(await runcPid(a), undefined);
+    assert.equal(existsSync(join(t.dataDir, 'compute', 'servers', a)), false);
+    assert.equal(existsSync(`/run/netns/pier-s-${a.replace(/-/g, '').slice(0, 12)}`), false);
+    assert.deepEqual((await call(t.url, 'GET', `/networking/v2.0/ports?device_id=${a}`, { token })).body.ports, []);
+  });
+});
