@@ -33,19 +33,24 @@ const print = (title: string, figures: Record<string, number | string>, store?: 
 // Figures are wall-clock rates: on a shared machine they drop with its load, so say what it was.
 const machine = () => `${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}`;
 console.log(`machine: ${machine()} at start`);
+// `node dist/bench/run.js dataplane networking`: only those sections (default: all).
+const only = process.argv.slice(2);
+const wanted = (section: string) => !only.length || only.includes(section);
 
 const stores: Store[] = process.env.PIER_TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
-for (const store of stores) print(`identity on ${store}`, await benchIdentity(store), store);
+if (wanted('identity')) for (const store of stores) print(`identity on ${store}`, await benchIdentity(store), store);
 
 const sequential: Partial<Record<Store, number>> = {};
-for (const store of stores) {
+if (wanted('networking')) for (const store of stores) {
   const figures = await benchNetworking(store);
   sequential[store] = figures['port creates/s, sequential'];
   print(`networking on ${store}`, figures, store);
 }
 
-const neutron = await benchNeutronReference();
-if (!neutron) {
+const neutron = wanted('networking') ? await benchNeutronReference() : undefined;
+if (!wanted('networking')) {
+  // not asked for
+} else if (!neutron) {
   console.log(`\nnetworking reference: no Neutron answers at ${NEUTRON_URL}; skipped`);
 } else {
   const rate = neutron['port creates/s, sequential']!;
@@ -53,6 +58,8 @@ if (!neutron) {
   for (const store of stores) ratios[`Pier on ${store} / Neutron, sequential port creates`] = `${(sequential[store]! / rate).toFixed(1)}×`;
   print(`networking reference: Neutron at ${NEUTRON_URL}`, { ...neutron, ...ratios });
 }
-if (process.getuid?.() === 0) print('dataplane (linuxbridge), against the CNI bridge plugin', await benchDataplane());
+if (!wanted('dataplane')) {
+  // not asked for
+} else if (process.getuid?.() === 0) print('dataplane (linuxbridge), against the CNI bridge plugin', await benchDataplane());
 else console.log('\ndataplane: needs root; skipped');
 console.log(`\nmachine: ${machine()} at the end`);

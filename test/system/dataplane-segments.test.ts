@@ -1,10 +1,12 @@
 // Segments on the wire (linuxbridge, root): a VXLAN segment carries traffic to a tunnel endpoint
-// on another "host" (a namespace of the test's own with its own VXLAN device); a VLAN segment
-// either carries traffic or, on a kernel without 802.1Q, fails its ports with a clear reason.
+// on another "host" (a namespace of the test's own with its own VXLAN device); VLAN segments
+// carry 802.1Q-tagged traffic to another host on the physical network, each only its own VLAN.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { ADMIN_PASSWORD, call, startTestPier, tokenFor, type TestPier } from '../support/pier.js';
+import { attachVlanFilters } from '../../src/dataplane/linux/vlan-tc.js';
+import { hostUplinkName, instanceTag } from '../../src/dataplane/linux/uplinks.js';
 import { Namespaces, inNs, pings, requireRoot, sh, uniquePrefix, waitFor } from '../support/system.js';
 
 requireRoot();
@@ -14,6 +16,8 @@ describe('network segments (linuxbridge)', () => {
   const nss = new Namespaces(prefix);
   const underlay = `10.254.${randomInt(1, 250)}`;
   const hostVeth = `${prefix}u`;
+  const trunkBridge = `${prefix}tb`;
+  const trunkVeth = `${prefix}tr`;
   let t: TestPier;
   let admin: string;
   let remote: string;
@@ -33,7 +37,8 @@ describe('network segments (linuxbridge)', () => {
   after(async () => {
     await t.pier.dataplane.driver.destroy();
     await t.close();
-    await sh('ip', ['link', 'del', hostVeth]);
+    await sh('nft', ['delete', 'table', 'netdev', prefix]);
+    for (const l of [hostVeth, trunkVeth, trunkBridge]) await sh('ip', ['link', 'del', l]);
     await nss.cleanup();
   });
 
@@ -53,21 +58,38 @@ describe('network segments (linuxbridge)', () => {
     await waitFor('ping over the tunnel', () => pings(ns, '10.73.1.250'), 10_000);
   });
 
-  test('a VLAN segment is realised, or its ports fail with the reason', async () => {
-    const n = (await net('POST', '/networks', { network: { name: 'vl', 'provider:network_type': 'vlan', 'provider:physical_network': 'physnet1', 'provider:segmentation_id': 123 } })).body.network;
-    await net('POST', '/subnets', { subnet: { network_id: n.id, cidr: '10.74.1.0/24', ip_version: 4 } });
-    const ns = await nss.add('v');
-    const port = (await net('POST', '/ports', { port: { network_id: n.id } })).body.port;
-    const r = await call(t.url, 'PUT', `/pier/v1/ports/${port.id}/plug`, { token: admin, body: { netns: ns } });
-    const probe = await sh('ip', ['link', 'add', 'link', hostVeth, 'name', `${prefix}.9`, 'type', 'vlan', 'id', '9']);
-    if (probe.code === 0) {
-      await sh('ip', ['link', 'del', `${prefix}.9`]);
+  test('VLAN segments carry their traffic tagged on the physical network, and only their own', async () => {
+    // Two VLANs on physnet1 with the same addresses; the physical network's far side is another
+    // host on the trunk (a namespace behind a test bridge), an access port of VLAN 123 only.
+    const vlan = async (vid: number) => {
+      const n = (await net('POST', '/networks', { network: { name: `vl${vid}`, 'provider:network_type': 'vlan', 'provider:physical_network': 'physnet1', 'provider:segmentation_id': vid } })).body.network;
+      assert.equal(n['provider:segmentation_id'], vid);
+      await net('POST', '/subnets', { subnet: { network_id: n.id, cidr: '10.74.1.0/24', ip_version: 4, allocation_pools: [{ start: '10.74.1.10', end: '10.74.1.100' }] } });
+      const ns = await nss.add(`v${vid}`);
+      const port = (await net('POST', '/ports', { port: { network_id: n.id } })).body.port;
+      const r = await call(t.url, 'PUT', `/pier/v1/ports/${port.id}/plug`, { token: admin, body: { netns: ns } });
       assert.equal(r.status, 204, JSON.stringify(r.body));
-    } else {
-      // This kernel has no 8021q: Pier says so and leaves nothing half-plugged.
-      assert.equal(r.status, 409);
-      assert.match(r.body.NeutronError.message, /802\.1Q/);
-      assert.equal((await net('GET', `/ports/${port.id}`)).body.port.status, 'DOWN');
-    }
+      return ns;
+    };
+    const on123 = await vlan(123);
+    const on124 = await vlan(124);
+    const uplink = hostUplinkName(instanceTag(`${prefix}-dp`), 'physnet1');
+    const peer = await nss.add('trunkpeer');
+    assert.equal((await sh('ip', ['link', 'add', trunkBridge, 'type', 'bridge'])).code, 0);
+    await sh('ip', ['link', 'add', trunkVeth, 'type', 'veth', 'peer', 'name', 'r0', 'netns', peer]);
+    for (const l of [trunkBridge, trunkVeth, uplink]) await sh('ip', ['link', 'set', l, ...(l === trunkBridge ? [] : ['master', trunkBridge]), 'up']);
+    await inNs(peer, 'ip', 'addr', 'add', '10.74.1.250/24', 'dev', 'r0');
+    await inNs(peer, 'ip', 'link', 'set', 'r0', 'up');
+    await attachVlanFilters(peer, 'r0', 123, 'egress');
+    // What crosses the wire, by tag: counted where Pier's uplink enters the host.
+    const counts = await sh('nft', ['-f', '-'], `table netdev ${prefix} {\n  chain c {\n    type filter hook ingress device ${uplink} priority 0;\n    vlan id 123 counter\n    vlan id 124 counter\n  }\n}\n`);
+    assert.equal(counts.code, 0, counts.stderr);
+
+    await waitFor('ping over VLAN 123', () => pings(on123, '10.74.1.250'), 10_000);
+    assert.equal(await pings(on124, '10.74.1.250', 2), false, 'VLAN 124 does not reach an access port of VLAN 123');
+    const listed = (await sh('nft', ['list', 'table', 'netdev', prefix])).stdout;
+    const packets = [...listed.matchAll(/vlan id (\d+) counter packets (\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    assert.ok(packets.find(([vid, n]) => vid === 123 && n! > 0), `frames tagged 123 on the wire: ${listed}`);
+    assert.ok(packets.find(([vid, n]) => vid === 124 && n! > 0), `frames tagged 124 on the wire: ${listed}`);
   });
 });

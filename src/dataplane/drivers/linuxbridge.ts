@@ -9,6 +9,8 @@
 import type { Logger } from 'pino';
 import type { DesiredState, NetworkDriver, NetworkSpec, PortObserved, PortSpec, RouterSpec, SyncHint, SyncResult } from '../driver.js';
 import { ipBatch, ipJson, nft, run, sysctl } from '../linux/exec.js';
+import { IpSession } from '../linux/ip-session.js';
+import { attachVlanFilters, vlanFiltersWork } from '../linux/vlan-tc.js';
 import { deleteNetns, ensureNetns, listNetns, netnsExists } from '../linux/netns.js';
 import { renderAntiSpoofing, renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
 import { configureRouter } from '../linux/router.js';
@@ -25,13 +27,18 @@ export interface LinuxbridgeConfig {
   vxlanPeers?: string[];
 }
 
-interface Link { ifname: string; master?: string; address?: string; operstate?: string; linkinfo?: { info_kind?: string } }
+interface Link { ifname: string; master?: string; address?: string; operstate?: string; flags?: string[]; linkinfo?: { info_kind?: string } }
+
+/** How VLAN segments are made: 802.1Q subinterfaces of the uplink, or (no 8021q) tc-tagged veths on a trunk bridge. */
+type VlanMode = 'subinterface' | 'tc';
 
 export class LinuxbridgeDriver implements NetworkDriver {
   readonly name = 'linuxbridge';
   readonly segmentTypes = ['flat', 'vlan', 'vxlan', 'local'] as const;
   private readonly tag: string;
   private prepared = false;
+  /** The hot path's `ip` in the dataplane namespace (a port plugged or unplugged); restarted by every full sync. */
+  private readonly session: IpSession;
   /** Ports wired by this process (veth up, far side configured), with where and to what. */
   private readonly configured = new Map<string, { place: string; fingerprint: string }>();
   private lastRules = '';
@@ -43,6 +50,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
 
   constructor(readonly config: LinuxbridgeConfig, readonly log: Logger) {
     this.tag = instanceTag(config.namespace);
+    this.session = new IpSession(config.namespace);
   }
 
   // Names. In the dataplane namespace they need only be unique there; on the host they carry
@@ -50,6 +58,10 @@ export class LinuxbridgeDriver implements NetworkDriver {
   bridge = (netId: string) => `br-${short(netId)}`;
   vxlan = (netId: string) => `vx-${short(netId)}`;
   vlan = (netId: string) => `vl-${short(netId)}`;
+  /** tc mode: the VLAN veth's other end, on the trunk. */
+  vlanTrunkPort = (netId: string) => `vt-${short(netId)}`;
+  /** tc mode: a physical network's own trunk bridge, when no flat network's bridge holds its uplink. */
+  trunk = (physnet: string) => `tk-${physnet.slice(0, 12)}`;
   uplink = uplinkName;
   hostUplink = (physnet: string) => hostUplinkName(this.tag, physnet);
   tap = tapName;
@@ -79,6 +91,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
     }
     if (hint && this.canPatch(desired, hint)) return this.syncPorts(desired, hint.ports);
     this.synced = false;
+    this.session.close(); // the namespace may be new: the next hinted sync starts a fresh `ip` in it
     await this.prepare();
     const ns = this.config.namespace;
     const links = new Map((await ipJson<Link[]>(ns, ['-d', 'link', 'show'])).map((l) => [l.ifname, l]));
@@ -94,10 +107,13 @@ export class LinuxbridgeDriver implements NetworkDriver {
       want.set(this.bridge(n.id), '');
       if (n.segment.type === 'vxlan') want.set(this.vxlan(n.id), this.bridge(n.id));
       if (n.segment.type === 'flat') want.set(this.uplink(n.segment.physnet!), this.bridge(n.id));
-      if (n.segment.type === 'vlan') {
-        if (await this.vlanSupported()) want.set(this.vlan(n.id), this.bridge(n.id));
-        else refused.set(n.id, 'this kernel has no 802.1Q VLAN support (8021q), so VLAN segments cannot be realised');
-      }
+    }
+    for (const n of desired.networks) {
+      if (n.segment.type !== 'vlan') continue;
+      const mode = await this.vlanMode();
+      if (!mode) { refused.set(n.id, 'this kernel has neither 802.1Q VLAN support (8021q) nor tc eBPF classifiers, so VLAN segments cannot be realised'); continue; }
+      want.set(this.vlan(n.id), this.bridge(n.id));
+      if (mode === 'tc') want.set(this.vlanTrunkPort(n.id), this.trunkOf(n.segment.physnet!, want));
     }
     this.refused.clear();
     for (const [id, why] of refused) this.refused.set(id, why);
@@ -112,7 +128,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
     // 1. Remove what Pier made and no longer wants (and anything whose master is wrong).
     const remove: string[] = [];
     for (const [name, l] of links) {
-      if (!/^(br|vx|vl|up|tp)-/.test(name)) continue;
+      if (!/^(br|vx|vl|vt|tk|up|tp)-/.test(name)) continue;
       const master = want.get(name);
       if (master === undefined || (master !== '' && l.master !== undefined && l.master !== master)) remove.push(name);
     }
@@ -123,10 +139,10 @@ export class LinuxbridgeDriver implements NetworkDriver {
 
     // 2. Bridges, uplinks, then what joins a network's bridge to the outside.
     const add: string[] = [];
-    for (const [name] of want) if (!links.has(name) && name.startsWith('br-')) add.push(`link add ${name} type bridge`, `link set ${name} up`);
+    for (const [name] of want) if (!links.has(name) && /^(br|tk)-/.test(name)) add.push(`link add ${name} type bridge`, `link set ${name} up`);
     await ipBatch(ns, add);
     for (const p of physnets) if (!links.has(this.uplink(p))) await createUplink(ns, this.tag, p, this.config.physnets[p]?.hostAddress);
-    for (const n of desired.networks) if (!refused.has(n.id)) await this.ensureSegment(n, links);
+    for (const n of desired.networks) if (!refused.has(n.id)) await this.ensureSegment(n, links, want);
 
     // 3. Ports: a veth per port from its bridge to its container or router namespace.
     const routerIds = new Set(desired.routers.map((r) => r.id));
@@ -175,7 +191,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
     // process wired can exist; anything else is the next full sync's to find.
     const gone = [...hinted].filter((id) => !wanted.has(id) && this.configured.has(id));
     for (const id of gone) this.configured.delete(id);
-    await ipBatch(ns, gone.map((id) => `link del ${this.tap(id)}`), true);
+    await this.session.run(gone.map((id) => `link del ${this.tap(id)}`)).catch(() => {});
     await this.syncRules(desired);
     return { ports, vifType: 'bridge', vifDetails: { port_filter: true, namespace: ns } };
   }
@@ -220,17 +236,17 @@ export class LinuxbridgeDriver implements NetworkDriver {
     for (const id of this.configured.keys()) if (this.tap(id) === tapName) this.configured.delete(id);
   }
 
-  private vlanProbe: Promise<boolean> | undefined;
-  /** Whether the kernel can make 802.1Q subinterfaces (probed once, on a throwaway veth). */
-  private vlanSupported(): Promise<boolean> {
+  private vlanProbe: Promise<VlanMode | undefined> | undefined;
+  /** How this kernel can make VLAN segments, if at all (probed once, on throwaway veths). */
+  private vlanMode(): Promise<VlanMode | undefined> {
     this.vlanProbe ??= (async () => {
       const ns = this.config.namespace;
       try {
         await ipBatch(ns, ['link add pvprobe0 type veth peer name pvprobe1']);
         await ipBatch(ns, ['link add link pvprobe0 name pvprobe0.1 type vlan id 1']);
-        return true;
+        return 'subinterface';
       } catch {
-        return false;
+        return (await vlanFiltersWork(ns)) ? 'tc' : undefined;
       } finally {
         await ipBatch(ns, ['link del pvprobe0']).catch(() => {});
       }
@@ -238,7 +254,19 @@ export class LinuxbridgeDriver implements NetworkDriver {
     return this.vlanProbe;
   }
 
-  private async ensureSegment(n: NetworkSpec, links: Map<string, Link>): Promise<void> {
+  /**
+   * tc mode: the bridge a physical network's VLANs join, the one holding its uplink — a flat
+   * network's bridge if it has one, else its own trunk bridge (then wanted here, uplink in it).
+   */
+  private trunkOf(physnet: string, want: Map<string, string>): string {
+    const held = want.get(this.uplink(physnet));
+    if (held) return held;
+    want.set(this.trunk(physnet), '');
+    want.set(this.uplink(physnet), this.trunk(physnet));
+    return this.trunk(physnet);
+  }
+
+  private async ensureSegment(n: NetworkSpec, links: Map<string, Link>, want: ReadonlyMap<string, string>): Promise<void> {
     const ns = this.config.namespace;
     const br = this.bridge(n.id);
     if (n.segment.type === 'vxlan' && !links.has(this.vxlan(n.id))) {
@@ -256,12 +284,38 @@ export class LinuxbridgeDriver implements NetworkDriver {
       const up = links.get(this.uplink(n.segment.physnet!));
       if (up?.master !== br) await ipBatch(ns, [`link set ${this.uplink(n.segment.physnet!)} master ${br} up`]);
     }
-    if (n.segment.type === 'vlan' && !links.has(this.vlan(n.id))) {
+    if (n.segment.type === 'vlan' && await this.vlanMode() === 'tc') await this.ensureTaggedVlan(n, links, want);
+    else if (n.segment.type === 'vlan' && !links.has(this.vlan(n.id))) {
       await ipBatch(ns, [
         `link add link ${this.uplink(n.segment.physnet!)} name ${this.vlan(n.id)} type vlan id ${n.segment.segmentationId}`,
         `link set ${this.vlan(n.id)} master ${br} up`,
       ]);
     }
+  }
+
+  /**
+   * tc mode: a veth from the network's bridge to the trunk, whose trunk end tags what leaves the
+   * network and admits only the network's tag back. That end goes up only once its filters are
+   * on, so an end that is down (a sync cut short) is made anew.
+   */
+  private async ensureTaggedVlan(n: NetworkSpec, links: Map<string, Link>, want: ReadonlyMap<string, string>): Promise<void> {
+    const ns = this.config.namespace;
+    const [vl, vt, up] = [this.vlan(n.id), this.vlanTrunkPort(n.id), this.uplink(n.segment.physnet!)];
+    const trunk = want.get(vt)!;
+    // The physical network's own trunk holds its uplink (a flat network's bridge takes it itself).
+    if (trunk === want.get(up) && links.get(up)?.master !== trunk) {
+      await ipBatch(ns, [`link set ${up} master ${trunk} up`]);
+      links.set(up, { ...links.get(up), ifname: up, master: trunk });
+    }
+    if (links.has(vl) && links.get(vt)?.flags?.includes('UP')) return;
+    await ipBatch(ns, [`link del ${vl}`], true);
+    await ipBatch(ns, [
+      `link add ${vl} mtu ${n.mtu} type veth peer name ${vt} mtu ${n.mtu}`,
+      `link set ${vl} master ${this.bridge(n.id)} up`,
+      `link set ${vt} master ${trunk}`,
+    ]);
+    await attachVlanFilters(ns, vt, n.segment.segmentationId!, 'ingress');
+    await ipBatch(ns, [`link set ${vt} up`]);
   }
 
   /**
@@ -284,7 +338,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
     if (exists && done && done.place !== place) { near.push(`link del ${tap}`); exists = false; } // plugged elsewhere now: a new veth
     if (!exists) near.push(`link add ${tap} mtu ${p.mtu} type veth peer name ${ifname} address ${p.mac} mtu ${p.mtu} netns ${targetNs}`);
     near.push(`link set ${tap} master ${this.bridge(net.id)} mtu ${p.mtu} ${p.adminUp ? 'up' : 'down'}`);
-    await ipBatch(ns, near).catch(async (err) => {
+    await this.session.run(near).catch(async (err) => {
       if (exists) throw err;
       // A veth of ours this process did not know of is in the way: remove it and try once more.
       await ipBatch(ns, [`link del ${tap}`]).catch(() => { throw err; });
@@ -313,6 +367,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
 
   async destroy(): Promise<void> {
     const ns = this.config.namespace;
+    this.session.close();
     for (const name of listNetns()) if (name.startsWith(`${ns}-r-`)) await deleteNetns(name);
     await deleteHostLinks(await hostUplinks(this.tag));
     await deleteNetns(ns);

@@ -11,6 +11,7 @@
 import type { Logger } from 'pino';
 import type { DesiredState, NetworkDriver, PortObserved, PortSpec, SyncHint, SyncResult } from '../driver.js';
 import { ipBatch, ipJson, nft, sysctl } from '../linux/exec.js';
+import { IpSession } from '../linux/ip-session.js';
 import { deleteNetns, ensureNetns, netnsExists } from '../linux/netns.js';
 import { renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
 import type { LinuxbridgeConfig } from './linuxbridge.js';
@@ -23,6 +24,8 @@ export class RoutedDriver implements NetworkDriver {
   readonly segmentTypes = ['flat', 'vlan', 'vxlan', 'local'] as const;
   private readonly tag: string;
   private prepared = false;
+  /** The hot path's `ip` in the dataplane namespace (a port plugged or unplugged); restarted by every full sync. */
+  private readonly session: IpSession;
   /** Ports wired by this process, with where and to what. */
   private readonly configured = new Map<string, { place: string; fingerprint: string }>();
   private lastRules = '';
@@ -32,6 +35,7 @@ export class RoutedDriver implements NetworkDriver {
 
   constructor(readonly config: LinuxbridgeConfig, readonly log: Logger) {
     this.tag = instanceTag(config.namespace);
+    this.session = new IpSession(config.namespace);
   }
 
   tap = tapName;
@@ -74,7 +78,7 @@ export class RoutedDriver implements NetworkDriver {
     }
     const gone = [...hinted].filter((id) => !wanted.has(id) && this.configured.has(id));
     for (const id of gone) this.configured.delete(id);
-    await ipBatch(this.config.namespace, gone.map((id) => `link del ${this.tap(id)}`), true);
+    await this.session.run(gone.map((id) => `link del ${this.tap(id)}`)).catch(() => {});
     return ports;
   }
 
@@ -100,6 +104,7 @@ export class RoutedDriver implements NetworkDriver {
   /** Full: reads the namespace's links, removes stale ones, makes the uplinks and wires every port. */
   private async wireAll(desired: DesiredState): Promise<Map<string, PortObserved>> {
     this.synced = false;
+    this.session.close(); // the namespace may be new: the next hinted sync starts a fresh `ip` in it
     const ns = this.config.namespace;
     const ports = new Map<string, PortObserved>();
     await this.prepare();
@@ -193,8 +198,8 @@ export class RoutedDriver implements NetworkDriver {
     if (routes.join('\n') !== this.lastRoutes.join('\n')) {
       // What was applied before and is no longer wanted goes first (a floating IP's address, a route).
       const gone = this.lastRoutes.filter((l) => !routes.includes(l)).map((l) => l.replace(/^(route|addr) replace (\S+)( dev \S+)?.*$/, (_, kind: string, what: string, dev?: string) => `${kind} del ${what}${kind === 'addr' ? dev ?? '' : ''}`));
-      await ipBatch(ns, gone, true);
-      await ipBatch(ns, routes);
+      await this.session.run(gone).catch(() => {});
+      await this.session.run(routes);
       this.lastRoutes = routes;
     }
 
@@ -259,7 +264,7 @@ export class RoutedDriver implements NetworkDriver {
         near.push(`addr replace fe80::1/64 dev ${tap} nodad`);
       }
     }
-    await ipBatch(ns, near).catch(async (err) => {
+    await this.session.run(near).catch(async (err) => {
       if (!created) throw err;
       // A veth of ours this process did not know of is in the way: remove it and try once more.
       await ipBatch(ns, [`link del ${tap}`]).catch(() => { throw err; });
@@ -271,6 +276,7 @@ export class RoutedDriver implements NetworkDriver {
   }
 
   async destroy(): Promise<void> {
+    this.session.close();
     await deleteHostLinks(await hostUplinks(this.tag));
     await deleteNetns(this.config.namespace);
     this.prepared = false;
