@@ -92,6 +92,10 @@ export async function startPier(config: PierConfig): Promise<Pier> {
       async unplug(portId) {
         await unplugPort(dataplane, portId).catch((e) => { if (!(e instanceof ApiError && e.status === 404)) throw e; });
       },
+      async plugged(netns) {
+        const rows = await store.db.selectFrom('port_plugs').select(['port_id', 'ifname']).where('netns', '=', netns).where('host', '=', dataplane.host).execute();
+        return rows.map((r) => ({ port: r.port_id, ifname: r.ifname }));
+      },
     });
     await mount(app, compute.service, identity.authenticate);
     try {

@@ -18,6 +18,16 @@ export interface ComputeContext {
   consoleLog(serverId: string, lines?: number): Promise<string>;
 }
 
+/** How ports get into a server's network namespace: the dataplane's plug function, in-process. */
+export interface PortPlugger {
+  /** Plugs `portId` into `netns` as `ifname`; already plugged there is success. */
+  plug(portId: string, netns: string, ifname: string): Promise<void>;
+  /** Unplugs `portId`; not plugged is success. */
+  unplug(portId: string): Promise<void>;
+  /** The ports plugged into `netns` on this host, with their interface names. */
+  plugged(netns: string): Promise<{ port: string; ifname: string }[]>;
+}
+
 export interface NovaCaller { auth: AuthContext; isAdmin: boolean; projectId: string; userId: string }
 
 export function novaCaller(req: FastifyRequest): NovaCaller {

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import { isoSeconds } from '../core/ids.js';
 import type { Store } from '../store/index.js';
-import type { ComputeContext } from './context.js';
+import type { ComputeContext, PortPlugger } from './context.js';
 import { releasePorts } from './ports.js';
 import type { ComputeDriver, ServerObserved } from './runtime/driver.js';
 import { POWER, type ServerRow } from './server-view.js';
@@ -20,7 +20,10 @@ export class ServerController {
   private stopped = false;
 
   /** `resyncMs`: how often every server is looked at again (a container's own exit is seen then). */
-  constructor(readonly store: Store, readonly driver: ComputeDriver, private readonly ctx: ComputeContext, private readonly log: Logger, private readonly resyncMs = 30_000) {}
+  constructor(
+    readonly store: Store, readonly driver: ComputeDriver, private readonly ctx: ComputeContext, private readonly log: Logger,
+    private readonly plugger?: PortPlugger, private readonly resyncMs = 30_000,
+  ) {}
 
   async start(): Promise<void> {
     this.unsubscribe = this.store.subscribe((e) => { if (e.resource === 'server') this.kick(e.id); });
@@ -77,7 +80,7 @@ export class ServerController {
   private async fail(s: ServerRow, err: unknown, keepPorts: boolean): Promise<void> {
     const message = err instanceof Error ? err.message : String(err);
     this.log.warn({ server: s.id, reason: message }, 'server failed');
-    await this.driver.remove(s.id).catch(() => {});
+    await this.teardown(s.id).catch(() => {});
     let created = s.created_ports;
     if (!keepPorts) {
       // OpenStack: a build that fails gives its network allocations back.
@@ -90,17 +93,46 @@ export class ServerController {
     });
   }
 
+  private warn(id: string, seen: ServerObserved): void {
+    for (const w of seen.warnings ?? []) this.log.warn({ server: id }, w);
+  }
+
+  /** Creates the container, plugs the server's ports into its namespace, starts it. */
   private async boot(s: ServerRow): Promise<void> {
-    await this.driver.create(await serverSpec(this.store, this.ctx, s));
-    await this.driver.start(s.id);
+    const spec = await serverSpec(this.store, this.ctx, s);
+    this.warn(s.id, await this.driver.create(spec));
+    await this.plugAll(s.id, spec.ports.map((p) => p.id));
+    this.warn(s.id, await this.driver.start(s.id));
+  }
+
+  /** Makes the namespace's plugged ports exactly `ports` (attach / detach included). */
+  private async plugAll(id: string, ports: string[]): Promise<void> {
+    if (!this.driver.netns || !this.plugger) return;
+    const ns = this.driver.netns(id);
+    const now = await this.plugger.plugged(ns);
+    for (const p of now) if (!ports.includes(p.port)) await this.plugger.unplug(p.port);
+    const names = new Set(now.filter((p) => ports.includes(p.port)).map((p) => p.ifname));
+    for (const p of ports) {
+      if (now.some((x) => x.port === p)) continue;
+      let n = 0;
+      while (names.has(`eth${n}`)) n++;
+      names.add(`eth${n}`);
+      await this.plugger.plug(p, ns, `eth${n}`);
+    }
+  }
+
+  /** Unplugs every port from the server's namespace, then removes the container. */
+  private async teardown(id: string): Promise<void> {
+    if (this.driver.netns && this.plugger) for (const p of await this.plugger.plugged(this.driver.netns(id))) await this.plugger.unplug(p.port);
+    await this.driver.remove(id);
   }
 
   async sync(id: string): Promise<void> {
     const s = await this.store.db.selectFrom('servers').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!s) { await this.driver.remove(id); return; }
+    if (!s) { await this.teardown(id); return; }
     if (s.host !== this.ctx.host) return;
     if (s.task_state === 'deleting') {
-      await this.driver.remove(id);
+      await this.teardown(id);
       await releasePorts(this.ctx, s.project_id, id, JSON.parse(s.created_ports) as string[]);
       await this.store.tx(async (tx) => {
         await tx.db.deleteFrom('servers').where('id', '=', id).execute();
@@ -135,7 +167,7 @@ export class ServerController {
           await this.write(s, { vm_state: 'paused', task_state: null, power_state: POWER.PAUSED });
           return;
         case 'rebuilding':
-          await this.driver.remove(id);
+          await this.teardown(id);
           await this.boot(s);
           await this.write(s, { ...running, launched_at: isoSeconds() });
           return;
@@ -155,6 +187,10 @@ export class ServerController {
       await this.driver.stop(id);
     } else if (s.vm_state === 'paused' && seen.state === 'running') {
       await this.driver.pause(id);
+    }
+    if (seen.state !== 'absent' && this.driver.netns) {
+      // Interfaces attached or detached since: the namespace follows the server's ports.
+      await this.plugAll(id, (await serverSpec(this.store, this.ctx, s)).ports.map((p) => p.id));
     }
   }
 }

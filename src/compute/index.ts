@@ -4,14 +4,13 @@ import type { Service } from '../core/http/server.js';
 import type { CatalogService } from '../identity/index.js';
 import type { NetworkingService } from '../networking/index.js';
 import type { Store } from '../store/index.js';
-import type { ComputeContext } from './context.js';
+import type { ComputeContext, PortPlugger } from './context.js';
 import { ServerController } from './controller.js';
 import { renderNovaError } from './errors.js';
 import { computeRoutes } from './routes.js';
 import type { ComputeDriver } from './runtime/driver.js';
 import { FakeDriver } from './runtime/drivers/fake.js';
-import { RuncDriver, type PortPlugger } from './runtime/drivers/runc/driver.js';
-import { join } from 'node:path';
+import { RuncDriver } from './runtime/drivers/runc.js';
 
 export const COMPUTE_CATALOG: CatalogService = { type: 'compute', name: 'nova', path: '/compute/v2.1' };
 
@@ -29,16 +28,14 @@ export interface Compute { service: Service; controller: ServerController; drive
  */
 export function createCompute(store: Store, networking: NetworkingService, dataDir: string, config: ComputeConfig, logger: Logger, plugger?: PortPlugger): Compute {
   if (config.driver === 'runc' && !plugger) throw new Error('the runc runtime needs the dataplane to plug ports');
-  const driver: ComputeDriver = config.driver === 'runc'
-    ? new RuncDriver({ dir: join(dataDir, 'compute'), plugger: plugger!, log: logger })
-    : new FakeDriver();
+  const driver: ComputeDriver = config.driver === 'runc' ? new RuncDriver({ dataDir }, logger) : new FakeDriver();
   let controller: ServerController | undefined;
   const ctx: ComputeContext = {
     store, dataDir, networking, host: config.host,
     kick: (id) => controller?.kick(id),
     consoleLog: (id, lines) => driver.logs(id, lines),
   };
-  controller = new ServerController(store, driver, ctx, logger, config.driver === 'runc' ? 3_000 : 30_000);
+  controller = new ServerController(store, driver, ctx, logger, plugger, config.driver === 'runc' ? 3_000 : 30_000);
   return {
     controller, driver,
     service: { name: 'compute', prefix: '/compute', renderError: renderNovaError, routes: (scope) => computeRoutes(scope, ctx) },
@@ -47,4 +44,4 @@ export function createCompute(store: Store, networking: NetworkingService, dataD
 
 export type { ComputeDriver, ServerSpec, ServerObserved } from './runtime/driver.js';
 export { ServerController } from './controller.js';
-export type { PortPlugger } from './runtime/drivers/runc/driver.js';
+export type { PortPlugger } from './context.js';

@@ -1,4 +1,5 @@
-// Root: servers as real runc containers on a linuxbridge network. Two servers from the busybox
+// Root: Nova servers as real runc containers on a linuxbridge network, through the API and the
+// server controller (the runc driver's own suite is compute-runc.test.ts). Two servers from the busybox
 // image ping each other from inside; hostname, key and console log are the server's; stop /
 // start; a container that exits turns SHUTOFF; a Pier restart re-adopts running containers
 // (same process); delete removes container, rootfs, network namespace and ports.
@@ -12,7 +13,7 @@ import { requireRoot, sh, uniquePrefix, waitFor } from '../support/system.js';
 
 requireRoot();
 
-describe('runc compute runtime', () => {
+describe('servers on the runc runtime', () => {
   const prefix = uniquePrefix();
   let t: TestPier;
   let token: string;
@@ -22,10 +23,10 @@ describe('runc compute runtime', () => {
 
   const nova = (method: string, path: string, body?: unknown) => call(t.url, method, `/compute/v2.1${path}`, { token, body });
   const show = async (id: string) => (await nova('GET', `/servers/${id}`)).body.server;
-  const runcRoot = () => join(t.dataDir, 'compute', 'runc');
-  const exec = (id: string, ...cmd: string[]) => sh('runc', ['--root', runcRoot(), 'exec', `pier-${id}`, ...cmd]);
+  const runcRoot = () => join(t.dataDir, 'runc', 'state');
+  const exec = (id: string, ...cmd: string[]) => sh('runc', ['--root', runcRoot(), 'exec', id, ...cmd]);
   const runcPid = async (id: string) => {
-    const r = await sh('runc', ['--root', runcRoot(), 'state', `pier-${id}`]);
+    const r = await sh('runc', ['--root', runcRoot(), 'state', id]);
     return r.code === 0 ? (JSON.parse(r.stdout) as { pid: number; status: string }) : undefined;
   };
   const settled = (id: string, status: string) => waitFor(`${id} ${status}`, async () => {
@@ -74,7 +75,7 @@ describe('runc compute runtime', () => {
     const ipB = await ipOf(b);
     await waitFor('a pings b', async () => (await exec(a, 'ping', '-c', '1', '-W', '1', ipB)).code === 0, 15_000);
     const log = (await nova('POST', `/servers/${a}/action`, { 'os-getConsoleOutput': {} })).body.output;
-    assert.match(log, /Pier: server runc-a is up/);
+    assert.match(log, /Pier container runc-a started/);
     assert.match(log, new RegExp((await ipOf(a)).replace(/\./g, '\\.')));
   });
 
@@ -88,7 +89,7 @@ describe('runc compute runtime', () => {
   });
 
   test('a container whose process exits turns SHUTOFF', async () => {
-    await sh('runc', ['--root', runcRoot(), 'kill', `pier-${b}`, 'KILL']);
+    await sh('runc', ['--root', runcRoot(), 'kill', '--all', b, 'KILL']);
     await settled(b, 'SHUTOFF');
   });
 
@@ -107,8 +108,8 @@ describe('runc compute runtime', () => {
     assert.equal((await nova('DELETE', `/servers/${a}`)).status, 204);
     await waitFor('a deleted', async () => (await nova('GET', `/servers/${a}`)).status === 404, 15_000);
     assert.equal(await runcPid(a), undefined);
-    assert.equal(existsSync(join(t.dataDir, 'compute', 'servers', a)), false);
-    assert.equal(existsSync(`/run/netns/pier-s-${a.replace(/-/g, '').slice(0, 12)}`), false);
+    assert.equal(existsSync(join(t.dataDir, 'runc', 'servers', a)), false);
+    assert.equal(existsSync(`/run/netns/pier-srv-${a}`), false);
     assert.deepEqual((await call(t.url, 'GET', `/networking/v2.0/ports?device_id=${a}`, { token })).body.ports, []);
   });
 });

@@ -60,4 +60,9 @@ export interface ComputeDriver {
   list(): Promise<ServerObserved[]>;
   /** The container's stdout and stderr so far; the last `lines` lines when given. */
   logs(id: string, lines?: number): Promise<string>;
+  /**
+   * The network namespace a server's ports are plugged into (by the controller, through the
+   * dataplane, between create and start). Absent for a runtime without networking (fake).
+   */
+  netns?(id: string): string;
 }
