@@ -25,7 +25,7 @@ export interface PierConfig {
   logger?: Logger;
   /** The dataplane (network driver and where it works); defaults per `defaultDataplaneConfig`. */
   dataplane?: Partial<DataplaneConfig>;
-  /** The compute runtime (`fake` by default) and this host's name (default: the dataplane's host id). */
+  /** The compute runtime (default runc as root with a real dataplane, else fake) and this host's name (default: the dataplane's host id). */
   compute?: Partial<ComputeConfig>;
 }
 
@@ -84,7 +84,7 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     await mount(app, dataplaneService(dataplane), identity.authenticate);
     await mount(app, createImageService(store, config.dataDir).service, identity.authenticate);
     await seedBusybox(store, config.dataDir, logger);
-    const compute = createCompute(store, networking.api, config.dataDir, { driver: 'fake', host: dpConfig.hostId, ...config.compute }, logger, {
+    const compute = createCompute(store, networking.api, config.dataDir, { driver: defaultComputeDriver(dpConfig.driver), host: dpConfig.hostId, ...config.compute }, logger, {
       async plug(portId, netns, ifname) {
         const plugged = await store.db.selectFrom('port_plugs').select('netns').where('port_id', '=', portId).executeTakeFirst();
         if (plugged?.netns !== netns) await plugPort(dataplane, portId, { netns, ifname });
@@ -123,6 +123,11 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     await close();
     throw err;
   }
+}
+
+/** runc where it can work — root on Linux with a dataplane that really plugs ports — else fake. */
+function defaultComputeDriver(dataplane: string): 'fake' | 'runc' {
+  return process.platform === 'linux' && process.getuid?.() === 0 && dataplane !== 'noop' ? 'runc' : 'fake';
 }
 
 function redact(url: string): string {

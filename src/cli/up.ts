@@ -29,8 +29,9 @@ Options:
   --vtep ADDR        local VXLAN endpoint address (default 127.0.0.1)
   --vxlan-peer ADDR  another host's VXLAN endpoint (repeatable)
   --host-id NAME     this host's name in binding:host_id (default the hostname)
-  --compute NAME     compute runtime: fake (default: no processes, API only) or
-                     runc (root: servers are runc containers on Pier networks)
+  --compute NAME     compute runtime: runc (default as root with a real dataplane:
+                     servers are runc containers on Pier networks) or fake
+                     (default otherwise: no processes, API only)
   --log-level LEVEL  fatal|error|warn|info|debug (default info; JSON lines on stdout)
   -h, --help         this text
 
@@ -92,7 +93,8 @@ export async function up(argv: string[]): Promise<number> {
 
   if (args.compute !== undefined && args.compute !== 'fake' && args.compute !== 'runc') return fail(`--compute must be fake or runc, not '${args.compute}'`, 2);
   if (args.compute === 'runc' && process.getuid?.() !== 0) return fail('--compute runc needs root', 2);
-  const compute = { driver: (args.compute ?? 'fake') as 'fake' | 'runc' };
+  if (args.compute === 'runc' && args.dataplane === 'noop') return fail('--compute runc needs a dataplane that plugs ports (linuxbridge or routed)', 2);
+  const compute = args.compute ? { driver: args.compute as 'fake' | 'runc' } : undefined;
 
   let pier;
   try {
@@ -105,7 +107,7 @@ export async function up(argv: string[]): Promise<number> {
     return fail(`failed to start: ${(err as Error).message}`, 1);
   }
   const clouds = writeCloudsYaml(dataDir, `${pier.url}/identity/v3`, pier.knownPasswords);
-  const lines = [`Pier is listening on ${pier.url} (store: ${pier.store.kind}, data: ${dataDir}, dataplane: ${dataplane.driver}, compute: ${compute.driver})`];
+  const lines = [`Pier is listening on ${pier.url} (store: ${pier.store.kind}, data: ${dataDir}, dataplane: ${dataplane.driver}, compute: ${pier.compute.driver.name})`];
   if (dataplane.driver === 'noop' && args.dataplane === undefined) lines.push('Not root on Linux: the noop dataplane is in use (no packets flow; ports go ACTIVE when bound).');
   if (pier.generatedPasswords.admin) lines.push(`Generated admin password (shown once, also in clouds.yaml): ${pier.generatedPasswords.admin}`);
   lines.push(`  export OS_CLIENT_CONFIG_FILE=${clouds}`, '  openstack --os-cloud pier token issue');
