@@ -9,7 +9,7 @@ import type { Caller } from '../networking/index.js';
 import type { ComputeContext } from './context.js';
 
 /** One entry of `networks` after checking: a port to bind, or a network to make a port on. */
-export type NetworkRequest = { port: string } | { network: string; fixedIp?: string };
+export type NetworkRequest = { port: string } | { network: string; fixedIp?: string; portSecurity?: boolean };
 
 /** Nova acting for a project without a user's token (the controller): admin rights, that project. */
 export function serviceCaller(projectId: string): Caller {
@@ -50,7 +50,7 @@ export async function planNetworks(ctx: ComputeContext, user: Caller, networks: 
       if (networks === 'auto') throw new BadRequest(`Unable to automatically allocate a network for project ${user.projectId}`);
       return [];
     }
-    return [{ network: String(candidates[0]!.id) }];
+    return [{ network: String(candidates[0]!.id), portSecurity: candidates[0]!.port_security_enabled !== false }];
   }
   if (!Array.isArray(networks)) throw new BadRequest(`Invalid input for field/attribute networks. Value: ${JSON.stringify(networks)}. ${JSON.stringify(networks)} is not of type 'array'`);
   const out: NetworkRequest[] = [];
@@ -65,11 +65,11 @@ export async function planNetworks(ctx: ComputeContext, user: Caller, networks: 
       continue;
     }
     if (typeof r.uuid !== 'string' || !r.uuid) throw new BadRequest('Bad networks format: network uuid is not in proper format (None)');
-    await net.show(user, 'network', r.uuid).catch((e) => { throw e instanceof ApiError && e.status === 404 ? new BadRequest(`Network ${r.uuid} could not be found.`) : e; });
+    const network = await net.show(user, 'network', r.uuid).catch((e) => { throw e instanceof ApiError && e.status === 404 ? new BadRequest(`Network ${r.uuid} could not be found.`) : e; });
     if (r.fixed_ip !== undefined && (typeof r.fixed_ip !== 'string' || !(IPV4.test(r.fixed_ip) || r.fixed_ip.includes(':')))) {
       throw new BadRequest(`Invalid input for field/attribute fixed_ip. Value: ${String(r.fixed_ip)}. '${String(r.fixed_ip)}' is not a 'ip-address'`);
     }
-    out.push({ network: r.uuid, ...(typeof r.fixed_ip === 'string' ? { fixedIp: r.fixed_ip } : {}) });
+    out.push({ network: r.uuid, portSecurity: network.port_security_enabled !== false, ...(typeof r.fixed_ip === 'string' ? { fixedIp: r.fixed_ip } : {}) });
   }
   return out;
 }
@@ -88,7 +88,7 @@ export async function resolveSecurityGroups(ctx: ComputeContext, user: Caller, n
  * Makes or binds the ports of one server. Returns the ports Nova created (to delete with the
  * server); on any failure undoes what it did and throws Nova's error.
  */
-export async function allocatePorts(ctx: ComputeContext, projectId: string, serverId: string, plan: NetworkRequest[], securityGroups: string[]): Promise<{ created: string[]; bound: string[] }> {
+export async function allocatePorts(ctx: ComputeContext, projectId: string, serverId: string, plan: NetworkRequest[], securityGroups: string[], onlyDefault = false): Promise<{ created: string[]; bound: string[] }> {
   const admin = serviceCaller(projectId);
   const created: string[] = [];
   const bound: string[] = [];
@@ -99,9 +99,15 @@ export async function allocatePorts(ctx: ComputeContext, projectId: string, serv
         await ctx.networking.update(admin, 'port', r.port, binding);
         bound.push(r.port);
       } else {
+        // OpenStack: on a network without port security only the implicit default group is
+        // dropped; groups asked for by name cannot be applied there.
+        if (r.portSecurity === false && securityGroups.length && !onlyDefault) {
+          throw new BadRequest('Network requires port_security_enabled and subnet associated in order to apply security groups.');
+        }
+        const groups = r.portSecurity === false ? [] : securityGroups;
         const port = await ctx.networking.create(admin, 'port', {
           network_id: r.network, ...binding, ...(r.fixedIp ? { fixed_ips: [{ ip_address: r.fixedIp }] } : {}),
-          ...(securityGroups.length ? { security_groups: securityGroups } : {}),
+          ...(groups.length ? { security_groups: groups } : {}),
         });
         created.push(String(port.id));
       }

@@ -130,7 +130,7 @@ export async function createServers(ctx: ComputeContext, req: FastifyRequest): P
       const id = newUuid();
       const now = isoSeconds();
       const display = count > 1 ? `${name}-${i + 1}` : name;
-      const ports = await allocatePorts(ctx, caller.projectId, id, plan, sgIds);
+      const ports = await allocatePorts(ctx, caller.projectId, id, plan, sgIds, s.security_groups === undefined);
       const row: ServerRow = {
         id, name: display, project_id: caller.projectId, user_id: caller.userId, image_id: image.id, flavor_id: flavor.id, flavor: JSON.stringify(flavor),
         key_name: (s.key_name as string | undefined) ?? null, key_data: keyData, user_data: userData, vm_state: 'building', task_state: 'scheduling',
