@@ -11,6 +11,9 @@ import { releasePorts } from './ports.js';
 import type { ComputeDriver, ServerObserved } from './runtime/driver.js';
 import { POWER, type ServerRow } from './server-view.js';
 import { serverSpec } from './spec.js';
+import { ensureMetadataService, stopMetadataService, writeMetadata } from './metadata.js';
+import { join } from 'node:path';
+import type { ServerSpec } from './runtime/driver.js';
 
 export class ServerController {
   private readonly running = new Map<string, Promise<void>>();
@@ -102,7 +105,18 @@ export class ServerController {
     const spec = await serverSpec(this.store, this.ctx, s);
     this.warn(s.id, await this.driver.create(spec));
     await this.plugAll(s.id, spec.ports.map((p) => p.id));
+    this.metadata(s, spec);
     this.warn(s.id, await this.driver.start(s.id));
+  }
+
+  private metadataDir(id: string): string { return join(this.ctx.dataDir, 'metadata', id); }
+
+  /** The server's documents, and the metadata service in its namespace (runtimes with one). */
+  private metadata(s: ServerRow, spec: ServerSpec): void {
+    if (!this.driver.netns) return;
+    writeMetadata(this.metadataDir(s.id), spec, s.name);
+    const problem = ensureMetadataService(this.metadataDir(s.id), this.driver.netns(s.id));
+    if (problem) this.log.warn({ server: s.id }, problem);
   }
 
   /** Makes the namespace's plugged ports exactly `ports` (attach / detach included). */
@@ -124,6 +138,7 @@ export class ServerController {
   /** Unplugs every port from the server's namespace, then removes the container. */
   private async teardown(id: string): Promise<void> {
     if (this.driver.netns && this.plugger) for (const p of await this.plugger.plugged(this.driver.netns(id))) await this.plugger.unplug(p.port);
+    if (this.driver.netns) stopMetadataService(this.metadataDir(id));
     await this.driver.remove(id);
   }
 
@@ -190,7 +205,9 @@ export class ServerController {
     }
     if (seen.state !== 'absent' && this.driver.netns) {
       // Interfaces attached or detached since: the namespace follows the server's ports.
-      await this.plugAll(id, (await serverSpec(this.store, this.ctx, s)).ports.map((p) => p.id));
+      const spec = await serverSpec(this.store, this.ctx, s);
+      await this.plugAll(id, spec.ports.map((p) => p.id));
+      if (seen.state === 'running') this.metadata(s, spec);
     }
   }
 }

@@ -66,7 +66,7 @@ describe('servers on the runc runtime', () => {
   let b: string;
   test('two busybox servers boot to ACTIVE and ping each other from inside', async () => {
     await call(t.url, 'POST', '/compute/v2.1/os-keypairs', { token, body: { keypair: { name: 'sys-key' } } });
-    a = await boot('runc-a', { key_name: 'sys-key' });
+    a = await boot('runc-a', { key_name: 'sys-key', metadata: { role: 'db' }, user_data: Buffer.from('#!/bin/sh\necho from-user-data\n').toString('base64') });
     b = await boot('runc-b');
     await settled(a, 'ACTIVE');
     await settled(b, 'ACTIVE');
@@ -77,6 +77,23 @@ describe('servers on the runc runtime', () => {
     const log = (await nova('POST', `/servers/${a}/action`, { 'os-getConsoleOutput': {} })).body.output;
     assert.match(log, /Pier container runc-a started/);
     assert.match(log, new RegExp((await ipOf(a)).replace(/\./g, '\\.')));
+  });
+
+  test('the metadata service at 169.254.169.254 answers each server with its own data', async () => {
+    const get = (id: string, path: string) => exec(id, 'wget', '-q', '-O', '-', `http://169.254.169.254${path}`);
+    await waitFor('metadata answers', async () => (await get(a, '/openstack/latest/meta_data.json')).code === 0, 10_000);
+    const meta = JSON.parse((await get(a, '/openstack/latest/meta_data.json')).stdout);
+    assert.equal(meta.uuid, a);
+    assert.equal(meta.name, 'runc-a');
+    assert.deepEqual(meta.meta, { role: 'db' });
+    assert.match(meta.public_keys.default, /^ssh-rsa /);
+    assert.equal((await get(a, '/openstack/latest/user_data')).stdout, '#!/bin/sh\necho from-user-data\n');
+    assert.equal((await get(a, '/latest/user-data')).stdout, '#!/bin/sh\necho from-user-data\n');
+    assert.equal((await get(a, '/latest/meta-data/instance-id')).stdout, a);
+    assert.equal((await get(a, '/latest/meta-data/local-ipv4')).stdout, await ipOf(a));
+    await waitFor('metadata answers b', async () => (await get(b, '/latest/meta-data/instance-id')).code === 0, 10_000);
+    assert.equal((await get(b, '/latest/meta-data/instance-id')).stdout, b);
+    assert.notEqual((await get(b, '/openstack/latest/user_data')).code, 0, 'b has no user data');
   });
 
   test('stop and start: the container goes and comes back, still on its network', async () => {
