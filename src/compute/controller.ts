@@ -105,17 +105,18 @@ export class ServerController {
     const spec = await serverSpec(this.store, this.ctx, s);
     this.warn(s.id, await this.driver.create(spec));
     await this.plugAll(s.id, spec.ports.map((p) => p.id));
-    this.metadata(s, spec);
-    this.warn(s.id, await this.driver.start(s.id));
+    // The metadata service comes up while the container starts (both only need the namespace).
+    const [started] = await Promise.all([this.driver.start(s.id), this.metadata(s, spec)]);
+    this.warn(s.id, started);
   }
 
   private metadataDir(id: string): string { return join(this.ctx.dataDir, 'metadata', id); }
 
   /** The server's documents, and the metadata service in its namespace (runtimes with one). */
-  private metadata(s: ServerRow, spec: ServerSpec): void {
+  private async metadata(s: ServerRow, spec: ServerSpec): Promise<void> {
     if (!this.driver.netns) return;
     writeMetadata(this.metadataDir(s.id), spec, s.name);
-    const problem = ensureMetadataService(this.metadataDir(s.id), this.driver.netns(s.id));
+    const problem = await ensureMetadataService(this.metadataDir(s.id), this.driver.netns(s.id));
     if (problem) this.log.warn({ server: s.id }, problem);
   }
 
@@ -207,7 +208,7 @@ export class ServerController {
       // Interfaces attached or detached since: the namespace follows the server's ports.
       const spec = await serverSpec(this.store, this.ctx, s);
       await this.plugAll(id, spec.ports.map((p) => p.id));
-      if (seen.state === 'running') this.metadata(s, spec);
+      if (seen.state === 'running') await this.metadata(s, spec);
     }
   }
 }

@@ -5,7 +5,8 @@
 // (`/latest/meta-data/…`, `/latest/user-data`) documents. Only the server's namespace can
 // reach it, so each server sees its own data. Started after its ports are plugged; survives a
 // Pier restart like the container does; stopped with the server.
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerSpec } from './runtime/driver.js';
@@ -49,12 +50,13 @@ const running = (pidFile: string): number | undefined => {
 };
 
 /** Makes sure the server's metadata service answers in `netns`; its files live in `dir`. */
-export function ensureMetadataService(dir: string, netns: string): string | undefined {
+const run = promisify(execFile);
+
+export async function ensureMetadataService(dir: string, netns: string): Promise<string | undefined> {
   if (!existsSync(BUSYBOX)) return `${BUSYBOX} not found (busybox-static): no metadata service; the config drive is at /mnt/config`;
   const pidFile = `${dir}.pid`;
   if (running(pidFile)) return undefined;
-  spawnSync('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
-  spawnSync('ip', ['-n', netns, 'addr', 'replace', `${METADATA_IP}/32`, 'dev', 'lo']);
+  await run('ip', ['-n', netns, 'addr', 'replace', `${METADATA_IP}/32`, 'dev', 'lo']);
   const child = spawn('ip', ['netns', 'exec', netns, BUSYBOX, 'httpd', '-f', '-p', `${METADATA_IP}:80`, '-h', dir], { detached: true, stdio: 'ignore' });
   child.unref();
   if (child.pid) writeFileSync(pidFile, String(child.pid));
