@@ -108,6 +108,11 @@ export class ServerController {
     // The metadata service comes up while the container starts (both only need the namespace).
     const [started] = await Promise.all([this.driver.start(s.id), this.metadata(s, spec)]);
     this.warn(s.id, started);
+    if (started.state !== 'running') {
+      // OpenStack: a spawn that fails is an ERROR with the reason, not a server that is merely off.
+      const tail = (await this.driver.logs(s.id, 3).catch(() => '')).trim().replace(/\s*\n\s*/g, '; ');
+      throw new Error(`The container did not keep running (exit code ${started.exitCode ?? 'unknown'})${tail ? `: ${tail}` : ''}`);
+    }
   }
 
   private metadataDir(id: string): string { return join(this.ctx.dataDir, 'metadata', id); }

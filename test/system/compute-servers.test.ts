@@ -119,6 +119,30 @@ describe('servers on the runc runtime', () => {
     assert.equal((await runcPid(a))?.pid, before!.pid);
   });
 
+  test('an image that cannot run: ERROR with the reason, and nothing left (container, rootfs, namespace, port)', async () => {
+    const img = await call(t.url, 'POST', '/image/v2/images', { token, body: { name: 'empty-tar', disk_format: 'raw', container_format: 'bare' } });
+    // A valid tarball with no /bin/sh in it: it unpacks, but nothing can start.
+    const tar = Buffer.alloc(2048);
+    tar.write('etc/', 0); tar.write('0000755\0', 100); tar.write('0000000\0', 108); tar.write('0000000\0', 116);
+    tar.write('00000000000\0', 124); tar.write('00000000000\0', 136); tar.write('        ', 148); tar.write('5', 156); tar.write('ustar\0', 257); tar.write('00', 263);
+    let sum = 0; for (let i = 0; i < 512; i++) sum += tar[i]!;
+    tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    const put = await fetch(`${t.url}/image/v2/images/${img.body.id}/file`, { method: 'PUT', body: new Uint8Array(tar), headers: { 'x-auth-token': token, 'content-type': 'application/octet-stream' } });
+    assert.equal(put.status, 204);
+    const r = await nova('POST', '/servers', { server: { name: 'cannot-run', imageRef: img.body.id, flavorRef: '1', networks: [{ uuid: netId }] } });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    const id = r.body.server.id as string;
+    made.push(id);
+    await waitFor('ERROR', async () => (await show(id)).status === 'ERROR', 30_000);
+    const s = await show(id);
+    assert.equal(s.fault.code, 500);
+    assert.ok(s.fault.message.length > 0);
+    assert.equal(await runcPid(id), undefined);
+    assert.equal(existsSync(join(t.dataDir, 'runc', 'servers', id)), false);
+    assert.equal(existsSync(`/run/netns/pier-srv-${id}`), false);
+    assert.deepEqual((await call(t.url, 'GET', `/networking/v2.0/ports?device_id=${id}`, { token })).body.ports, []);
+  });
+
   test('delete removes the container, its rootfs, its network namespace and its port', async () => {
     const ports = await call(t.url, 'GET', `/networking/v2.0/ports?device_id=${a}`, { token });
     assert.equal(ports.body.ports.length, 1);
