@@ -1,6 +1,7 @@
 // `POST /servers/{id}/action`: the state changes a user asks for. Each checks the states Nova
 // allows it from (409 otherwise), records the task in the row, and kicks the controller, which
 // does the work and writes the outcome. The console output is read from the runtime.
+import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequest, NotFound } from '../core/errors.js';
 import { isoSeconds } from '../core/ids.js';
@@ -86,7 +87,7 @@ export async function serverAction(ctx: ComputeContext, req: FastifyRequest<{ Pa
     await setTask(ctx, s, 'rebuild', { from: ['active', 'stopped', 'error'], task: 'rebuilding' }, r, extra);
     const fresh = await loadServer(ctx, caller, s.id);
     const [view] = await detailViews(ctx, req, [fresh]);
-    return reply.code(202).send({ server: { ...view, adminPass: typeof r.adminPass === 'string' ? r.adminPass : Math.random().toString(36).slice(2, 14) } });
+    return reply.code(202).send({ server: { ...view, adminPass: typeof r.adminPass === 'string' ? r.adminPass : randomBytes(9).toString('base64url') } });
   }
   const a = ACTIONS[name];
   if (!a) throw new BadRequest(`There is no such action: ${name}`);

@@ -2,6 +2,7 @@
 // user_data, metadata, security_groups, min/max_count), quotas, the ports, then the rows in
 // BUILD — the controller takes it from there. Bad input changes nothing.
 import type { FastifyRequest } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import { BadRequest, NotFound } from '../core/errors.js';
 import { newUuid, isoSeconds } from '../core/ids.js';
 import { imageCaller, loadImage } from '../image/index.js';
@@ -80,7 +81,8 @@ export async function createServers(ctx: ComputeContext, req: FastifyRequest): P
   const maxCount = s.max_count === undefined ? minCount : checkCount('max_count', s.max_count);
   if (minCount > maxCount) throw new BadRequest('min_count must be <= max_count');
   const metadata = s.metadata === undefined ? {} : checkMetadata('metadata', s.metadata);
-  if (Object.keys(metadata).length > (await quotaLimit(ctx.store, caller.projectId, 'metadata_items'))) throw new QuotaExceeded('metadata_items', Object.keys(metadata).length, 0, await quotaLimit(ctx.store, caller.projectId, 'metadata_items'));
+  const metadataLimit = await quotaLimit(ctx.store, caller.projectId, 'metadata_items');
+  if (metadataLimit >= 0 && Object.keys(metadata).length > metadataLimit) throw new QuotaExceeded('metadata_items', Object.keys(metadata).length, 0, metadataLimit);
   let userData: string | null = null;
   if (s.user_data !== undefined && s.user_data !== null) {
     const u = s.user_data;
@@ -122,8 +124,8 @@ export async function createServers(ctx: ComputeContext, req: FastifyRequest): P
   const sgIds = plan.length ? await resolveSecurityGroups(ctx, user, sgNames) : [];
 
   const count = await allowedCount(ctx.store, caller.projectId, flavor.vcpus, flavor.ram, minCount, maxCount);
-  const reservationId = `r-${Math.random().toString(36).slice(2, 10)}`;
-  const adminPass = typeof s.adminPass === 'string' ? s.adminPass : Math.random().toString(36).slice(2, 14);
+  const reservationId = `r-${randomBytes(4).toString('hex')}`;
+  const adminPass = typeof s.adminPass === 'string' ? s.adminPass : randomBytes(9).toString('base64url');
   const made: ServerRow[] = [];
   try {
     for (let i = 0; i < count; i++) {
