@@ -94,6 +94,10 @@ describe('servers on the runc runtime', () => {
     await waitFor('metadata answers b', async () => (await get(b, '/latest/meta-data/instance-id')).code === 0, 10_000);
     assert.equal((await get(b, '/latest/meta-data/instance-id')).stdout, b);
     assert.notEqual((await get(b, '/openstack/latest/user_data')).code, 0, 'b has no user data');
+    // The documents follow the server's metadata as it changes.
+    assert.equal((await nova('POST', `/servers/${a}/metadata`, { metadata: { tier: 'gold' } })).status, 200);
+    await waitFor('new metadata served', async () => JSON.parse((await get(a, '/openstack/latest/meta_data.json')).stdout).meta.tier === 'gold', 10_000);
+    assert.deepEqual(JSON.parse((await get(a, '/openstack/latest/meta_data.json')).stdout).meta, { role: 'db', tier: 'gold' });
   });
 
   test('stop and start: the container goes and comes back, still on its network', async () => {
