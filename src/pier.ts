@@ -109,7 +109,7 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     // The kernel is touched only once Pier is surely up: the startup diff-sync.
     undo.splice(2, 0, () => dataplane.stop());
     await dataplane.start();
-    undo.splice(2, 0, () => compute.controller.stop());
+    undo.splice(3, 0, () => compute.controller.stop()); // stopped before the dataplane it plugs through
     await compute.controller.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
