@@ -11,6 +11,7 @@ import { releasePorts } from './ports.js';
 import type { ComputeDriver, ServerObserved } from './runtime/driver.js';
 import { POWER, type ServerRow } from './server-view.js';
 import { serverSpec } from './spec.js';
+import { finishActions, recordAction } from './instance-actions.js';
 import { ensureMetadataService, stopMetadataService, writeMetadata } from './metadata.js';
 import { join } from 'node:path';
 import type { ServerSpec } from './runtime/driver.js';
@@ -74,7 +75,13 @@ export class ServerController {
       q = s.task_state === null ? q.where('task_state', 'is', null) : q.where('task_state', '=', s.task_state);
       const r = await q.executeTakeFirst();
       const done = Number(r.numUpdatedRows) === 1;
-      if (done) await tx.emit({ resource: 'server', id: s.id, action: 'update', projectId: s.project_id });
+      if (done) {
+        if (s.task_state !== null) {
+          await tx.db.updateTable('instance_actions').set({ finish_time: isoSeconds(), result: changes.vm_state === 'error' ? 'Error' : 'Success' })
+            .where('server_id', '=', s.id).where('finish_time', 'is', null).execute();
+        }
+        await tx.emit({ resource: 'server', id: s.id, action: 'update', projectId: s.project_id });
+      }
       else this.again.add(s.id);
       return done;
     });
@@ -156,6 +163,7 @@ export class ServerController {
       await this.teardown(id);
       await releasePorts(this.ctx, s.project_id, id, JSON.parse(s.created_ports) as string[]);
       await this.store.tx(async (tx) => {
+        await tx.db.deleteFrom('instance_actions').where('server_id', '=', id).execute();
         await tx.db.deleteFrom('servers').where('id', '=', id).execute();
         await tx.emit({ resource: 'server', id, action: 'delete', projectId: s.project_id });
       });
@@ -203,7 +211,10 @@ export class ServerController {
     } else if (s.vm_state === 'active' && seen.state === 'stopped') {
       // The container's process ended on its own: SHUTOFF, as Nova's power-state sync does.
       this.log.info({ server: id, exitCode: seen.exitCode }, 'server process exited');
-      await this.write(s, { vm_state: 'stopped', power_state: POWER.SHUTDOWN });
+      if (await this.write(s, { vm_state: 'stopped', power_state: POWER.SHUTDOWN })) {
+        await recordAction(this.store, id, 'stop', { projectId: s.project_id, userId: s.user_id }, `The container's process exited (exit code ${seen.exitCode ?? 'unknown'})`);
+        await finishActions(this.store, id, 'Success');
+      }
     } else if (s.vm_state === 'stopped' && (seen.state === 'running' || seen.state === 'paused')) {
       await this.driver.stop(id);
     } else if (s.vm_state === 'paused' && seen.state === 'running') {

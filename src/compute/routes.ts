@@ -11,6 +11,7 @@ import { computeUsage, quotaLimit, quotaRoutes } from './quotas.js';
 import { serverAction } from './server-actions.js';
 import { createServers } from './server-create.js';
 import { interfaceRoutes, metadataRoutes } from './server-extras.js';
+import { instanceActionRoutes } from './instance-actions.js';
 import { detailViews, deleteServer, listServers, loadServer, updateServer } from './servers.js';
 import { resourceLinks } from './flavors.js';
 
@@ -112,6 +113,7 @@ export function computeRoutes(scope: FastifyInstance, ctx: ComputeContext): void
   scope.delete<P>('/v2.1/servers/:id', async (req, reply) => { await deleteServer(ctx, req, req.params.id); return reply.code(204).send(); });
   scope.post<P>('/v2.1/servers/:id/action', async (req, reply) => serverAction(ctx, req, reply));
   metadataRoutes(scope, ctx);
+  instanceActionRoutes(scope, ctx);
   interfaceRoutes(scope, ctx);
 
   scope.get('/v2.1/os-availability-zone', async () => ({ availabilityZoneInfo: [{ zoneName: 'nova', zoneState: { available: true }, hosts: null }] }));

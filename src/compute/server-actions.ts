@@ -10,6 +10,7 @@ import { novaCaller, type ComputeContext } from './context.js';
 import { InstanceInvalidState, ValidationError } from './errors.js';
 import { checkMetadata, hostnameOf } from './server-create.js';
 import { detailViews, loadServer } from './servers.js';
+import { recordAction } from './instance-actions.js';
 import type { ServerRow } from './server-view.js';
 
 interface Action {
@@ -38,7 +39,7 @@ const ACTIONS: Record<string, Action> = {
   },
 };
 
-async function setTask(ctx: ComputeContext, s: ServerRow, action: string, a: Action, body: unknown, extra: Partial<ServerRow> = {}): Promise<void> {
+async function setTask(ctx: ComputeContext, req: FastifyRequest, s: ServerRow, action: string, a: Action, body: unknown, extra: Partial<ServerRow> = {}): Promise<void> {
   await ctx.store.tx(async (tx) => {
     const now = await tx.db.selectFrom('servers').select(['vm_state', 'task_state']).where('id', '=', s.id).executeTakeFirst();
     if (!now) throw new NotFound(`Instance ${s.id} could not be found.`);
@@ -48,6 +49,8 @@ async function setTask(ctx: ComputeContext, s: ServerRow, action: string, a: Act
     if (!from.includes(now.vm_state)) throw new InstanceInvalidState(action, s.id, 'vm_state', now.vm_state);
     const task = typeof a.task === 'function' ? a.task(body) : a.task;
     await tx.db.updateTable('servers').set({ task_state: task, updated_at: isoSeconds(), ...extra }).where('id', '=', s.id).execute();
+    const caller = novaCaller(req);
+    await recordAction(tx, s.id, action.replace(/^os-/, ''), { projectId: caller.projectId, userId: caller.userId, requestId: req.id });
     await tx.emit({ resource: 'server', id: s.id, action: 'update', projectId: s.project_id });
   });
   ctx.kick(s.id);
@@ -84,7 +87,7 @@ export async function serverAction(ctx: ComputeContext, req: FastifyRequest<{ Pa
       extra.name = r.name; extra.hostname = hostnameOf(r.name);
     }
     if (r.metadata !== undefined) extra.metadata = JSON.stringify(checkMetadata('metadata', r.metadata));
-    await setTask(ctx, s, 'rebuild', { from: ['active', 'stopped', 'error'], task: 'rebuilding' }, r, extra);
+    await setTask(ctx, req, s, 'rebuild', { from: ['active', 'stopped', 'error'], task: 'rebuilding' }, r, extra);
     const fresh = await loadServer(ctx, caller, s.id);
     const [view] = await detailViews(ctx, req, [fresh]);
     return reply.code(202).send({ server: { ...view, adminPass: typeof r.adminPass === 'string' ? r.adminPass : randomBytes(9).toString('base64url') } });
@@ -92,6 +95,6 @@ export async function serverAction(ctx: ComputeContext, req: FastifyRequest<{ Pa
   const a = ACTIONS[name];
   if (!a) throw new BadRequest(`There is no such action: ${name}`);
   a.check?.(args);
-  await setTask(ctx, s, name, a, args);
+  await setTask(ctx, req, s, name, a, args);
   return reply.code(202).send();
 }

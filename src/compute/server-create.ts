@@ -13,6 +13,7 @@ import { loadFlavor } from './flavors.js';
 import { atLeast } from './microversion.js';
 import { allocatePorts, planNetworks, releasePorts, resolveSecurityGroups, type NetworkRequest } from './ports.js';
 import { computeUsage, quotaLimit } from './quotas.js';
+import { recordAction } from './instance-actions.js';
 import { POWER, type ServerRow } from './server-view.js';
 
 const ALLOWED = ['name', 'imageRef', 'flavorRef', 'networks', 'security_groups', 'key_name', 'user_data', 'metadata', 'min_count', 'max_count',
@@ -145,6 +146,7 @@ export async function createServers(ctx: ComputeContext, req: FastifyRequest): P
       try {
         await ctx.store.tx(async (tx) => {
           await tx.db.insertInto('servers').values(row).execute();
+          await recordAction(tx, id, 'create', { projectId: caller.projectId, userId: caller.userId, requestId: req.id });
           await tx.emit({ resource: 'server', id, action: 'create', projectId: row.project_id });
         });
       } catch (err) {
@@ -157,7 +159,7 @@ export async function createServers(ctx: ComputeContext, req: FastifyRequest): P
     // All or nothing: servers made before the failure go too.
     for (const row of made) {
       await releasePorts(ctx, row.project_id, row.id, JSON.parse(row.created_ports) as string[]);
-      await ctx.store.tx(async (tx) => { await tx.db.deleteFrom('servers').where('id', '=', row.id).execute(); await tx.emit({ resource: 'server', id: row.id, action: 'delete' }); });
+      await ctx.store.tx(async (tx) => { await tx.db.deleteFrom('instance_actions').where('server_id', '=', row.id).execute(); await tx.db.deleteFrom('servers').where('id', '=', row.id).execute(); await tx.emit({ resource: 'server', id: row.id, action: 'delete' }); });
     }
     throw err;
   }

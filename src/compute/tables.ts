@@ -28,5 +28,10 @@ export interface ComputeTables {
     created_ports: string;
     created_at: string; updated_at: string; launched_at: string | null; terminated_at: string | null;
   };
+  /** What was done to a server, by whom, and how it ended (`os-instance-actions`). */
+  instance_actions: {
+    request_id: string; server_id: string; action: string; project_id: string; user_id: string; message: string | null;
+    start_time: string; finish_time: string | null; result: string | null;
+  };
   compute_quotas: { project_id: string; resource: string; hard_limit: number };
 }

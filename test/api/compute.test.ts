@@ -199,6 +199,14 @@ for (const store of testStores()) describe(`compute: nova v2.1 on ${store}`, () 
     novaError(await act({ 'os-getConsoleOutput': { length: -5 } }), 400, 'badRequest');
     novaError(await act({ fly: null }), 400, 'badRequest', /There is no such action: fly/);
     novaError(await nova(c.other, 'POST', `/servers/${id}/action`, { 'os-stop': null }), 404, 'itemNotFound');
+    const actions = (await nova(c.demo, 'GET', `/servers/${id}/os-instance-actions`)).body.instanceActions;
+    assert.deepEqual(actions.map((x: any) => x.action).sort(), ['create', 'pause', 'reboot', 'rebuild', 'start', 'stop', 'unpause']);
+    const stop = actions.find((x: any) => x.action === 'stop');
+    assert.match(stop.request_id, /^req-[0-9a-f-]{36}$/);
+    assert.equal(stop.instance_uuid, id);
+    const one = (await nova(c.demo, 'GET', `/servers/${id}/os-instance-actions/${stop.request_id}`)).body.instanceAction;
+    assert.equal(one.events[0].result, 'Success');
+    novaError(await nova(c.demo, 'GET', `/servers/${id}/os-instance-actions/req-nothere`), 404, 'itemNotFound');
     await nova(c.demo, 'DELETE', `/servers/${id}`);
     await gone(c.demo, id);
   });

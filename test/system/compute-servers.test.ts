@@ -112,6 +112,8 @@ describe('servers on the runc runtime', () => {
   test('a container whose process exits turns SHUTOFF', async () => {
     await sh('runc', ['--root', runcRoot(), 'kill', '--all', b, 'KILL']);
     await settled(b, 'SHUTOFF');
+    const actions = (await nova('GET', `/servers/${b}/os-instance-actions`)).body.instanceActions;
+    assert.ok(actions.some((x: any) => x.action === 'stop' && /process exited \(exit code \d+\)/.test(x.message ?? '')), JSON.stringify(actions));
   });
 
   test('a Pier restart re-adopts the running container (same process) and keeps it ACTIVE', async () => {

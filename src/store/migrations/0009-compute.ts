@@ -1,4 +1,5 @@
-// Nova: flavors (the m1.* defaults seeded here) and their access lists, keypairs, servers, quotas.
+// Nova: flavors (the m1.* defaults seeded here) and their access lists, keypairs, servers, their
+// instance actions, quotas.
 import type { Migration } from '../migrate.js';
 
 export const DEFAULT_FLAVORS = [
@@ -79,6 +80,18 @@ export const m0009: Migration = {
       .execute();
     await db.schema.createIndex('servers_project').on('servers').column('project_id').execute();
     await db.schema.createIndex('servers_host').on('servers').column('host').execute();
+    await db.schema.createTable('instance_actions')
+      .addColumn('request_id', 'text', (c) => c.notNull())
+      .addColumn('server_id', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('project_id', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('message', 'text')
+      .addColumn('start_time', 'text', (c) => c.notNull())
+      .addColumn('finish_time', 'text')
+      .addColumn('result', 'text')
+      .addPrimaryKeyConstraint('instance_actions_pk', ['server_id', 'request_id'])
+      .execute();
     await db.schema.createTable('compute_quotas')
       .addColumn('project_id', 'text', (c) => c.notNull())
       .addColumn('resource', 'text', (c) => c.notNull())
