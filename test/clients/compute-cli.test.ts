@@ -2,7 +2,7 @@
 // at its negotiated microversions for flavors, keypairs, pause and console) against `pier up`
 // with the fake runtime: flavor list / create / delete, keypair create / list / delete, server
 // create --wait to ACTIVE, list / show / stop / start / reboot / pause / unpause / delete,
-// console log show, quota show, and Nova's errors as the CLI shows them.
+// console log show, server event list, quota show, and Nova's errors as the CLI shows them.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO_PASSWORD, call, testStores, tokenFor } from '../support/pier.js';
@@ -91,6 +91,8 @@ for (const store of testStores()) describe(`compute CLI on ${store}`, () => {
     assert.match(log.stdout, /cli-vm started/);
     const last = await ok(['console', 'log', 'show', '--lines', '1', 'cli-vm']);
     assert.equal(last.stdout.trim().split('\n').length, 1);
+    const events = await demoJson<any[]>(['server', 'event', 'list', 'cli-vm']);
+    assert.deepEqual(events.map((e) => e.Action).sort(), ['create', 'pause', 'reboot', 'start', 'stop', 'unpause']);
     await ok(['server', 'set', '--name', 'cli-vm2', 'cli-vm']);
     assert.equal((await demoJson(['server', 'show', 'cli-vm2'])).name, 'cli-vm2');
     await ok(['server', 'delete', '--wait', 'cli-vm2']);
