@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { mountRootfs, unmountRootfs, unpackImage } from '../src/compute/runtime/drivers/rootfs.js';
 import { ociSpec } from '../src/compute/runtime/drivers/oci-spec.js';
 import { imagePath } from '../src/image/index.js';
+import { stopMetadataService } from '../src/compute/metadata.js';
 import { DEMO_PASSWORD, ADMIN_PASSWORD, call, startTestPier, tokenFor } from '../test/support/pier.js';
 import { Namespaces, sh, uniquePrefix } from '../test/support/system.js';
 
@@ -111,7 +112,10 @@ export async function benchCompute(): Promise<Record<string, number | string>> {
     rmSync(bareRoot, { recursive: true, force: true });
     // Every container Pier made, finished booting or not, goes before the data dir does.
     await t.pier.compute.controller.stop();
-    for (const c of await t.pier.compute.driver.list()) await t.pier.compute.driver.remove(c.id).catch(() => {});
+    for (const c of await t.pier.compute.driver.list()) {
+      stopMetadataService(join(t.dataDir, 'metadata', c.id));
+      await t.pier.compute.driver.remove(c.id).catch(() => {});
+    }
     await t.pier.dataplane.driver.destroy();
     await t.close();
     await nss.cleanup();
