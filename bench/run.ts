@@ -5,6 +5,7 @@
 import { cpus, loadavg } from 'node:os';
 import { benchIdentity } from './identity.js';
 import { benchDataplane } from './dataplane.js';
+import { benchCompute } from './compute.js';
 import { benchNetworking, benchNeutronReference, NEUTRON_URL } from './networking.js';
 import { benchOrchestration } from './orchestration.js';
 
@@ -17,6 +18,8 @@ const targets: Record<string, string> = {
   'plug latency ratio Pier/CNI': '≤ 1.5',
   '200 ports created and plugged, s': '< 10',
   '100 resources (50 nets + 50 subnets) CREATE_COMPLETE, s': '< 2',
+  'ratio Pier/bare runc, to first ping': '≤ 2×',
+  '20 servers created at once, all ACTIVE, s': '< 10',
 };
 // Targets that hold on one store only.
 const storeTargets: Record<Store, Record<string, string>> = {
@@ -65,4 +68,8 @@ if (!wanted('dataplane')) {
   // not asked for
 } else if (process.getuid?.() === 0) print('dataplane (linuxbridge), against the CNI bridge plugin', await benchDataplane());
 else console.log('\ndataplane: needs root; skipped');
+if (!wanted('compute')) {
+  // not asked for
+} else if (process.getuid?.() === 0) print('compute (runc + linuxbridge), against bare runc', await benchCompute());
+else console.log('\ncompute: needs root; skipped');
 console.log(`\nmachine: ${machine()} at the end`);

@@ -7,8 +7,11 @@ import { createServer, mount } from './core/http/server.js';
 import { createIdentity, IDENTITY_CATALOG, type Identity } from './identity/index.js';
 import { createNetworking, NETWORKING_CATALOG, type NetworkingService } from './networking/index.js';
 import { createOrchestration, ORCHESTRATION_CATALOG, type Engine } from './orchestration/index.js';
+import { createImageService, IMAGE_CATALOG, seedBusybox } from './image/index.js';
+import { COMPUTE_CATALOG, createCompute, type Compute, type ComputeConfig } from './compute/index.js';
 import { openStore, type Store } from './store/index.js';
-import { createDriver, DataplaneController, dataplaneService, defaultDataplaneConfig, type DataplaneConfig } from './dataplane/index.js';
+import { createDriver, DataplaneController, dataplaneService, defaultDataplaneConfig, plugPort, unplugPort, type DataplaneConfig } from './dataplane/index.js';
+import { ApiError } from './core/errors.js';
 
 export interface PierConfig {
   host: string;
@@ -23,6 +26,8 @@ export interface PierConfig {
   logger?: Logger;
   /** The dataplane (network driver and where it works); defaults per `defaultDataplaneConfig`. */
   dataplane?: Partial<DataplaneConfig>;
+  /** The compute runtime (default runc as root with a real dataplane, else fake) and this host's name (default: the dataplane's host id). */
+  compute?: Partial<ComputeConfig>;
 }
 
 export const DEFAULT_PORT = 5000;
@@ -38,6 +43,7 @@ export interface Pier {
   dataplane: DataplaneController;
   /** The orchestration engine (stacks' work in this process). */
   orchestration: Engine;
+  compute: Compute;
   /** Passwords generated on this start, to show once. */
   generatedPasswords: { admin?: string; demo?: string };
   /** Passwords known to this start (given or generated), for clouds.yaml. */
@@ -69,7 +75,7 @@ export async function startPier(config: PierConfig): Promise<Pier> {
   try {
     const identity = await createIdentity(store, { tokenTtl: config.tokenTtl });
     const boot = await identity.bootstrap({
-      adminPassword: config.adminPassword, demoPassword: config.demoPassword, services: [IDENTITY_CATALOG, NETWORKING_CATALOG, ORCHESTRATION_CATALOG],
+      adminPassword: config.adminPassword, demoPassword: config.demoPassword, services: [IDENTITY_CATALOG, NETWORKING_CATALOG, ORCHESTRATION_CATALOG, IMAGE_CATALOG, COMPUTE_CATALOG],
     });
     const dpConfig = { ...defaultDataplaneConfig(), ...config.dataplane };
     const dataplane = new DataplaneController(store, createDriver(dpConfig, logger), dpConfig.hostId, logger);
@@ -79,6 +85,22 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     const networking = createNetworking(store);
     await mount(app, networking.service, identity.authenticate);
     await mount(app, dataplaneService(dataplane), identity.authenticate);
+    await mount(app, createImageService(store, config.dataDir).service, identity.authenticate);
+    await seedBusybox(store, config.dataDir, logger);
+    const compute = createCompute(store, networking.api, config.dataDir, { driver: defaultComputeDriver(dpConfig.driver), host: dpConfig.hostId, ...config.compute }, logger, {
+      async plug(portId, netns, ifname) {
+        const plugged = await store.db.selectFrom('port_plugs').select('netns').where('port_id', '=', portId).executeTakeFirst();
+        if (plugged?.netns !== netns) await plugPort(dataplane, portId, { netns, ifname });
+      },
+      async unplug(portId) {
+        await unplugPort(dataplane, portId).catch((e) => { if (!(e instanceof ApiError && e.status === 404)) throw e; });
+      },
+      async plugged(netns) {
+        const rows = await store.db.selectFrom('port_plugs').select(['port_id', 'ifname']).where('netns', '=', netns).where('host', '=', dataplane.host).execute();
+        return rows.map((r) => ({ port: r.port_id, ifname: r.ifname }));
+      },
+    });
+    await mount(app, compute.service, identity.authenticate);
     const orchestration = createOrchestration(store, networking.api, logger);
     await mount(app, orchestration.service, identity.authenticate);
     try {
@@ -92,6 +114,8 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     // The kernel is touched only once Pier is surely up: the startup diff-sync.
     undo.splice(2, 0, () => dataplane.stop());
     await dataplane.start();
+    undo.splice(3, 0, () => compute.controller.stop()); // stopped before the dataplane it plugs through
+    await compute.controller.start();
     // Stacks a stopped Pier left IN_PROGRESS carry on (their work stops first on close).
     undo.push(() => orchestration.engine.close());
     await orchestration.engine.resume();
@@ -99,7 +123,7 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {
-      url: `http://${host}:${port}`, app, store, identity, networking: networking.api, dataplane, orchestration: orchestration.engine, generatedPasswords: boot.generated,
+      url: `http://${host}:${port}`, app, store, identity, networking: networking.api, dataplane, orchestration: orchestration.engine, compute, generatedPasswords: boot.generated,
       knownPasswords: { admin: config.adminPassword ?? boot.generated.admin, demo: config.demoPassword ?? boot.generated.demo },
       close,
     };
@@ -107,6 +131,11 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     await close();
     throw err;
   }
+}
+
+/** runc where it can work — root on Linux with a dataplane that really plugs ports — else fake. */
+function defaultComputeDriver(dataplane: string): 'fake' | 'runc' {
+  return process.platform === 'linux' && process.getuid?.() === 0 && dataplane !== 'noop' ? 'runc' : 'fake';
 }
 
 function redact(url: string): string {

@@ -29,6 +29,9 @@ Options:
   --vtep ADDR        local VXLAN endpoint address (default 127.0.0.1)
   --vxlan-peer ADDR  another host's VXLAN endpoint (repeatable)
   --host-id NAME     this host's name in binding:host_id (default the hostname)
+  --compute NAME     compute runtime: runc (default as root with a real dataplane:
+                     servers are runc containers on Pier networks) or fake
+                     (default otherwise: no processes, API only)
   --log-level LEVEL  fatal|error|warn|info|debug (default info; JSON lines on stdout)
   -h, --help         this text
 
@@ -50,6 +53,7 @@ export async function up(argv: string[]): Promise<number> {
         'token-ttl': { type: 'string', default: '3600' },
         'log-level': { type: 'string', default: 'info' },
         dataplane: { type: 'string' },
+        compute: { type: 'string' },
         'dataplane-namespace': { type: 'string' },
         physnet: { type: 'string', multiple: true },
         vtep: { type: 'string' },
@@ -87,18 +91,23 @@ export async function up(argv: string[]): Promise<number> {
     }
   }
 
+  if (args.compute !== undefined && args.compute !== 'fake' && args.compute !== 'runc') return fail(`--compute must be fake or runc, not '${args.compute}'`, 2);
+  if (args.compute === 'runc' && process.getuid?.() !== 0) return fail('--compute runc needs root', 2);
+  if (args.compute === 'runc' && args.dataplane === 'noop') return fail('--compute runc needs a dataplane that plugs ports (linuxbridge or routed)', 2);
+  const compute = args.compute ? { driver: args.compute as 'fake' | 'runc' } : undefined;
+
   let pier;
   try {
     pier = await startPier({
       host: args.host!, port, dataDir, databaseUrl: args.database, tokenTtl, logLevel: args['log-level']!,
-      adminPassword: process.env.PIER_ADMIN_PASSWORD, demoPassword: process.env.PIER_DEMO_PASSWORD, dataplane,
+      adminPassword: process.env.PIER_ADMIN_PASSWORD, demoPassword: process.env.PIER_DEMO_PASSWORD, dataplane, compute,
     });
   } catch (err) {
     if (err instanceof StartupError) return fail(err.message, 1);
     return fail(`failed to start: ${(err as Error).message}`, 1);
   }
   const clouds = writeCloudsYaml(dataDir, `${pier.url}/identity/v3`, pier.knownPasswords);
-  const lines = [`Pier is listening on ${pier.url} (store: ${pier.store.kind}, data: ${dataDir}, dataplane: ${dataplane.driver})`];
+  const lines = [`Pier is listening on ${pier.url} (store: ${pier.store.kind}, data: ${dataDir}, dataplane: ${dataplane.driver}, compute: ${pier.compute.driver.name})`];
   if (dataplane.driver === 'noop' && args.dataplane === undefined) lines.push('Not root on Linux: the noop dataplane is in use (no packets flow; ports go ACTIVE when bound).');
   if (pier.generatedPasswords.admin) lines.push(`Generated admin password (shown once, also in clouds.yaml): ${pier.generatedPasswords.admin}`);
   lines.push(`  export OS_CLIENT_CONFIG_FILE=${clouds}`, '  openstack --os-cloud pier token issue');

@@ -2,7 +2,9 @@
 // Portable column conventions: ids and IPs as text, booleans as integer 0/1, JSON as text,
 // timestamps as ISO-8601 UTC text.
 import type { Generated } from 'kysely';
+import type { ComputeTables } from '../compute/tables.js';
 import type { IdentityTables } from '../identity/tables.js';
+import type { ImageTables } from '../image/tables.js';
 import type { NetworkingTables } from '../networking/tables.js';
 import type { OrchestrationTables } from '../orchestration/tables.js';
 
@@ -19,4 +21,4 @@ export interface StoreTables {
   events: EventsTable;
 }
 
-export type Database = StoreTables & IdentityTables & NetworkingTables & OrchestrationTables;
+export type Database = StoreTables & IdentityTables & NetworkingTables & OrchestrationTables & ImageTables & ComputeTables;

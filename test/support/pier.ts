@@ -50,7 +50,7 @@ export async function startTestPier(overrides: Partial<PierConfig> = {}, store: 
   if (store === 'postgres' && !db) throw new Error('PIER_TEST_DATABASE_URL is not set');
   const config: PierConfig = {
     host: '127.0.0.1', port: 0, dataDir, databaseUrl: db?.url, tokenTtl: 3600, logLevel: 'silent',
-    adminPassword: ADMIN_PASSWORD, demoPassword: DEMO_PASSWORD, logger: pino({ level: 'silent' }), dataplane: { driver: 'noop' }, ...overrides,
+    adminPassword: ADMIN_PASSWORD, demoPassword: DEMO_PASSWORD, logger: pino({ level: 'silent' }), dataplane: { driver: 'noop' }, compute: { driver: 'fake' }, ...overrides,
   };
   let pier = await startPier(config);
   const t: TestPier = {

@@ -40,6 +40,8 @@ export async function startPierProcess(store: 'sqlite' | 'postgres' = 'sqlite', 
   const databaseUrl = store === 'postgres' ? options.databaseUrl ?? db?.url : undefined;
   // The noop dataplane unless a test asks for a real one: parallel suites must not share kernel state.
   const dataplane = extraArgs.includes('--dataplane') ? [] : ['--dataplane', 'noop'];
+  // The fake compute runtime unless a test asks for runc (which needs root and a real dataplane).
+  if (!extraArgs.includes('--compute')) dataplane.push('--compute', 'fake');
   const args = ['up', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...dataplane, ...(databaseUrl ? ['--database', databaseUrl] : []), ...extraArgs];
   const p: PierProcess = {
     url: '', dataDir, databaseUrl, clouds: join(dataDir, 'clouds.yaml'), child: undefined as unknown as ChildProcess,

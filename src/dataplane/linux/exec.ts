@@ -1,27 +1,8 @@
-// The only place that runs kernel tools. Commands are batched (`ip -batch`, `nft -f`) so a
+// The dataplane's kernel tools (over core/exec.ts). Commands are batched (`ip -batch`, `nft -f`) so a
 // whole change is a handful of processes, not one per object.
-import { spawn } from 'node:child_process';
+import { run } from '../../core/exec.js';
 
-export class CommandError extends Error {
-  constructor(readonly command: string, readonly code: number | null, readonly stderr: string) {
-    super(`${command} failed (${code}): ${stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
-  }
-}
-
-/** Runs `cmd args` with `input` on stdin; resolves stdout, rejects with CommandError. */
-export function run(cmd: string, args: string[], input?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
-    child.on('error', (e) => reject(new CommandError(`${cmd} ${args.join(' ')}`, null, e.message)));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new CommandError(`${cmd} ${args.join(' ')}`, code, err))));
-    child.stdin.on('error', () => { /* the tool exited before reading its input; its exit code tells */ });
-    child.stdin.end(input ?? '');
-  });
-}
+export { CommandError, run } from '../../core/exec.js';
 
 /** `ip [-n ns] -batch -` over `lines`; nothing to do, nothing run. `force` goes on past failures. */
 export async function ipBatch(ns: string | undefined, lines: string[], force = false): Promise<void> {

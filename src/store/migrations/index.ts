@@ -6,8 +6,10 @@ import { m0003 } from './0003-networking.js';
 import { m0004 } from './0004-dataplane.js';
 import { m0005 } from './0005-port-indexes.js';
 import { m0006 } from './0006-quota-usages.js';
-import { m0006events } from './0006-lean-events.js';
-import { m0006keys } from './0006-clustered-keys.js';
-import { m0008 } from './0008-orchestration.js';
+import { m0007 } from './0007-lean-events.js';
+import { m0008 } from './0008-clustered-keys.js';
+import { m0009 } from './0009-orchestration.js';
+import { m0010 } from './0010-image.js';
+import { m0011 } from './0011-compute.js';
 
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0006events, m0006keys, m0008];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011];

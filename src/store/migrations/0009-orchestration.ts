@@ -3,8 +3,8 @@
 // and files are kept as given (JSON text) for update diffs and `template show`.
 import type { Migration } from '../migrate.js';
 
-export const m0008: Migration = {
-  name: '0008-orchestration',
+export const m0009: Migration = {
+  name: '0009-orchestration',
   async up(db) {
     await db.schema.createTable('heat_stacks')
       .addColumn('id', 'text', (c) => c.primaryKey())

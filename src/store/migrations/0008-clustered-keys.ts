@@ -14,8 +14,8 @@ async function rebuild(db: Kysely<any>, table: string, create: (name: string) =>
   for (const [name, column] of indexes) await db.schema.createIndex(name).on(table).column(column).execute();
 }
 
-export const m0006keys: Migration = {
-  name: '0006-clustered-keys',
+export const m0008: Migration = {
+  name: '0008-clustered-keys',
   async up(db, kind) {
     if (kind !== 'sqlite') return;
     const t = 'text' as const;

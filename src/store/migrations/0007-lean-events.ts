@@ -5,8 +5,8 @@
 import { sql } from 'kysely';
 import type { Migration } from '../migrate.js';
 
-export const m0006events: Migration = {
-  name: '0006-lean-events',
+export const m0007: Migration = {
+  name: '0007-lean-events',
   async up(db, kind) {
     await db.schema.dropIndex('events_created_at').execute();
     if (kind !== 'sqlite') return;

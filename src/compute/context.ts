@@ -1,0 +1,41 @@
+// What every compute handler shares: the store, the services Nova calls in-process, the runtime's
+// controller, and who is calling (with Nova's default policy roles: admin, project member/reader).
+import type { FastifyRequest } from 'fastify';
+import type { AuthContext } from '../core/http/context.js';
+import type { NetworkingService } from '../networking/index.js';
+import type { Store } from '../store/index.js';
+import { PolicyNotAuthorized } from './errors.js';
+
+export interface ComputeContext {
+  store: Store;
+  dataDir: string;
+  networking: NetworkingService;
+  /** This host's name: servers' `OS-EXT-SRV-ATTR:host` and their ports' `binding:host_id`. */
+  host: string;
+  /** Asks the server controller to converge one server now. */
+  kick(serverId: string): void;
+  /** The runtime's console output of a server. */
+  consoleLog(serverId: string, lines?: number): Promise<string>;
+}
+
+/** How ports get into a server's network namespace: the dataplane's plug function, in-process. */
+export interface PortPlugger {
+  /** Plugs `portId` into `netns` as `ifname`; already plugged there is success. */
+  plug(portId: string, netns: string, ifname: string): Promise<void>;
+  /** Unplugs `portId`; not plugged is success. */
+  unplug(portId: string): Promise<void>;
+  /** The ports plugged into `netns` on this host, with their interface names. */
+  plugged(netns: string): Promise<{ port: string; ifname: string }[]>;
+}
+
+export interface NovaCaller { auth: AuthContext; isAdmin: boolean; projectId: string; userId: string }
+
+export function novaCaller(req: FastifyRequest): NovaCaller {
+  const auth = req.ctx.auth!;
+  return { auth, isAdmin: auth.isAdmin, projectId: auth.projectId ?? '', userId: auth.userId };
+}
+
+/** Nova's admin-only rules (`os_compute_api:…`): a Forbidden naming the rule. */
+export function requireAdmin(caller: NovaCaller, rule: string): void {
+  if (!caller.isAdmin) throw new PolicyNotAuthorized(rule);
+}

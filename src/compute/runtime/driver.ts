@@ -1,0 +1,68 @@
+// The compute runtime interface: what the server controller asks of a container runtime. Plain
+// data in and out, no HTTP, no SQL; every operation is idempotent (creating what exists, stopping
+// what is stopped, removing what is gone all succeed), so a controller can retry after any crash.
+
+/** One port of a server, as the runtime plugs it. */
+export interface ServerPortSpec {
+  id: string;
+  mac: string;
+  /** Fixed IPs with their subnet's prefix length and gateway. */
+  ips: { address: string; prefixLength: number; gateway: string | null; version: 4 | 6 }[];
+  mtu: number;
+}
+
+/** The desired container of one server. */
+export interface ServerSpec {
+  id: string;
+  /** Container hostname (Nova's hostname: the server name, sanitised). */
+  hostname: string;
+  image: { id: string; /** The image file (tarball) on this host. */ path: string; containerFormat: string | null; diskFormat: string | null };
+  ports: ServerPortSpec[];
+  vcpus: number;
+  ramMb: number;
+  /** The keypair's public key, for /root/.ssh/authorized_keys. */
+  keyData: string | null;
+  userData: string | null;
+  metadata: Record<string, string>;
+}
+
+export type RuntimeState = 'created' | 'running' | 'paused' | 'stopped' | 'absent';
+
+/** What the runtime reports of one server's container. */
+export interface ServerObserved {
+  id: string;
+  state: RuntimeState;
+  /** The main process's exit code, once it has stopped on its own. */
+  exitCode?: number | null;
+  /** Limits the runtime could not apply (e.g. no cgroup controllers): said, never pretended. */
+  warnings?: string[];
+}
+
+export interface ComputeDriver {
+  /** `fake` | `runc` */
+  readonly name: string;
+  /**
+   * Makes the container (rootfs, network, config) without starting it. Throws an Error whose
+   * message says why when the image cannot run; then nothing of the server is left behind.
+   */
+  create(spec: ServerSpec): Promise<ServerObserved>;
+  /** Starts (or restarts after a stop) the created container. */
+  start(id: string): Promise<ServerObserved>;
+  /** Stops the container's processes; its rootfs and network stay. */
+  stop(id: string): Promise<ServerObserved>;
+  pause(id: string): Promise<ServerObserved>;
+  unpause(id: string): Promise<ServerObserved>;
+  /** Removes the container, its rootfs layer and network namespace. */
+  remove(id: string): Promise<void>;
+  /** The container's state now (`absent` when there is none). */
+  inspect(id: string): Promise<ServerObserved>;
+  /** Every container this runtime has on this host (for resync and garbage collection). */
+  list(): Promise<ServerObserved[]>;
+  /** The container's stdout and stderr so far; the last `lines` lines when given. */
+  logs(id: string, lines?: number): Promise<string>;
+  /**
+   * The network namespace a server's ports are plugged into (by the controller, through the
+   * dataplane, between create and start). Absent for a runtime without networking (fake).
+   */
+  netns?(id: string): string;
+}
