@@ -10,8 +10,7 @@ import { createOrchestration, ORCHESTRATION_CATALOG, type Engine } from './orche
 import { createImageService, IMAGE_CATALOG, seedBusybox } from './image/index.js';
 import { COMPUTE_CATALOG, createCompute, type Compute, type ComputeConfig } from './compute/index.js';
 import { openStore, type Store } from './store/index.js';
-import { createDriver, DataplaneController, dataplaneService, defaultDataplaneConfig, plugPort, unplugPort, type DataplaneConfig } from './dataplane/index.js';
-import { ApiError } from './core/errors.js';
+import { createDriver, DataplaneController, dataplaneService, defaultDataplaneConfig, portPlugger, type DataplaneConfig } from './dataplane/index.js';
 
 export interface PierConfig {
   host: string;
@@ -87,19 +86,7 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     await mount(app, dataplaneService(dataplane), identity.authenticate);
     await mount(app, createImageService(store, config.dataDir).service, identity.authenticate);
     await seedBusybox(store, config.dataDir, logger);
-    const compute = createCompute(store, networking.api, config.dataDir, { driver: defaultComputeDriver(dpConfig.driver), host: dpConfig.hostId, ...config.compute }, logger, {
-      async plug(portId, netns, ifname) {
-        const plugged = await store.db.selectFrom('port_plugs').select('netns').where('port_id', '=', portId).executeTakeFirst();
-        if (plugged?.netns !== netns) await plugPort(dataplane, portId, { netns, ifname });
-      },
-      async unplug(portId) {
-        await unplugPort(dataplane, portId).catch((e) => { if (!(e instanceof ApiError && e.status === 404)) throw e; });
-      },
-      async plugged(netns) {
-        const rows = await store.db.selectFrom('port_plugs').select(['port_id', 'ifname']).where('netns', '=', netns).where('host', '=', dataplane.host).execute();
-        return rows.map((r) => ({ port: r.port_id, ifname: r.ifname }));
-      },
-    });
+    const compute = createCompute(store, networking.api, config.dataDir, { driver: defaultComputeDriver(dpConfig.driver), host: dpConfig.hostId, ...config.compute }, logger, portPlugger(dataplane));
     await mount(app, compute.service, identity.authenticate);
     const orchestration = createOrchestration(store, networking.api, logger);
     await mount(app, orchestration.service, identity.authenticate);

@@ -35,5 +35,5 @@ export function createDriver(config: DataplaneConfig, log: Logger): NetworkDrive
 
 export { DataplaneController } from './controller.js';
 export { dataplaneService } from './routes.js';
-export { plugPort, unplugPort } from './plug.js';
+export { plugPort, portPlugger, unplugPort } from './plug.js';
 export type { NetworkDriver } from './driver.js';

@@ -1,7 +1,7 @@
 // Plugging a port into a network namespace on this host (what Nova and Kuryr call, and
 // `pier port plug`): checked, recorded, realised by one sync, and undone entirely if the
 // dataplane could not realise it — never half-plugged. Both ways sync just that port.
-import { Conflict, NotFound, BadRequest } from '../core/errors.js';
+import { ApiError, Conflict, NotFound, BadRequest } from '../core/errors.js';
 import { isoSeconds } from '../core/ids.js';
 import type { DataplaneController } from './controller.js';
 import { netnsExists } from './linux/netns.js';
@@ -52,4 +52,24 @@ async function undo(ctl: DataplaneController, portId: string, releaseHost: boole
     await tx.emit({ resource: 'port_plug', id: portId, action: 'delete' });
   });
   await ctl.syncNow({ ports: [portId] });
+}
+
+/** Plugging as another service (Nova) uses it: idempotent both ways, and what a namespace holds. */
+export function portPlugger(ctl: DataplaneController) {
+  return {
+    /** Plugs `portId` into `netns` as `ifname`; already plugged there is success. */
+    async plug(portId: string, netns: string, ifname: string): Promise<void> {
+      const plugged = await ctl.store.db.selectFrom('port_plugs').select('netns').where('port_id', '=', portId).executeTakeFirst();
+      if (plugged?.netns !== netns) await plugPort(ctl, portId, { netns, ifname });
+    },
+    /** Unplugs `portId`; not plugged is success. */
+    async unplug(portId: string): Promise<void> {
+      await unplugPort(ctl, portId).catch((e) => { if (!(e instanceof ApiError && e.status === 404)) throw e; });
+    },
+    /** The ports plugged into `netns` on this host, with their interface names. */
+    async plugged(netns: string): Promise<{ port: string; ifname: string }[]> {
+      const rows = await ctl.store.db.selectFrom('port_plugs').select(['port_id', 'ifname']).where('netns', '=', netns).where('host', '=', ctl.host).execute();
+      return rows.map((r) => ({ port: r.port_id, ifname: r.ifname }));
+    },
+  };
 }

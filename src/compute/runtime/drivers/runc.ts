@@ -92,15 +92,16 @@ export class RuncDriver implements ComputeDriver {
     // After a host reboot the mount and the namespace are gone: made again (the ports' plugs are the caller's).
     if (!existsSync(join(dir, 'copied'))) await mountRootfs(join(this.root, 'images', this.imageOf(dir), 'rootfs'), dir);
     if (!existsSync(`/run/netns/${this.netns(id)}`)) await run('ip', ['netns', 'add', this.netns(id)]);
-    rmSync(join(dir, 'exit-code'), { force: true });
+    for (const f of ['exit-code', 'pid']) rmSync(join(dir, f), { force: true });
     // The supervisor: runc in the foreground, its output in the console log, its exit code kept.
-    const script = 'runc --root "$3" run --bundle "$1" "$2" >>"$1/console.log" 2>&1; echo $? >"$1/exit-code"';
+    const script = 'runc --root "$3" run --pid-file "$1/pid" --bundle "$1" "$2" >>"$1/console.log" 2>&1; echo $? >"$1/exit-code"';
     spawn('sh', ['-c', script, 'pier-runc', dir, id, join(this.root, 'state')], { detached: true, stdio: 'ignore' }).unref();
-    for (let i = 0; i < 500; i++) {
-      const seen = await this.inspect(id);
-      if (seen.state === 'running') return { ...seen, warnings: await this.limitWarnings(id) };
-      if (seen.state === 'stopped' && existsSync(join(dir, 'exit-code'))) return seen;
-      await new Promise((r) => setTimeout(r, 10));
+    // runc writes the pid file (atomically) once the container's process exists: watched for, not
+    // asked for — each `runc state` is a process of its own.
+    for (const end = Date.now() + 5000; Date.now() < end; await new Promise((r) => setTimeout(r, 2))) {
+      if (existsSync(join(dir, 'exit-code'))) return this.inspect(id);
+      const pid = existsSync(join(dir, 'pid')) ? Number(readFileSync(join(dir, 'pid'), 'utf8')) : 0;
+      if (pid) return { id, state: 'running', warnings: this.limitWarnings(id, pid) };
     }
     throw new Error(`the container of server ${id} did not start within 5 s`);
   }
@@ -185,13 +186,12 @@ export class RuncDriver implements ComputeDriver {
   }
 
   /** What of the flavor's limits the kernel did not apply (read back from the container's cgroups): said, never pretended. */
-  private async limitWarnings(id: string): Promise<string[]> {
-    const state = await this.runcState(id);
+  private limitWarnings(id: string, pid: number): string[] {
     const config = JSON.parse(readFileSync(join(this.dir(id), 'config.json'), 'utf8')) as { linux: { resources: { memory: { limit: number }; cpu: { quota: number } } } };
     const want = config.linux.resources;
     const cgroups = new Map<string, string>();
     try {
-      for (const line of readFileSync(`/proc/${state?.pid}/cgroup`, 'utf8').split('\n')) {
+      for (const line of readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n')) {
         const [, controllers, path] = line.split(':');
         for (const c of controllers?.split(',') ?? []) if (c) cgroups.set(c, path ?? '');
       }
