@@ -48,7 +48,8 @@ export class RuncDriver implements ComputeDriver {
     if (problem) throw new Error(problem);
     try {
       const image = await unpackImage(join(this.root, 'images'), spec.image);
-      const how = await mountRootfs(image.rootfs, dir);
+      // The rootfs and the namespace are independent: made side by side.
+      const [how] = await Promise.all([mountRootfs(image.rootfs, dir), this.makeNetns(spec.id)]);
       writeFileSync(join(dir, 'image'), spec.image.id);
       const rootfs = join(dir, 'rootfs');
       if (spec.keyData) {
@@ -56,8 +57,6 @@ export class RuncDriver implements ComputeDriver {
         writeFileSync(join(rootfs, 'root/.ssh/authorized_keys'), `${spec.keyData.trim()}\n`, { mode: 0o600 });
       }
       const drive = this.writeConfigDrive(spec, dir);
-      await run('ip', ['netns', 'add', this.netns(spec.id)]).catch((err: CommandError) => { if (!/exists/.test(err.stderr)) throw err; });
-      await run('ip', ['-n', this.netns(spec.id), 'link', 'set', 'lo', 'up']);
       const process: ContainerProcess = image.process ?? { args: BOOT, env: ENV, cwd: '/' };
       const config = ociSpec({
         rootfs, hostname: spec.hostname, process: { ...process, env: process.env.length ? process.env : ENV },
@@ -69,6 +68,11 @@ export class RuncDriver implements ComputeDriver {
       await this.remove(spec.id);
       throw err;
     }
+  }
+
+  private async makeNetns(id: string): Promise<void> {
+    await run('ip', ['netns', 'add', this.netns(id)]).catch((err: CommandError) => { if (!/exists/.test(err.stderr)) throw err; });
+    await run('ip', ['-n', this.netns(id), 'link', 'set', 'lo', 'up']);
   }
 
   /** OpenStack's config drive layout (openstack/latest/meta_data.json, user_data), shown at /mnt/config. */
@@ -91,7 +95,7 @@ export class RuncDriver implements ComputeDriver {
     const dir = this.dir(id);
     // After a host reboot the mount and the namespace are gone: made again (the ports' plugs are the caller's).
     if (!existsSync(join(dir, 'copied'))) await mountRootfs(join(this.root, 'images', this.imageOf(dir), 'rootfs'), dir);
-    if (!existsSync(`/run/netns/${this.netns(id)}`)) await run('ip', ['netns', 'add', this.netns(id)]);
+    if (!existsSync(`/run/netns/${this.netns(id)}`)) await this.makeNetns(id);
     for (const f of ['exit-code', 'pid']) rmSync(join(dir, f), { force: true });
     // The supervisor: runc in the foreground, its output in the console log, its exit code kept.
     const script = 'runc --root "$3" run --pid-file "$1/pid" --bundle "$1" "$2" >>"$1/console.log" 2>&1; echo $? >"$1/exit-code"';
@@ -143,8 +147,11 @@ export class RuncDriver implements ComputeDriver {
   async inspect(id: string): Promise<ServerObserved> {
     const dir = this.dir(id);
     if (!existsSync(join(dir, 'config.json'))) return { id, state: 'absent' };
-    const state = await this.runcState(id);
-    if (state && state.status !== 'stopped') return { id, state: state.status === 'creating' ? 'created' : state.status };
+    // Only a live container process needs runc asked (running or paused?); the files tell the rest.
+    if (this.alive(dir)) {
+      const state = await this.runcState(id);
+      if (state && state.status !== 'stopped') return { id, state: state.status === 'creating' ? 'created' : state.status };
+    }
     // No container: never started (created), or its process ended (stopped, with how).
     const exit = existsSync(join(dir, 'exit-code')) ? Number(readFileSync(join(dir, 'exit-code'), 'utf8').trim()) : undefined;
     return exit === undefined && !existsSync(join(dir, 'console.log')) ? { id, state: 'created' } : { id, state: 'stopped', exitCode: exit ?? null };
@@ -163,6 +170,16 @@ export class RuncDriver implements ComputeDriver {
     if (lines === undefined) return text;
     const all = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
     return `${all.slice(-lines).join('\n')}\n`;
+  }
+
+  /** Whether the container's process (runc's pid file) is alive. */
+  private alive(dir: string): boolean {
+    try {
+      const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+      return pid > 0 && process.kill(pid, 0);
+    } catch {
+      return false; // no pid file, or no such process
+    }
   }
 
   private async runcState(id: string): Promise<RuncState | undefined> {
