@@ -88,7 +88,7 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     await seedBusybox(store, config.dataDir, logger);
     const compute = createCompute(store, networking.api, config.dataDir, { driver: defaultComputeDriver(dpConfig.driver), host: dpConfig.hostId, ...config.compute }, logger, portPlugger(dataplane));
     await mount(app, compute.service, identity.authenticate);
-    const orchestration = createOrchestration(store, networking.api, logger);
+    const orchestration = createOrchestration(store, networking.api, compute.api, logger);
     await mount(app, orchestration.service, identity.authenticate);
     try {
       await app.listen({ host: config.host, port: config.port });
@@ -109,6 +109,7 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    compute.setUrl(`http://${host}:${port}`);
     return {
       url: `http://${host}:${port}`, app, store, identity, networking: networking.api, dataplane, orchestration: orchestration.engine, compute, generatedPasswords: boot.generated,
       knownPasswords: { admin: config.adminPassword ?? boot.generated.admin, demo: config.demoPassword ?? boot.generated.demo },

@@ -1,24 +1,23 @@
 // Flavors: the m1.* defaults (seeded by the migration), admin create / delete, extra specs and
 // the access lists of private flavors; views per microversion (description 2.55, extra_specs 2.61,
 // swap as an integer 2.75).
-import type { FastifyRequest } from 'fastify';
 import { BadRequest, Conflict } from '../core/errors.js';
 import { newUuid } from '../core/ids.js';
 import { isUniqueViolation, nowIso, type Store } from '../store/index.js';
 import type { NovaCaller } from './context.js';
 import { flavorNotFound, NovaNotFound, ValidationError } from './errors.js';
-import { atLeast } from './microversion.js';
+import { atLeast, baseUrlOf, type Asked } from './microversion.js';
 import type { ComputeTables } from './tables.js';
 
 export type FlavorRow = ComputeTables['flavors'];
 
-const link = (req: FastifyRequest, kind: string, id: string) => [
-  { rel: 'self', href: `${req.ctx.baseUrl}/compute/v2.1/${kind}/${id}` },
-  { rel: 'bookmark', href: `${req.ctx.baseUrl}/compute/${kind}/${id}` },
+const link = (req: Asked, kind: string, id: string) => [
+  { rel: 'self', href: `${baseUrlOf(req)}/compute/v2.1/${kind}/${id}` },
+  { rel: 'bookmark', href: `${baseUrlOf(req)}/compute/${kind}/${id}` },
 ];
 export { link as resourceLinks };
 
-export function flavorView(req: FastifyRequest, f: FlavorRow, detail = true): Record<string, unknown> {
+export function flavorView(req: Asked, f: FlavorRow, detail = true): Record<string, unknown> {
   const v: Record<string, unknown> = { id: f.id, name: f.name, links: link(req, 'flavors', f.id) };
   if (atLeast(req, 2, 55)) v.description = f.description;
   if (!detail) return v;
@@ -95,7 +94,7 @@ const intIn = (path: string, v: unknown, min: number, max = 2 ** 31 - 1): number
   return n;
 };
 
-export async function createFlavor(store: Store, req: FastifyRequest, body: unknown): Promise<FlavorRow> {
+export async function createFlavor(store: Store, req: Asked, body: unknown): Promise<FlavorRow> {
   const f = (body as { flavor?: Record<string, unknown> } | null)?.flavor;
   if (!f || typeof f !== 'object') throw new ValidationError('flavor', body, "'flavor' is a required property");
   const name = f.name;

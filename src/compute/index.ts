@@ -8,6 +8,7 @@ import type { ComputeContext, PortPlugger } from './context.js';
 import { ServerController } from './controller.js';
 import { renderNovaError } from './errors.js';
 import { computeRoutes } from './routes.js';
+import { computeService, type ComputeService } from './service.js';
 import type { ComputeDriver } from './runtime/driver.js';
 import { FakeDriver } from './runtime/drivers/fake.js';
 import { RuncDriver } from './runtime/drivers/runc.js';
@@ -20,7 +21,15 @@ export interface ComputeConfig {
   host: string;
 }
 
-export interface Compute { service: Service; controller: ServerController; driver: ComputeDriver }
+export interface Compute {
+  service: Service;
+  controller: ServerController;
+  driver: ComputeDriver;
+  /** Compute's service functions, for the services built on it (Heat). */
+  api: ComputeService;
+  /** Tells the service functions Pier's public URL once it listens (their answers' links). */
+  setUrl(url: string): void;
+}
 
 /**
  * Nova over `config.driver`. The runc runtime plugs server ports through `plugger` (the
@@ -36,8 +45,9 @@ export function createCompute(store: Store, networking: NetworkingService, dataD
     consoleLog: (id, lines) => driver.logs(id, lines),
   };
   controller = new ServerController(store, driver, ctx, logger, plugger, config.driver === 'runc' ? 3_000 : 30_000);
+  let url = '';
   return {
-    controller, driver,
+    controller, driver, api: computeService(ctx, () => url), setUrl: (u) => { url = u; },
     service: { name: 'compute', prefix: '/compute', renderError: renderNovaError, routes: (scope) => computeRoutes(scope, ctx) },
   };
 }
@@ -45,3 +55,4 @@ export function createCompute(store: Store, networking: NetworkingService, dataD
 export type { ComputeDriver, ServerSpec, ServerObserved } from './runtime/driver.js';
 export { ServerController } from './controller.js';
 export type { PortPlugger } from './context.js';
+export type { ComputeService } from './service.js';

@@ -52,11 +52,24 @@ export function negotiate(req: FastifyRequest, reply: FastifyReply): void {
   });
 }
 
-export function versionOf(req: FastifyRequest): readonly [number, number] {
-  return asked.get(req) ?? MIN_VERSION;
+/** What a view depends on besides the row, for an in-process caller (no request): its microversion and the public URL. */
+export interface ApiView {
+  /** The microversion the caller's answers follow. */
+  readonly microversion: readonly [number, number];
+  /** Pier's public URL, for links. */
+  readonly baseUrl: string;
 }
 
+/** A request, or an in-process caller's fixed view. */
+export type Asked = FastifyRequest | ApiView;
+
+export function versionOf(req: Asked): readonly [number, number] {
+  return 'microversion' in req ? req.microversion : asked.get(req) ?? MIN_VERSION;
+}
+
+export const baseUrlOf = (req: Asked): string => ('microversion' in req ? req.baseUrl : req.ctx.baseUrl);
+
 /** True when the request's microversion is `major.minor` or newer. */
-export function atLeast(req: FastifyRequest, major: number, minor: number): boolean {
+export function atLeast(req: Asked, major: number, minor: number): boolean {
   return cmp(versionOf(req), [major, minor]) >= 0;
 }

@@ -100,7 +100,7 @@ export function computeRoutes(scope: FastifyInstance, ctx: ComputeContext): void
   scope.get('/v2.1/servers', async (req) => listServers(ctx, req, false));
   scope.get('/v2.1/servers/detail', async (req) => listServers(ctx, req, true));
   scope.post('/v2.1/servers', async (req, reply) => {
-    const made = await createServers(ctx, req);
+    const made = await createServers(ctx, novaCaller(req), req.body as { server?: Record<string, unknown> } | null, req, { requestId: req.id });
     const body = (req.body as { server: { return_reservation_id?: unknown } }).server;
     if (body.return_reservation_id === true || body.return_reservation_id === 'True') return reply.code(202).send({ reservation_id: made.reservationId });
     const s = made.first;
@@ -110,7 +110,7 @@ export function computeRoutes(scope: FastifyInstance, ctx: ComputeContext): void
   });
   scope.get<P>('/v2.1/servers/:id', async (req) => ({ server: (await detailViews(ctx, req, [await loadServer(ctx, novaCaller(req), req.params.id)]))[0] }));
   scope.put<P>('/v2.1/servers/:id', async (req) => ({ server: (await detailViews(ctx, req, [await updateServer(ctx, req, req.params.id)]))[0] }));
-  scope.delete<P>('/v2.1/servers/:id', async (req, reply) => { await deleteServer(ctx, req, req.params.id); return reply.code(204).send(); });
+  scope.delete<P>('/v2.1/servers/:id', async (req, reply) => { await deleteServer(ctx, novaCaller(req), req.params.id); return reply.code(204).send(); });
   scope.post<P>('/v2.1/servers/:id/action', async (req, reply) => serverAction(ctx, req, reply));
   metadataRoutes(scope, ctx);
   instanceActionRoutes(scope, ctx);

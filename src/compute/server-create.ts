@@ -1,16 +1,15 @@
 // `POST /servers`: Nova's checks of the body (name, imageRef, flavorRef, networks, key_name,
 // user_data, metadata, security_groups, min/max_count), quotas, the ports, then the rows in
 // BUILD — the controller takes it from there. Bad input changes nothing.
-import type { FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { BadRequest, NotFound } from '../core/errors.js';
 import { newUuid, isoSeconds } from '../core/ids.js';
 import { imageCaller, loadImage } from '../image/index.js';
 import type { Store } from '../store/index.js';
-import { novaCaller, type ComputeContext } from './context.js';
+import type { ComputeContext, NovaCaller } from './context.js';
 import { QuotaExceeded, ValidationError } from './errors.js';
 import { loadFlavor } from './flavors.js';
-import { atLeast } from './microversion.js';
+import { atLeast, type Asked } from './microversion.js';
 import { allocatePorts, planNetworks, releasePorts, resolveSecurityGroups, type NetworkRequest } from './ports.js';
 import { computeUsage, quotaLimit } from './quotas.js';
 import { recordAction } from './instance-actions.js';
@@ -61,9 +60,12 @@ async function allowedCount(store: Store, projectId: string, vcpus: number, ram:
   return n;
 }
 
-export async function createServers(ctx: ComputeContext, req: FastifyRequest): Promise<{ first: ServerRow; reservationId: string; adminPass: string; all: ServerRow[] }> {
-  const caller = novaCaller(req);
-  const body = req.body as { server?: Record<string, unknown> } | null;
+/** What a create call brings besides the body: the request id (instance actions) and, for an
+ * in-process caller that must find its server after a crash, the new server's id. */
+export interface CreateOptions { readonly requestId: string; readonly id?: string }
+
+/** Creates from a `{"server": …}` body as `caller`, under `req`'s microversion. */
+export async function createServers(ctx: ComputeContext, caller: NovaCaller, body: { server?: Record<string, unknown> } | null, req: Asked, opts: CreateOptions): Promise<{ first: ServerRow; reservationId: string; adminPass: string; all: ServerRow[] }> {
   const s = body?.server;
   if (!s || typeof s !== 'object' || Array.isArray(s)) throw new ValidationError('server', body, "'server' is a required property");
   const allowed = new Set([...ALLOWED, ...(atLeast(req, 2, 19) ? ['description'] : []), ...(atLeast(req, 2, 52) ? ['tags'] : [])]);
@@ -130,7 +132,7 @@ export async function createServers(ctx: ComputeContext, req: FastifyRequest): P
   const made: ServerRow[] = [];
   try {
     for (let i = 0; i < count; i++) {
-      const id = newUuid();
+      const id = count === 1 && opts.id ? opts.id : newUuid();
       const now = isoSeconds();
       const display = count > 1 ? `${name}-${i + 1}` : name;
       const ports = await allocatePorts(ctx, caller.projectId, id, plan, sgIds, s.security_groups === undefined);
@@ -146,7 +148,7 @@ export async function createServers(ctx: ComputeContext, req: FastifyRequest): P
       try {
         await ctx.store.tx(async (tx) => {
           await tx.db.insertInto('servers').values(row).execute();
-          await recordAction(tx, id, 'create', { projectId: caller.projectId, userId: caller.userId, requestId: req.id });
+          await recordAction(tx, id, 'create', { projectId: caller.projectId, userId: caller.userId, requestId: opts.requestId });
           await tx.emit({ resource: 'server', id, action: 'create', projectId: row.project_id });
         });
       } catch (err) {

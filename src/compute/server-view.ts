@@ -2,10 +2,9 @@
 // detail views with the attributes each microversion adds (2.3 extended attributes, 2.9 locked,
 // 2.16 host_status, 2.19 description, 2.26 tags, 2.47 embedded flavor, 2.63, 2.73).
 import { createHash } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import type { NovaCaller } from './context.js';
 import { embeddedFlavor, resourceLinks, type FlavorRow } from './flavors.js';
-import { atLeast } from './microversion.js';
+import { atLeast, baseUrlOf, type Asked } from './microversion.js';
 import type { Addresses } from './ports.js';
 import type { ComputeTables } from './tables.js';
 
@@ -43,14 +42,14 @@ export const STATUS_FILTERS: Record<string, (s: ServerRow) => boolean> = {
 const micro = (iso: string | null) => (iso ? `${iso.slice(0, 19)}.000000` : null);
 const seconds = (iso: string) => `${iso.slice(0, 19)}Z`;
 
-export function serverSummary(req: FastifyRequest, s: ServerRow): Record<string, unknown> {
+export function serverSummary(req: Asked, s: ServerRow): Record<string, unknown> {
   return { id: s.id, name: s.name, links: resourceLinks(req, 'servers', s.id) };
 }
 
-export function serverDetail(req: FastifyRequest, caller: NovaCaller, s: ServerRow, addresses: Addresses): Record<string, unknown> {
+export function serverDetail(req: Asked, caller: NovaCaller, s: ServerRow, addresses: Addresses): Record<string, unknown> {
   const status = statusOf(s);
   const flavor = JSON.parse(s.flavor) as FlavorRow;
-  const bookmark = (kind: string, id: string) => [{ rel: 'bookmark', href: `${req.ctx.baseUrl}/compute/${kind}/${id}` }];
+  const bookmark = (kind: string, id: string) => [{ rel: 'bookmark', href: `${baseUrlOf(req)}/compute/${kind}/${id}` }];
   const v: Record<string, unknown> = {
     id: s.id, name: s.name, status, tenant_id: s.project_id, user_id: s.user_id, metadata: JSON.parse(s.metadata),
     hostId: s.host ? createHash('sha224').update(s.project_id + s.host).digest('hex') : '',

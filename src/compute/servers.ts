@@ -6,7 +6,7 @@ import { BadRequest, Conflict } from '../core/errors.js';
 import { isoSeconds } from '../core/ids.js';
 import { novaCaller, type ComputeContext, type NovaCaller } from './context.js';
 import { PolicyNotAuthorized, serverNotFound, ValidationError } from './errors.js';
-import { atLeast } from './microversion.js';
+import { atLeast, type Asked } from './microversion.js';
 import { addressesOf, serverPorts } from './ports.js';
 import { serverDetail, serverSummary, STATUS_FILTERS, type ServerRow } from './server-view.js';
 
@@ -18,7 +18,11 @@ export async function loadServer(ctx: ComputeContext, caller: NovaCaller, id: st
 
 /** Detail views of `rows`, with their addresses read in one batch. */
 export async function detailViews(ctx: ComputeContext, req: FastifyRequest, rows: ServerRow[]): Promise<Record<string, unknown>[]> {
-  const caller = novaCaller(req);
+  return serverViews(ctx, req, novaCaller(req), rows);
+}
+
+/** Detail views as `caller` sees them under `req`'s microversion. */
+export async function serverViews(ctx: ComputeContext, req: Asked, caller: NovaCaller, rows: ServerRow[]): Promise<Record<string, unknown>[]> {
   const addresses = await addressesOf(ctx, await serverPorts(ctx, rows.map((r) => r.id)));
   return rows.map((r) => serverDetail(req, caller, r, addresses.get(r.id) ?? {}));
 }
@@ -145,8 +149,7 @@ export async function updateServer(ctx: ComputeContext, req: FastifyRequest, id:
   });
 }
 
-export async function deleteServer(ctx: ComputeContext, req: FastifyRequest, id: string): Promise<void> {
-  const caller = novaCaller(req);
+export async function deleteServer(ctx: ComputeContext, caller: NovaCaller, id: string): Promise<void> {
   await ctx.store.tx(async (tx) => {
     const s = await tx.db.selectFrom('servers').selectAll().where('id', '=', id).executeTakeFirst();
     if (!s || (!caller.isAdmin && s.project_id !== caller.projectId)) throw serverNotFound(id);

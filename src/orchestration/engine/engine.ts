@@ -3,6 +3,7 @@
 // stacks a stopped Pier left IN_PROGRESS. Work runs in this process, detached from requests.
 import type { Logger } from 'pino';
 import { newUuid } from '../../core/ids.js';
+import type { ComputeService } from '../../compute/index.js';
 import type { NetworkingService } from '../../networking/index.js';
 import type { Store } from '../../store/index.js';
 import { resolve, type JsonMap } from '../template/index.js';
@@ -46,7 +47,7 @@ export class Engine {
   readonly engineId = newUuid();
   private readonly timers: NodeJS.Timeout[] = [];
 
-  constructor(store: Store, readonly networking: NetworkingService, private readonly logger: Logger) {
+  constructor(store: Store, readonly networking: NetworkingService, private readonly logger: Logger, readonly compute: ComputeService) {
     this.persist = new Persist(store);
   }
 
@@ -219,7 +220,7 @@ export class Engine {
     let ctx = this.contexts.get(row.id);
     if (!ctx) {
       ctx = {
-        networking: this.networking, caller: loaded.caller, stack: { id: stackId, name: stackName, projectId: loaded.spec.owner.projectId },
+        networking: this.networking, compute: this.compute, caller: loaded.caller, stack: { id: stackId, name: stackName, projectId: loaded.spec.owner.projectId },
         resourceName: row.name, physicalName: `${stackName}-${row.name}-${row.id.replace(/-/g, '').slice(0, 12)}`,
         data: parseJson(row.data), plannedId: row.id, nested: nestedStacks(this, loaded, stackId, row),
       };

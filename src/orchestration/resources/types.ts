@@ -1,6 +1,7 @@
 // What a resource plugin is: two schemas (properties, attributes) and a few verbs. The engine
 // drives the verbs (create once, then checkCreate until done) and persists every state change;
 // a plugin never touches the store or HTTP — it calls service functions through its context.
+import type { ComputeService } from '../../compute/index.js';
 import type { Caller, NetworkingService } from '../../networking/index.js';
 import type { Json, JsonMap } from '../template/index.js';
 
@@ -36,6 +37,8 @@ export interface AttributeSchema {
 /** What the engine gives a plugin for one call. */
 export interface ResourceContext {
   readonly networking: NetworkingService;
+  /** Nova's service functions (OS::Nova::*), called with the same caller. */
+  readonly compute: ComputeService;
   /** The stack owner, as networking sees them. */
   readonly caller: Caller;
   readonly stack: { readonly id: string; readonly name: string; readonly projectId: string };
