@@ -6,7 +6,7 @@ import { NotFound } from '../core/errors.js';
 import { imageCaller, loadImage } from '../image/index.js';
 import type { Caller } from '../networking/index.js';
 import { requireAdmin, type ComputeContext, type NovaCaller } from './context.js';
-import { createFlavor, deleteFlavor, flavorView, listFlavors, loadFlavor, setExtraSpecs } from './flavors.js';
+import { changeAccess, createFlavor, deleteFlavor, flavorView, listFlavors, loadFlavor, setExtraSpecs } from './flavors.js';
 import { createKeypair, deleteKeypair, showKeypair } from './keypairs.js';
 import { MAX_VERSION, type ApiView } from './microversion.js';
 import { createServers } from './server-create.js';
@@ -26,8 +26,8 @@ export interface ComputeService {
   createKeypair(caller: Caller, body: Body): Promise<Body>;
   showKeypair(caller: Caller, name: string): Promise<Body>;
   deleteKeypair(caller: Caller, name: string): Promise<void>;
-  /** `POST /flavors` (admin), then its extra specs when given. */
-  createFlavor(caller: Caller, body: Body, extraSpecs?: Record<string, string>): Promise<Body>;
+  /** `POST /flavors` (admin), then its extra specs and (a private flavor) the projects given access. */
+  createFlavor(caller: Caller, body: Body, extraSpecs?: Record<string, string>, projects?: readonly string[]): Promise<Body>;
   showFlavor(caller: Caller, id: string): Promise<Body>;
   /** `DELETE /flavors/{id}` (admin). */
   deleteFlavor(caller: Caller, id: string): Promise<void>;
@@ -54,13 +54,14 @@ export function computeService(ctx: ComputeContext, baseUrl: () => string): Comp
     createKeypair: (caller, body) => createKeypair(ctx, nova(caller), { keypair: body }, view()),
     showKeypair: (caller, name) => showKeypair(ctx, caller.auth.userId, name, view()),
     deleteKeypair: (caller, name) => deleteKeypair(ctx, caller.auth.userId, name),
-    async createFlavor(caller, body, extraSpecs) {
+    async createFlavor(caller, body, extraSpecs, projects = []) {
       requireAdmin(nova(caller), 'os_compute_api:os-flavor-manage:create');
       const f = await createFlavor(ctx.store, view(), { flavor: body });
       if (extraSpecs && Object.keys(extraSpecs).length) {
         requireAdmin(nova(caller), 'os_compute_api:os-flavor-extra-specs:create');
         await setExtraSpecs(ctx.store, f.id, extraSpecs);
       }
+      if (f.is_public === 0) for (const p of projects) await changeAccess(ctx.store, f.id, p, true);
       return flavorView(view(), await loadFlavor(ctx.store, nova(caller), f.id));
     },
     showFlavor: async (caller, id) => flavorView(view(), await loadFlavor(ctx.store, nova(caller), id)),

@@ -17,11 +17,15 @@ import { osNeutronRouterInterface } from './os-neutron-router-interface.js';
 import { osNeutronSecurityGroup } from './os-neutron-security-group.js';
 import { osNeutronSecurityGroupRule } from './os-neutron-security-group-rule.js';
 import { osNeutronSubnet } from './os-neutron-subnet.js';
+import { osNovaFlavor } from './os-nova-flavor.js';
+import { osNovaKeyPair } from './os-nova-key-pair.js';
+import { osNovaServer } from './os-nova-server.js';
 import { templateResource } from './template-resource.js';
 
 export const PLUGINS: ReadonlyMap<string, ResourcePlugin> = new Map([
   osNeutronNet, osNeutronSubnet, osNeutronPort, osNeutronRouter, osNeutronRouterInterface, osNeutronSecurityGroup,
   osNeutronSecurityGroupRule, osNeutronFloatingIp, osNeutronFloatingIpAssociation,
+  osNovaServer, osNovaKeyPair, osNovaFlavor,
   osHeatRandomString, osHeatValue, osHeatNone, osHeatTestResource, osHeatResourceGroup, osHeatStack,
 ].map((p) => [p.type, p]));
 

@@ -1,0 +1,171 @@
+// OS::Nova::Server — a Nova server (Heat's resources/openstack/nova/server.py): image and flavor by
+// name or id, nics from `networks`, RAW user_data; create completes when the server is ACTIVE, and
+// delete when Nova no longer has it. Attributes are read fresh from Nova and Neutron.
+import type { Json, JsonMap } from '../template/index.js';
+import type { ResourceContext, ResourcePlugin } from './types.js';
+import { findId } from './neutron.js';
+import { isGone, ResourceInError, unlessGone } from './nova.js';
+
+// OpenStack: statuses Heat keeps waiting through (nova client plugin's deferred_server_statuses).
+const DEFERRED = ['BUILD', 'HARD_REBOOT', 'PASSWORD', 'REBOOT', 'RESCUE', 'RESIZE', 'REVERT_RESIZE', 'SHUTOFF', 'SUSPENDED', 'VERIFY_RESIZE'];
+
+const nic = { type: 'map', description: 'A nic.', schema: {
+  network: { type: 'string', description: 'Name or ID of network to create a port on.', constraints: [{ custom_constraint: 'neutron.network' }] },
+  port: { type: 'string', description: 'ID of an existing port to associate with this server.', constraints: [{ custom_constraint: 'neutron.port' }] },
+  fixed_ip: { type: 'string', description: 'Fixed IP address to specify for the port created on the requested network.' },
+  allocate_network: { type: 'string', description: 'The special string values of network, auto or none.', constraints: [{ allowed_values: ['none', 'auto'] }] },
+  tag: { type: 'string', description: 'Port tag.' },
+} } as const;
+
+/** Nova's `networks` from Heat's: names resolved to ids; none given means Nova's `auto`. */
+async function nics(ctx: ResourceContext, given: Json): Promise<unknown> {
+  const list = (given ?? []) as JsonMap[];
+  if (!list.length) return 'auto';
+  const special = list.find((n) => n['allocate_network']);
+  if (special) return String(special['allocate_network']);
+  const out: Record<string, unknown>[] = [];
+  for (const n of list) {
+    const r: Record<string, unknown> = {};
+    if (n['port']) r['port'] = await findId(ctx, 'port', String(n['port']));
+    else if (n['network']) r['uuid'] = await findId(ctx, 'network', String(n['network']));
+    if (n['fixed_ip'] && !n['port']) r['fixed_ip'] = n['fixed_ip'];
+    if (n['tag']) r['tag'] = n['tag'];
+    out.push(r);
+  }
+  return out;
+}
+
+type Address = { addr: string; version: number; 'OS-EXT-IPS:type': string; 'OS-EXT-IPS-MAC:mac_addr': string };
+
+/** Heat's `addresses`: Nova's per network name, each fixed address with its port, subnets and network; also keyed by network id. */
+async function addresses(ctx: ResourceContext, id: string): Promise<JsonMap> {
+  const nets: Record<string, Json[]> = {};
+  const ids: Record<string, string> = {};
+  for (const port of await ctx.networking.list(ctx.caller, 'port', { device_id: id })) {
+    const network = await ctx.networking.show(ctx.caller, 'network', String(port.network_id));
+    const label = String(network.name);
+    ids[label] = String(network.id);
+    const fixed = (port.fixed_ips ?? []) as { subnet_id: string; ip_address: string }[];
+    const subnets = await Promise.all(fixed.map((f) => ctx.networking.show(ctx.caller, 'subnet', f.subnet_id)));
+    for (const f of fixed) {
+      const addr = {
+        addr: f.ip_address, version: f.ip_address.includes(':') ? 6 : 4, 'OS-EXT-IPS-MAC:mac_addr': port.mac_address, 'OS-EXT-IPS:type': 'fixed', port: port.id,
+        subnets, network,
+      };
+      (nets[label] ??= []).push(addr as Json);
+      for (const fip of await ctx.networking.list(ctx.caller, 'floatingip', { fixed_ip_address: f.ip_address, port_id: String(port.id) })) {
+        nets[label]!.push({ addr: fip.floating_ip_address, version: addr.version, 'OS-EXT-IPS-MAC:mac_addr': port.mac_address, 'OS-EXT-IPS:type': 'floating', port: null } as Json);
+      }
+    }
+  }
+  for (const [label, netId] of Object.entries(ids)) nets[netId] = nets[label]!;
+  return nets;
+}
+
+/** Nova client's `server.networks` (label → addresses), extended by network id as Heat does. */
+async function networks(ctx: ResourceContext, server: JsonMap): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const [label, list] of Object.entries((server['addresses'] ?? {}) as Record<string, Address[]>)) out[label] = list.map((a) => a.addr);
+  for (const label of Object.keys(out)) {
+    const id = await findId(ctx, 'network', label).catch(() => null);
+    if (id) out[id] = out[label]!;
+  }
+  return out;
+}
+
+export const osNovaServer: ResourcePlugin = {
+  type: 'OS::Nova::Server',
+  description: 'A resource for managing Nova instances.',
+  properties: {
+    name: { type: 'string', description: 'Server name.' },
+    image: { type: 'string', description: 'The ID or name of the image to boot with.' },
+    flavor: { type: 'string', description: 'The ID or name of the flavor to boot onto.', required: true },
+    key_name: { type: 'string', description: 'Name of keypair to inject into the server.' },
+    admin_pass: { type: 'string', description: 'The administrator password for the server.' },
+    availability_zone: { type: 'string', description: 'Name of the availability zone for server placement.' },
+    security_groups: { type: 'list', description: 'List of security group names or IDs. Cannot be used if neutron ports are associated with this server; assign security groups to the ports instead.', default: [] },
+    networks: { type: 'list', description: 'An ordered list of nics to be added to this server, with information about connected networks, fixed ips, port etc.', schema: { '*': nic } },
+    metadata: { type: 'map', description: 'Arbitrary key/value metadata to store for this server. Non-string values will be serialized to JSON.', default: {} },
+    // OpenStack: Heat's default is HEAT_CFNTOOLS (a heat-cfntools cloud-init bundle); Pier passes user_data unmodified only.
+    user_data_format: { type: 'string', description: 'How the user_data should be formatted for the server. For RAW the user_data is passed to Nova unmodified.', default: 'RAW', constraints: [{ allowed_values: ['RAW'] }] },
+    user_data: { type: 'string', description: 'User data script to be executed by cloud-init.', default: '' },
+    config_drive: { type: 'boolean', description: 'If True, enable config drive on the server.' },
+  },
+  attributes: {
+    name: { description: 'Name of the server.', type: 'string' },
+    addresses: { description: 'A dict of all network addresses with corresponding port_id and subnets. Each network will have two keys in dict, they are network name and network id.', type: 'map' },
+    networks: { description: 'A dict of assigned network addresses of the form: {"public": [ip1, ip2...], "public_uuid": [ip1, ip2...]}.', type: 'map' },
+    first_address: { description: 'Convenience attribute to fetch the first assigned network address, or an empty string if nothing has been assigned at this time.' },
+    instance_name: { description: 'AWS compatible instance name.', type: 'string' },
+    accessIPv4: { description: 'The manually assigned alternative public IPv4 address of the server.', type: 'string' },
+    accessIPv6: { description: 'The manually assigned alternative public IPv6 address of the server.', type: 'string' },
+    tags: { description: 'Tags from the server.', type: 'list' },
+    show: { description: 'Detailed information about resource.', type: 'map' },
+  },
+  async create(ctx, props) {
+    const name = String(props['name'] ?? ctx.physicalName);
+    ctx.data['name'] = name;
+    // Unknown names go to Nova as given, so the failure is Nova's own ("Image … could not be found.").
+    const image = props['image'] ? String(props['image']) : undefined;
+    const flavor = String(props['flavor']);
+    const body: Record<string, unknown> = {
+      name, flavorRef: (await ctx.compute.findFlavor(ctx.caller, flavor)) ?? flavor,
+      ...(image ? { imageRef: (await ctx.compute.findImage(ctx.caller, image)) ?? image } : {}),
+      networks: await nics(ctx, props['networks'] ?? null),
+    };
+    if (props['key_name']) body['key_name'] = props['key_name'];
+    if (props['admin_pass']) body['adminPass'] = props['admin_pass'];
+    if (props['availability_zone']) body['availability_zone'] = props['availability_zone'];
+    if (props['config_drive'] !== undefined && props['config_drive'] !== null) body['config_drive'] = props['config_drive'];
+    const groups = (props['security_groups'] ?? []) as string[];
+    if (groups.length) body['security_groups'] = groups.map((g) => ({ name: g }));
+    const metadata = Object.entries((props['metadata'] ?? {}) as JsonMap).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
+    if (metadata.length) body['metadata'] = Object.fromEntries(metadata);
+    if (props['user_data']) body['user_data'] = Buffer.from(String(props['user_data'])).toString('base64');
+    return String((await ctx.compute.createServer(ctx.caller, body, ctx.plannedId))['id']);
+  },
+  async checkCreate(ctx, id) {
+    const s = await ctx.compute.showServer(ctx.caller, id!);
+    const status = String(s['status']).split('(')[0]!;
+    if (status === 'ACTIVE') return true;
+    if (DEFERRED.includes(status)) return false;
+    const fault = (s['fault'] ?? {}) as { message?: string; code?: number };
+    if (status === 'ERROR') throw new ResourceInError(status, `Message: ${fault.message ?? 'Unknown'}, Code: ${fault.code ?? 'Unknown'}`);
+    throw new ResourceInError(status, 'Server is not active');
+  },
+  exists: (ctx, id) => unlessGone(async () => { await ctx.compute.showServer(ctx.caller, id); return true; }, false),
+  delete: (ctx, id) => (id ? unlessGone(() => ctx.compute.deleteServer(ctx.caller, id), undefined) : Promise.resolve()),
+  async checkDelete(ctx, id) {
+    if (!id) return true;
+    let s: Record<string, unknown>;
+    try {
+      s = await ctx.compute.showServer(ctx.caller, id);
+    } catch (e) {
+      if (isGone(e)) return true;
+      throw e;
+    }
+    // OpenStack: the status does not change until Nova's delete task is done.
+    if (s['OS-EXT-STS:task_state'] === 'deleting') return false;
+    if (s['status'] === 'ERROR') {
+      const fault = (s['fault'] ?? {}) as { message?: string; code?: number };
+      throw new ResourceInError('ERROR', `Server ${String(s['name'])} delete failed: (${fault.code ?? 'None'}) ${fault.message ?? 'Unknown'}`);
+    }
+    return false;
+  },
+  async resolve(ctx, id, attr) {
+    if (!id) return null;
+    if (attr === 'name') return (ctx.data['name'] as string | undefined) ?? null;
+    if (attr === 'addresses') return addresses(ctx, id);
+    const s = await unlessGone(() => ctx.compute.showServer(ctx.caller, id), null);
+    if (!s) return '';
+    if (attr === 'show') return s as Json;
+    if (attr === 'networks') return networks(ctx, s as JsonMap);
+    if (attr === 'first_address') {
+      const nets = (s['addresses'] ?? {}) as Record<string, Address[]>;
+      for (const label of Object.keys(nets).sort().reverse()) if (nets[label]!.length) return nets[label]![0]!.addr;
+      return '';
+    }
+    if (attr === 'instance_name') return (s['OS-EXT-SRV-ATTR:instance_name'] as string | undefined) ?? null;
+    return (s[attr] ?? null) as Json;
+  },
+};
