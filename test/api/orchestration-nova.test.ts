@@ -107,6 +107,24 @@ for (const store of testStores()) describe(`orchestration: Nova resources on ${s
     assert.deepEqual((await nova('GET', '/servers')).body.servers, []);
   });
 
+  test('custom constraints: an unknown flavor, keypair or (parameter) image is refused and nothing is made', async () => {
+    const refused = async (template: unknown, message: string, extra: Record<string, unknown> = {}) => {
+      const r = await c.heat('POST', '/stacks', { stack_name: 'bad', template, ...extra });
+      assert.equal(r.status, 400, JSON.stringify(r.body));
+      assert.equal(r.body.error.type, 'StackValidationFailed');
+      assert.equal(r.body.error.message, message);
+      assert.equal((await c.heat('GET', '/stacks/bad')).status, 404);
+    };
+    const server = (props: Record<string, unknown>) => ({ heat_template_version: '2018-08-31', resources: { s: { type: 'OS::Nova::Server', properties: { image: 'busybox', flavor: 'm1.tiny', networks: [{ allocate_network: 'none' }], ...props } } } });
+    await refused(server({ flavor: 'm1.huge-nope' }), "Property error: resources.s.properties.flavor: Error validating value 'm1.huge-nope': No Flavor matching {'name': 'm1.huge-nope'}. (HTTP 404)");
+    await refused(server({ key_name: 'ghost-key' }), "Property error: resources.s.properties.key_name: Error validating value 'ghost-key': The Key (ghost-key) could not be found.");
+    const param = { heat_template_version: '2018-08-31', parameters: { img: { type: 'string', constraints: [{ custom_constraint: 'glance.image' }] } }, resources: {} };
+    await refused(param, "Parameter 'img' is invalid: Error validating value 'ghost-image': No image matching {'name': 'ghost-image'}.", { parameters: { img: 'ghost-image' } });
+    const ok = await c.stack('constraints-ok', param, { parameters: { img: 'busybox' } });
+    assert.equal(ok.stack_status, 'CREATE_COMPLETE', ok.stack_status_reason);
+    assert.deepEqual((await nova('GET', '/servers')).body.servers, []);
+  });
+
   test('OS::Nova::Flavor: admin makes a private flavor with extra specs; the demo user is refused', async () => {
     const admin = await tokenFor(c.t.url, 'admin', ADMIN_PASSWORD, 'admin');
     const adminProject = (await call(c.t.url, 'GET', '/identity/v3/auth/tokens', { token: admin, headers: { 'x-subject-token': admin } })).body.token.project.id;

@@ -82,9 +82,9 @@ export class Engine {
 
   /** Parses and validates; throws HeatError. Nothing is stored. */
   async check(spec: StackSpec): Promise<{ loaded: LoadedStack; ev: StackEval }> {
-    const loaded = await loadStack(spec, this.networking);
+    const loaded = await loadStack(spec, this.networking, true, this.compute);
     const ev = this.evaluator(loaded, new Map(), spec.id, spec.name);
-    await validateStack(ev, this.networking);
+    await validateStack(ev, this.networking, this.compute);
     return { loaded, ev };
   }
 

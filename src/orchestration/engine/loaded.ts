@@ -1,6 +1,8 @@
 // A stack as the engine works on it: its template parsed, parameters and conditions resolved,
 // its resources' plugins, and the caller it acts as. Built from the stored row alone, so a
 // restarted Pier can rebuild it; the same code checks a template before anything is stored.
+import type { ComputeService } from '../../compute/index.js';
+import { ApiError } from '../../core/errors.js';
 import type { AuthContext } from '../../core/http/context.js';
 import type { Caller, NetworkingService } from '../../networking/index.js';
 import {
@@ -49,13 +51,16 @@ export function ownerOf(auth: AuthContext): StackOwner {
   };
 }
 
-/** Custom constraints (neutron.network …) answered by looking the name or id up as the owner. */
-export function customConstraints(networking: NetworkingService, caller: Caller): CustomConstraintCheck {
+/** Custom constraints (neutron.network …, and with `compute` nova.flavor, nova.keypair, glance.image)
+ * answered by looking the name or id up as the owner. */
+export function customConstraints(networking: NetworkingService, caller: Caller, compute?: ComputeService): CustomConstraintCheck {
   const kinds: Record<string, 'network' | 'subnet' | 'port' | 'router' | 'security_group' | 'subnetpool'> = {
     'neutron.network': 'network', 'neutron.subnet': 'subnet', 'neutron.port': 'port', 'neutron.router': 'router',
     'neutron.security_group': 'security_group', 'neutron.subnetpool': 'subnetpool',
   };
+  const nova = compute && novaConstraints(compute, caller);
   return async (constraint, value) => {
+    if (nova && constraint in nova && typeof value === 'string') return nova[constraint]!(value);
     const kind = kinds[constraint];
     if (!kind || typeof value !== 'string') return null;
     try {
@@ -69,15 +74,28 @@ export function customConstraints(networking: NetworkingService, caller: Caller)
   };
 }
 
+// OpenStack: the messages are novaclient's / Heat's glance plugin's for a name that matches nothing.
+function novaConstraints(compute: ComputeService, caller: Caller): Record<string, (v: string) => Promise<string | null>> {
+  const bad = (v: string, why: string) => `Error validating value '${v}': ${why}`;
+  return {
+    'nova.flavor': async (v) => ((await compute.findFlavor(caller, v)) ? null : bad(v, `No Flavor matching {'name': '${v}'}. (HTTP 404)`)),
+    'glance.image': async (v) => ((await compute.findImage(caller, v)) ? null : bad(v, `No image matching {'name': '${v}'}.`)),
+    'nova.keypair': async (v) => compute.showKeypair(caller, v).then(() => null, (e) => {
+      if (e instanceof ApiError && e.status === 404) return bad(v, `The Key (${v}) could not be found.`);
+      throw e;
+    }),
+  };
+}
+
 /** Parses and checks everything a stack needs; throws HeatError naming the problem. */
-export async function loadStack(spec: StackSpec, networking: NetworkingService, checkConstraints = true): Promise<LoadedStack> {
+export async function loadStack(spec: StackSpec, networking: NetworkingService, checkConstraints = true, compute?: ComputeService): Promise<LoadedStack> {
   const template = loadTemplate(spec.template);
   const environment = toEnvironment(spec.environment);
   const registry = new ResourceRegistry(environment.resource_registry);
   const caller = networking.callerFor(ownerAuth(spec.owner));
   const params = await resolveParameters(
     template, environment, { stackName: spec.name, stackId: spec.id, projectId: spec.owner.projectId },
-    checkConstraints ? customConstraints(networking, caller) : undefined,
+    checkConstraints ? customConstraints(networking, caller, compute) : undefined,
   );
   const param = (n: string) => params.values[n];
   const conditions = evaluateConditions(template, param);

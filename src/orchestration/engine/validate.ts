@@ -7,11 +7,12 @@ import { pluginFor } from '../resources/registry.js';
 import type { PropertySchema } from '../resources/types.js';
 import type { StackEval } from './evaluate.js';
 import { customConstraints } from './loaded.js';
+import type { ComputeService } from '../../compute/index.js';
 import type { NetworkingService } from '../../networking/index.js';
 
-export async function validateStack(ev: StackEval, networking: NetworkingService): Promise<void> {
+export async function validateStack(ev: StackEval, networking: NetworkingService, compute?: ComputeService): Promise<void> {
   const { loaded } = ev;
-  const check = customConstraints(networking, loaded.caller);
+  const check = customConstraints(networking, loaded.caller, compute);
   for (const [name, plugin] of loaded.plugins) {
     for (const ref of resourceRefs(loaded.template, name, { param: (n) => loaded.params.values[n], conditions: loaded.conditions })) {
       if (typeof ref.attribute !== 'string') continue;

@@ -78,9 +78,10 @@ export const osNovaServer: ResourcePlugin = {
   description: 'A resource for managing Nova instances.',
   properties: {
     name: { type: 'string', description: 'Server name.' },
+    // OpenStack: Heat checks glance.image here at validation; Pier lets Nova refuse a missing image at create (rolled back).
     image: { type: 'string', description: 'The ID or name of the image to boot with.' },
-    flavor: { type: 'string', description: 'The ID or name of the flavor to boot onto.', required: true },
-    key_name: { type: 'string', description: 'Name of keypair to inject into the server.' },
+    flavor: { type: 'string', description: 'The ID or name of the flavor to boot onto.', required: true, constraints: [{ custom_constraint: 'nova.flavor' }] },
+    key_name: { type: 'string', description: 'Name of keypair to inject into the server.', constraints: [{ custom_constraint: 'nova.keypair' }] },
     admin_pass: { type: 'string', description: 'The administrator password for the server.' },
     availability_zone: { type: 'string', description: 'Name of the availability zone for server placement.' },
     security_groups: { type: 'list', description: 'List of security group names or IDs. Cannot be used if neutron ports are associated with this server; assign security groups to the ports instead.', default: [] },
