@@ -105,13 +105,13 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     await compute.controller.start();
     // Stacks a stopped Pier left IN_PROGRESS carry on (their work stops first on close).
     undo.push(() => orchestration.engine.close());
-    await orchestration.engine.resume();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-    compute.setUrl(`http://${host}:${port}`);
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    compute.setUrl(url); // before resumed stacks read servers (their links)
+    await orchestration.engine.resume();
     return {
-      url: `http://${host}:${port}`, app, store, identity, networking: networking.api, dataplane, orchestration: orchestration.engine, compute, generatedPasswords: boot.generated,
+      url, app, store, identity, networking: networking.api, dataplane, orchestration: orchestration.engine, compute, generatedPasswords: boot.generated,
       knownPasswords: { admin: config.adminPassword ?? boot.generated.admin, demo: config.demoPassword ?? boot.generated.demo },
       close,
     };
