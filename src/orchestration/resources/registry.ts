@@ -8,6 +8,8 @@ import { osHeatResourceGroup } from './os-heat-resource-group.js';
 import { osHeatStack } from './os-heat-stack.js';
 import { osHeatTestResource } from './os-heat-test-resource.js';
 import { osHeatValue } from './os-heat-value.js';
+import { osHeatWaitCondition } from './os-heat-wait-condition.js';
+import { osHeatWaitConditionHandle } from './os-heat-wait-condition-handle.js';
 import { osNeutronFloatingIp } from './os-neutron-floating-ip.js';
 import { osNeutronFloatingIpAssociation } from './os-neutron-floating-ip-association.js';
 import { osNeutronNet } from './os-neutron-net.js';
@@ -23,6 +25,7 @@ export const PLUGINS: ReadonlyMap<string, ResourcePlugin> = new Map([
   osNeutronNet, osNeutronSubnet, osNeutronPort, osNeutronRouter, osNeutronRouterInterface, osNeutronSecurityGroup,
   osNeutronSecurityGroupRule, osNeutronFloatingIp, osNeutronFloatingIpAssociation,
   osHeatRandomString, osHeatValue, osHeatNone, osHeatTestResource, osHeatResourceGroup, osHeatStack,
+  osHeatWaitConditionHandle, osHeatWaitCondition,
 ].map((p) => [p.type, p]));
 
 /**

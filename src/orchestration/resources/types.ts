@@ -48,6 +48,19 @@ export interface ResourceContext {
   readonly plannedId: string;
   /** Child stacks (ResourceGroup, OS::Heat::Stack, template resources). */
   readonly nested: NestedStacks;
+  /** Signals: this resource's URL, tokens for the owner, and the stack's other resources. */
+  readonly heat: ResourceHeat;
+}
+
+export interface ResourceHeat {
+  /** This resource's Heat URL (`…/v1/{project}/stacks/{name}/{id}/resources/{resource}`). */
+  url(): string;
+  /** A project-scoped Keystone token for the stack owner (Heat's token-based handles). */
+  issueToken(): Promise<string>;
+  /** The saved data of the stack's resource with this reference id (or name), read afresh. */
+  peer(ref: string): Promise<{ readonly name: string; readonly type: string; readonly data: JsonMap } | null>;
+  /** Delivers a signal to the stack's resource with this reference id (or name). */
+  signal(ref: string, details: Json): Promise<void>;
 }
 
 export interface NestedStacks {
@@ -103,6 +116,12 @@ export interface ResourcePlugin {
   /** Whether the resource must be updated although its properties did not change (a template
    * resource whose template file changed), judged from its saved data. */
   outdated?(data: JsonMap): boolean;
+  /** Handles a signal (POST …/signal, or another resource's); returns the SIGNAL event's reason.
+   * Throws an Error whose name is Heat's exception (ValueError …) for a signal it refuses. */
+  signal?(ctx: ResourceContext, id: string | null, details: Json): Promise<string>;
+  /** Suspends / resumes (absent: nothing to do, as Heat's default). */
+  suspend?(ctx: ResourceContext, id: string | null): Promise<void>;
+  resume?(ctx: ResourceContext, id: string | null): Promise<void>;
   /** Properties outside the schema are accepted and kept (OS::Heat::None). */
   readonly openProperties?: boolean;
   /** Whether an update must replace although the changed properties allow updating (TestResource's update_replace). */

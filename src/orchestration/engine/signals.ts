@@ -1,0 +1,62 @@
+// Resource signals: what a plugin's context offers for them (its signal URL, an owner token, the
+// stack's other resources) and their dispatch — POST …/signal or one resource signalling another
+// (a scaling policy its group) — to the plugin's handler, with Heat's SIGNAL event.
+import { ApiError } from '../../core/errors.js';
+import { HeatBadRequest } from '../errors.js';
+import type { Json } from '../template/index.js';
+import type { ResourceHeat } from '../resources/types.js';
+import type { Engine } from './engine.js';
+import { loadStack, type LoadedStack } from './loaded.js';
+import { currentRows, parseJson, toJson, type ResourceRow, type StackRow } from './persist.js';
+
+/** The stack's current resource with this reference (physical) id, or this name. */
+async function findPeer(engine: Engine, stackId: string, ref: string): Promise<ResourceRow | undefined> {
+  const rows = [...currentRows(await engine.persist.resources(stackId)).values()];
+  return rows.find((r) => r.physical_id === ref) ?? rows.find((r) => r.name === ref);
+}
+
+export function resourceHeat(engine: Engine, loaded: LoadedStack, stackId: string, stackName: string, resourceName: string): ResourceHeat {
+  const owner = loaded.spec.owner;
+  return {
+    url: () => `${engine.hooks.publicUrl()}/orchestration/v1/${owner.projectId}/stacks/${stackName}/${stackId}/resources/${resourceName}`,
+    issueToken: () => engine.hooks.serviceToken(owner.userId, owner.projectId),
+    async peer(ref) {
+      const r = await findPeer(engine, stackId, ref);
+      return r ? { name: r.name, type: r.type, data: parseJson(r.data) } : null;
+    },
+    async signal(ref, details) {
+      const r = await findPeer(engine, stackId, ref);
+      const s = await engine.persist.stack(stackId);
+      if (!r || !s) throw new HeatBadRequest(`The Resource (${ref}) could not be found.`, 'ResourceNotFound');
+      await signalResource(engine, s, r, details);
+    },
+  };
+}
+
+/**
+ * Hands `details` to the resource's signal handler and records it (data, SIGNAL event). Refused
+ * as Heat refuses: a type without a handler, or a resource not created yet, suspended or deleted.
+ */
+export async function signalResource(engine: Engine, s: StackRow, row: ResourceRow, details: Json): Promise<void> {
+  const loaded = await loadStack(engine.specOf(s), engine.networking, false);
+  const plugin = loaded.plugins.get(row.name);
+  if (!plugin?.signal) throw new HeatBadRequest('signal is not supported for resource.', 'ResourceActionNotSupported');
+  if (row.action === 'INIT' || row.action === 'SUSPEND' || row.action === 'DELETE' || (row.action === 'CREATE' && row.physical_id === null)) {
+    throw new HeatBadRequest(`Signal resource during ${row.action} is not supported.`, 'ResourceFailure');
+  }
+  const ctx = engine.contextFor(loaded, row, s.id, s.name);
+  // With no work on the stack here, the store is the truth (another process may have written).
+  if (!engine.busy(s.id)) {
+    for (const k of Object.keys(ctx.data)) delete ctx.data[k];
+    Object.assign(ctx.data, parseJson(row.data));
+  }
+  let reason: string;
+  try {
+    reason = await plugin.signal(ctx, row.physical_id, details);
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw new HeatBadRequest(err instanceof Error ? err.message : String(err), err instanceof Error ? err.name : 'Error');
+  }
+  await engine.persist.saveResource(row, { data: toJson(ctx.data) });
+  await engine.persist.resourceEvent(row, 'SIGNAL', row.status, reason);
+}
