@@ -4,7 +4,7 @@
 import { ApiError } from '../../core/errors.js';
 import { HeatBadRequest } from '../errors.js';
 import type { Json } from '../template/index.js';
-import type { ResourceHeat } from '../resources/types.js';
+import { NoActionRequired, type ResourceHeat } from '../resources/types.js';
 import type { Engine } from './engine.js';
 import { loadStack, type LoadedStack } from './loaded.js';
 import { currentRows, parseJson, toJson, type ResourceRow, type StackRow } from './persist.js';
@@ -28,7 +28,7 @@ export function resourceHeat(engine: Engine, loaded: LoadedStack, stackId: strin
       const r = await findPeer(engine, stackId, ref);
       const s = await engine.persist.stack(stackId);
       if (!r || !s) throw new HeatBadRequest(`The Resource (${ref}) could not be found.`, 'ResourceNotFound');
-      await signalResource(engine, s, r, details);
+      await signalResource(engine, s, r, details, true);
     },
   };
 }
@@ -36,8 +36,9 @@ export function resourceHeat(engine: Engine, loaded: LoadedStack, stackId: strin
 /**
  * Hands `details` to the resource's signal handler and records it (data, SIGNAL event). Refused
  * as Heat refuses: a type without a handler, or a resource not created yet, suspended or deleted.
+ * `fromResource`: sent by another resource (a policy to its group), to which NoActionRequired goes.
  */
-export async function signalResource(engine: Engine, s: StackRow, row: ResourceRow, details: Json): Promise<void> {
+export async function signalResource(engine: Engine, s: StackRow, row: ResourceRow, details: Json, fromResource = false): Promise<void> {
   const loaded = await loadStack(engine.specOf(s), engine.networking, false);
   const plugin = loaded.plugins.get(row.name);
   if (!plugin?.signal) throw new HeatBadRequest('signal is not supported for resource.', 'ResourceActionNotSupported');
@@ -54,6 +55,12 @@ export async function signalResource(engine: Engine, s: StackRow, row: ResourceR
   try {
     reason = await plugin.signal(ctx, row.physical_id, details);
   } catch (err) {
+    if (err instanceof NoActionRequired) {
+      await engine.persist.saveResource(row, { data: toJson(ctx.data) });
+      // A resource signalling another learns it did nothing (and writes no event either).
+      if (fromResource) throw err;
+      return;
+    }
     if (err instanceof ApiError) throw err;
     throw new HeatBadRequest(err instanceof Error ? err.message : String(err), err instanceof Error ? err.name : 'Error');
   }

@@ -2,9 +2,11 @@
 // environment's resource_registry) becomes a plugin — a built-in one or a template resource.
 import { HeatError, type ResourceRegistry } from '../template/index.js';
 import type { ResourcePlugin } from './types.js';
+import { osHeatAutoScalingGroup } from './os-heat-autoscaling-group.js';
 import { osHeatNone } from './os-heat-none.js';
 import { osHeatRandomString } from './os-heat-random-string.js';
 import { osHeatResourceGroup } from './os-heat-resource-group.js';
+import { osHeatScalingPolicy } from './os-heat-scaling-policy.js';
 import { osHeatStack } from './os-heat-stack.js';
 import { osHeatTestResource } from './os-heat-test-resource.js';
 import { osHeatValue } from './os-heat-value.js';
@@ -25,7 +27,7 @@ export const PLUGINS: ReadonlyMap<string, ResourcePlugin> = new Map([
   osNeutronNet, osNeutronSubnet, osNeutronPort, osNeutronRouter, osNeutronRouterInterface, osNeutronSecurityGroup,
   osNeutronSecurityGroupRule, osNeutronFloatingIp, osNeutronFloatingIpAssociation,
   osHeatRandomString, osHeatValue, osHeatNone, osHeatTestResource, osHeatResourceGroup, osHeatStack,
-  osHeatWaitConditionHandle, osHeatWaitCondition,
+  osHeatWaitConditionHandle, osHeatWaitCondition, osHeatAutoScalingGroup, osHeatScalingPolicy,
 ].map((p) => [p.type, p]));
 
 /**

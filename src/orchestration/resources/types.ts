@@ -33,6 +33,12 @@ export interface AttributeSchema {
   readonly type?: 'string' | 'list' | 'map' | 'integer' | 'boolean';
 }
 
+/** Thrown by a signal handler that had nothing to do (cooldown, alarm not in alarm): the signal
+ * is accepted, and — as Heat does — no event is written. */
+export class NoActionRequired extends Error {
+  constructor(message = 'No action required') { super(message); this.name = 'NoActionRequired'; }
+}
+
 /** What the engine gives a plugin for one call. */
 export interface ResourceContext {
   readonly networking: NetworkingService;
@@ -112,7 +118,10 @@ export interface ResourcePlugin {
   refId?(ctx: ResourceContext, id: string | null): string | null;
   /** The definitions a nested-stack resource will make, so they are checked before anything is
    * created (ResourceGroup's resource_def). */
-  members?(props: JsonMap): readonly { readonly type: string; readonly properties: JsonMap }[];
+  members?(props: JsonMap): readonly { readonly type: string; readonly properties: JsonMap; /** The property defining them (default resource_def). */ readonly property?: string }[];
+  /** Checks between properties before anything is made (values still unknown are absent);
+   * returns Heat's StackValidationFailed message, or null. */
+  validate?(props: JsonMap): string | null;
   /** Whether the resource must be updated although its properties did not change (a template
    * resource whose template file changed), judged from its saved data. */
   outdated?(data: JsonMap): boolean;
