@@ -14,6 +14,7 @@ import { nestedStacks } from './nested-stacks.js';
 import { currentRows, newResourceRow, now, parseJson, Persist, toJson, type ResourceRow, type StackOwner, type StackRow } from './persist.js';
 import { createResource, deleteResource, failureReason } from './resource-actions.js';
 import { resourceHeat } from './signals.js';
+import { runStackAction, type StackAction } from './stack-actions.js';
 import { runUpdate } from './update.js';
 import { validateStack } from './validate.js';
 
@@ -125,6 +126,12 @@ export class Engine {
     }
     this.start(id, () => this.runDelete(id, 'DELETE'));
     return true;
+  }
+
+  /** Starts a suspend, resume or check: <ACTION>_IN_PROGRESS before this returns. */
+  async stackAction(row: StackRow, action: StackAction): Promise<void> {
+    await this.persist.stackState(row, action, 'IN_PROGRESS', `Stack ${action} started`);
+    this.start(row.id, () => runStackAction(this, row.id, action));
   }
 
   /** Starts an update to the stack's stored new template (the API stores it first). */

@@ -14,8 +14,10 @@ import { osHeatWaitCondition } from './os-heat-wait-condition.js';
 import { osHeatWaitConditionHandle } from './os-heat-wait-condition-handle.js';
 import { osNeutronFloatingIp } from './os-neutron-floating-ip.js';
 import { osNeutronFloatingIpAssociation } from './os-neutron-floating-ip-association.js';
+import { osNeutronExtraRoute } from './os-neutron-extra-route.js';
 import { osNeutronNet } from './os-neutron-net.js';
 import { osNeutronPort } from './os-neutron-port.js';
+import { osNeutronProviderNet } from './os-neutron-provider-net.js';
 import { osNeutronRouter } from './os-neutron-router.js';
 import { osNeutronRouterInterface } from './os-neutron-router-interface.js';
 import { osNeutronSecurityGroup } from './os-neutron-security-group.js';
@@ -25,7 +27,7 @@ import { templateResource } from './template-resource.js';
 
 export const PLUGINS: ReadonlyMap<string, ResourcePlugin> = new Map([
   osNeutronNet, osNeutronSubnet, osNeutronPort, osNeutronRouter, osNeutronRouterInterface, osNeutronSecurityGroup,
-  osNeutronSecurityGroupRule, osNeutronFloatingIp, osNeutronFloatingIpAssociation,
+  osNeutronSecurityGroupRule, osNeutronFloatingIp, osNeutronFloatingIpAssociation, osNeutronProviderNet, osNeutronExtraRoute,
   osHeatRandomString, osHeatValue, osHeatNone, osHeatTestResource, osHeatResourceGroup, osHeatStack,
   osHeatWaitConditionHandle, osHeatWaitCondition, osHeatAutoScalingGroup, osHeatScalingPolicy,
 ].map((p) => [p.type, p]));
