@@ -79,6 +79,22 @@ for (const store of testStores()) describe(`orchestration: signals on ${store}`,
     assert.deepEqual(signals, ['Signal: status:SUCCESS reason:first up', 'Signal: status:SUCCESS reason:Signal 2 received']);
   });
 
+  test('signals arriving at once are all counted', async () => {
+    const id = await start('crowd', waitTemplate(6, 60));
+    const { token, endpoint } = (await created('crowd', id, 'handle')).attributes;
+    const replies = await Promise.all(Array.from({ length: 6 }, (_, i) => post(endpoint, token, { id: `s${i}`, data: i })));
+    assert.deepEqual(replies.map((r) => r.status), Array(6).fill(200));
+    const s = await c.settle('crowd', id);
+    assert.equal(s.stack_status, 'CREATE_COMPLETE', s.stack_status_reason);
+    assert.deepEqual(JSON.parse(s.outputs.find((o: any) => o.output_key === 'data').output_value), { s0: 0, s1: 1, s2: 2, s3: 3, s4: 4, s5: 5 });
+    // After the create too (the stack idle, the store read afresh), none is lost.
+    await Promise.all(Array.from({ length: 4 }, (_, i) => post(endpoint, token, { id: `late${i}` })));
+    const events = (await c.heat('GET', `/stacks/crowd/${id}/resources/handle/events`)).body.events;
+    assert.equal(events.filter((e: any) => e.resource_status === 'SIGNAL_COMPLETE').length, 10);
+    const data = JSON.parse((await c.heat('GET', `/stacks/crowd/${id}/resources/wait`)).body.resource.attributes.data);
+    assert.equal(Object.keys(data).length, 10);
+  });
+
   test('a FAILURE signal fails the WaitCondition (and the stack) with its reason', async () => {
     const id = await start('failer', waitTemplate(1, 60));
     const { token, endpoint } = (await created('failer', id, 'handle')).attributes;

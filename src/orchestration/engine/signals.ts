@@ -33,12 +33,24 @@ export function resourceHeat(engine: Engine, loaded: LoadedStack, stackId: strin
   };
 }
 
+/** Signals per resource in this process, chained: each reads the data the one before wrote. */
+const queues = new Map<string, Promise<unknown>>();
+
 /**
  * Hands `details` to the resource's signal handler and records it (data, SIGNAL event). Refused
  * as Heat refuses: a type without a handler, or a resource not created yet, suspended or deleted.
  * `fromResource`: sent by another resource (a policy to its group), to which NoActionRequired goes.
  */
-export async function signalResource(engine: Engine, s: StackRow, row: ResourceRow, details: Json, fromResource = false): Promise<void> {
+export function signalResource(engine: Engine, s: StackRow, row: ResourceRow, details: Json, fromResource = false): Promise<void> {
+  const previous = queues.get(row.id) ?? Promise.resolve();
+  const next = previous.catch(() => {}).then(() => deliver(engine, s, row.id, details, fromResource));
+  queues.set(row.id, next);
+  void next.catch(() => {}).finally(() => { if (queues.get(row.id) === next) queues.delete(row.id); });
+  return next;
+}
+
+async function deliver(engine: Engine, s: StackRow, rowId: string, details: Json, fromResource: boolean): Promise<void> {
+  const row = await engine.persist.store.db.selectFrom('heat_resources').selectAll().where('id', '=', rowId).executeTakeFirstOrThrow();
   const loaded = await loadStack(engine.specOf(s), engine.networking, false);
   const plugin = loaded.plugins.get(row.name);
   if (!plugin?.signal) throw new HeatBadRequest('signal is not supported for resource.', 'ResourceActionNotSupported');
