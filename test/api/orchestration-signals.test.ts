@@ -112,6 +112,12 @@ for (const store of testStores()) describe(`orchestration: signals on ${store}`,
     const s = await c.settle('timer', id);
     assert.equal(s.stack_status, 'CREATE_FAILED');
     assert.equal(s.stack_status_reason, 'Resource CREATE failed: WaitConditionTimeout: resources.wait: 0 of 1 received');
+    // With some signals in, the timeout names their reasons.
+    const id2 = await start('timer2', waitTemplate(2, 2));
+    const { token, endpoint } = (await created('timer2', id2, 'handle')).attributes;
+    assert.equal((await post(endpoint, token, { reason: 'web up' })).status, 200);
+    const s2 = await c.settle('timer2', id2);
+    assert.equal(s2.stack_status_reason, 'Resource CREATE failed: WaitConditionTimeout: resources.wait: 1 of 2 received - web up');
     assert.ok(Date.now() - t0 >= 1000);
   });
 
@@ -120,6 +126,14 @@ for (const store of testStores()) describe(`orchestration: signals on ${store}`,
     const r = await c.heat('POST', `/stacks/plain/${s.id}/resources/none/signal`, { status: 'SUCCESS' });
     assert.equal(r.status, 400);
     assert.deepEqual([r.body.error.type, r.body.error.message], ['ResourceActionNotSupported', 'signal is not supported for resource.']);
+    const handle = await c.heat('POST', '/stacks', { stack_name: 'unmade', disable_rollback: true, template: { heat_template_version: '2018-08-31', resources: {
+      boom: { type: 'OS::Heat::TestResource', properties: { fail: true } },
+      handle: { type: 'OS::Heat::WaitConditionHandle', depends_on: 'boom' },
+    } } });
+    assert.equal((await c.settle('unmade', handle.body.stack.id)).stack_status, 'CREATE_FAILED');
+    const unmade = await c.heat('POST', `/stacks/unmade/${handle.body.stack.id}/resources/handle/signal`, {});
+    assert.equal(unmade.status, 404);
+    assert.deepEqual([unmade.body.error.type, unmade.body.error.message], ['ResourceNotAvailable', 'The Resource (handle) is not available.']);
     const missing = await c.heat('POST', `/stacks/plain/${s.id}/resources/nothing/signal`, {});
     assert.equal(missing.status, 404);
     assert.equal(missing.body.error.type, 'ResourceNotFound');

@@ -1,7 +1,7 @@
 // Resource signals: what a plugin's context offers for them (its signal URL, an owner token, the
 // stack's other resources) and their dispatch — POST …/signal or one resource signalling another
 // (a scaling policy its group) — to the plugin's handler, with Heat's SIGNAL event.
-import { ApiError } from '../../core/errors.js';
+import { ApiError, NotFound } from '../../core/errors.js';
 import { HeatBadRequest } from '../errors.js';
 import type { Json } from '../template/index.js';
 import { NoActionRequired, type ResourceHeat } from '../resources/types.js';
@@ -53,19 +53,21 @@ async function deliver(engine: Engine, s: StackRow, rowId: string, details: Json
   const row = await engine.persist.store.db.selectFrom('heat_resources').selectAll().where('id', '=', rowId).executeTakeFirstOrThrow();
   const loaded = await loadStack(engine.specOf(s), engine.networking, false);
   const plugin = loaded.plugins.get(row.name);
-  if (!plugin?.signal) throw new HeatBadRequest('signal is not supported for resource.', 'ResourceActionNotSupported');
-  if (row.action === 'INIT' || row.action === 'SUSPEND' || row.action === 'DELETE' || (row.action === 'CREATE' && row.physical_id === null)) {
-    throw new HeatBadRequest(`Signal resource during ${row.action} is not supported.`, 'ResourceFailure');
+  if (row.action === 'INIT') throw new NotFound(`The Resource (${row.name}) is not available.`, 'ResourceNotAvailable');
+  if (row.action === 'SUSPEND' || row.action === 'DELETE') {
+    await engine.persist.resourceEvent(row, row.action, row.status, `Cannot signal resource during ${row.action}`);
+    throw new HeatBadRequest(`Signal resource during ${row.action} is not supported.`, 'NotSupported');
   }
+  if (!plugin?.signal) throw new HeatBadRequest('signal is not supported for resource.', 'ResourceActionNotSupported');
   const ctx = engine.contextFor(loaded, row, s.id, s.name);
   // With no work on the stack here, the store is the truth (another process may have written).
   if (!engine.busy(s.id)) {
     for (const k of Object.keys(ctx.data)) delete ctx.data[k];
     Object.assign(ctx.data, parseJson(row.data));
   }
-  let reason: string;
+  let result: string | null;
   try {
-    reason = await plugin.signal(ctx, row.physical_id, details);
+    result = await plugin.signal(ctx, row.physical_id, details);
   } catch (err) {
     if (err instanceof NoActionRequired) {
       await engine.persist.saveResource(row, { data: toJson(ctx.data) });
@@ -77,5 +79,16 @@ async function deliver(engine: Engine, s: StackRow, rowId: string, details: Json
     throw new HeatBadRequest(err instanceof Error ? err.message : String(err), err instanceof Error ? err.name : 'Error');
   }
   await engine.persist.saveResource(row, { data: toJson(ctx.data) });
-  await engine.persist.resourceEvent(row, 'SIGNAL', row.status, reason);
+  // OpenStack: a resource adjusted by another (a group by its policy) writes no SIGNAL event.
+  if (!fromResource) await engine.persist.resourceEvent(row, 'SIGNAL', row.status, result ? `Signal: ${result}` : describe(details));
+}
+
+/** Heat's event text for a signal whose handler said nothing. */
+function describe(details: Json): string {
+  if (details === null) return 'No signal details provided';
+  if (typeof details === 'string') return details;
+  if (typeof details === 'object' && !Array.isArray(details) && ['previous', 'current', 'reason'].every((k) => k in details)) {
+    return `alarm state changed from ${String(details['previous'])} to ${String(details['current'])} (${String(details['reason'])})`;
+  }
+  return 'Unknown';
 }

@@ -30,12 +30,16 @@ export async function runStackAction(engine: Engine, id: string, action: StackAc
     const child = children.find((c) => c.parent_resource === row.name);
     const ctx = engine.contextFor(loaded, row, id, stack.name);
     if (action === 'CHECK' && !child && !plugin.exists) {
-      await persist.resourceState(row, 'CHECK', 'COMPLETE', 'CHECK is not supported for resource.');
+      // OpenStack: nothing to check with; a resource never made stays INIT.
+      if (row.action !== 'INIT') await persist.resourceState(row, 'CHECK', 'COMPLETE', `CHECK not supported for ${row.type}`);
       return;
+    }
+    if (action === 'CHECK' && row.action === 'INIT') {
+      await persist.resourceState(row, 'CHECK', 'FAILED', `Can not check ${row.name}, resource not created yet.`);
+      throw new ResourceFailure(row.name, action, failureReason(row.name, new Error(`Resource ${row.name} not created yet.`)));
     }
     await persist.resourceState(row, action, 'IN_PROGRESS', 'state changed');
     try {
-      if (action === 'CHECK' && row.action === 'INIT') throw new Error(`Resource ${row.name} not created yet.`);
       if (child) {
         await runStackAction(engine, child.id, action);
         const after = (await persist.stack(child.id))!;

@@ -92,14 +92,18 @@ export const osHeatAutoScalingGroup: ResourcePlugin = {
     const adjustment = Number(d['adjustment']);
     const type = String(d['adjustment_type'] ?? 'change_in_capacity');
     if (!Number.isFinite(adjustment) || !ADJUSTMENT_TYPES.includes(type)) throw Object.assign(new Error('Malformed scaling signal: adjustment and adjustment_type are required'), { name: 'ValueError' });
-    if (id && (await ctx.nested.state(id)).state === 'busy') throw new NoActionRequired('Scaling in progress');
     const current = ((ctx.data['members'] ?? []) as string[]).length;
     const step = d['min_adjustment_step'] === undefined || d['min_adjustment_step'] === null ? null : Number(d['min_adjustment_step']);
     const next = newCapacity(current, adjustment, type, step, Number(ctx.data['min_size']), Number(ctx.data['max_size']));
     if (next === current) throw new NoActionRequired(`No change in capacity from ${current}`);
+    // OpenStack: no scaling while a resize runs or within the cooldown after one.
+    if (id && (await ctx.nested.state(id)).state === 'busy') throw new NoActionRequired('Scaling in progress');
+    if (Number(ctx.data['cooldown_end'] ?? 0) > Date.now()) throw new NoActionRequired('Cooldown');
     resize(ctx, next);
+    const cooldown = d['cooldown'] ?? ctx.data['cooldown'] ?? 0;
+    ctx.data['cooldown_end'] = Date.now() + Number(cooldown) * 1000;
     await ctx.nested.apply({ template: childTemplate(ctx), parameters: {} });
-    return `Signal: resizing the group from ${current} to ${next}`;
+    return `resizing the group from ${current} to ${next}`;
   },
   async resolve(ctx, id, attr) {
     if (!id) return null;

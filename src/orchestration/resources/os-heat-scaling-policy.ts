@@ -1,8 +1,8 @@
 // OS::Heat::ScalingPolicy — signalled (by an alarm or by hand), it adjusts its group by
-// change_in_capacity / exact_capacity / percent_change_in_capacity, then rests for `cooldown`
-// seconds (Heat's scaling_policy.py); signal_url is where to send those signals.
+// change_in_capacity / exact_capacity / percent_change_in_capacity, after which the group rests
+// for the policy's `cooldown` seconds (Heat's scaling_policy.py); signal_url takes the signals.
 import type { JsonMap } from '../template/index.js';
-import { NoActionRequired, type ResourcePlugin } from './types.js';
+import type { ResourcePlugin } from './types.js';
 import { ADJUSTMENT_TYPES } from './os-heat-autoscaling-group.js';
 
 const KEEP = ['auto_scaling_group_id', 'adjustment_type', 'scaling_adjustment', 'cooldown', 'min_adjustment_step'];
@@ -28,21 +28,16 @@ export const osHeatScalingPolicy: ResourcePlugin = {
   async create(ctx, props) { keep(ctx.data, props); return ctx.plannedId; },
   async update(ctx, _id, props) { keep(ctx.data, props); },
   async delete() {},
-  async signal(ctx, _id, details) {
-    // OpenStack: an alarm notification whose state is not "alarm" does nothing.
-    const d = details !== null && typeof details === 'object' && !Array.isArray(details) ? details : null;
-    const state = d && typeof d['current'] === 'string' ? d['current'] : null;
-    if (state !== null && state.toLowerCase() !== 'alarm') throw new NoActionRequired(`Alarm state ${state}`);
-    if (Number(ctx.data['cooldown_end'] ?? 0) > Date.now()) throw new NoActionRequired('Cooldown');
+  // OpenStack: any signal scales, whatever alarm state it reports (the template author chose
+  // which alarm actions call the policy); the group judges its cooldown.
+  async signal(ctx) {
     const group = String(ctx.data['auto_scaling_group_id']);
     if (!(await ctx.heat.peer(group))) throw Object.assign(new Error(`Alarm ${ctx.resourceName} could not find scaling group named "${group}"`), { name: 'NotFound' });
-    try {
-      await ctx.heat.signal(group, { adjustment: ctx.data['scaling_adjustment'] ?? 0, adjustment_type: ctx.data['adjustment_type'] ?? null, min_adjustment_step: ctx.data['min_adjustment_step'] ?? null });
-    } finally {
-      ctx.data['cooldown_end'] = Date.now() + Number(ctx.data['cooldown'] ?? 0) * 1000;
-    }
-    if (d === null) return 'No signal details provided';
-    return state !== null ? `alarm state changed from ${String(d['previous'] ?? '')} to ${state} (${String(d['reason'] ?? '')})` : 'Unknown';
+    await ctx.heat.signal(group, {
+      adjustment: ctx.data['scaling_adjustment'] ?? 0, adjustment_type: ctx.data['adjustment_type'] ?? null,
+      min_adjustment_step: ctx.data['min_adjustment_step'] ?? null, cooldown: ctx.data['cooldown'] ?? null,
+    });
+    return null;
   },
   async resolve(ctx, _id, attr) {
     return attr === 'alarm_url' || attr === 'signal_url' ? `${ctx.heat.url()}/signal` : null;

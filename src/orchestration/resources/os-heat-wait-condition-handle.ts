@@ -42,7 +42,7 @@ export const osHeatWaitConditionHandle: ResourcePlugin = {
     const reason = given['reason'] === undefined ? `Signal ${n} received` : String(given['reason']);
     signals[String(given['id'] ?? n)] = { status, reason, data: given['data'] ?? null };
     ctx.data['signals'] = signals as unknown as JsonMap;
-    return `Signal: status:${status} reason:${reason}`;
+    return `status:${status} reason:${reason}`;
   },
   async delete() {},
   async resolve(ctx, _id, attr) {

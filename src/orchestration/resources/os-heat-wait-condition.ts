@@ -30,10 +30,12 @@ export const osHeatWaitCondition: ResourcePlugin = {
     const all = Object.values(await signals(ctx));
     const failures = all.filter((s) => s.status === 'FAILURE').map((s) => s.reason);
     if (failures.length) throw new WaitFailed('WaitConditionFailure', failures.join(';'));
-    const ok = all.filter((s) => s.status === 'SUCCESS').length;
+    const ok = all.filter((s) => s.status === 'SUCCESS').map((s) => s.reason);
     const count = Number(ctx.data['count'] ?? 1);
-    if (ok >= count) return true;
-    if (Date.now() - Number(ctx.data['started']) > Number(ctx.data['timeout']) * 1000) throw new WaitFailed('WaitConditionTimeout', `${ok} of ${count} received`);
+    if (ok.length >= count) return true;
+    if (Date.now() - Number(ctx.data['started']) > Number(ctx.data['timeout']) * 1000) {
+      throw new WaitFailed('WaitConditionTimeout', `${ok.length} of ${count} received${ok.length ? ` - ${ok.join(';')}` : ''}`);
+    }
     return false;
   },
   async update(ctx, _id, props) { ctx.data['count'] = props['count']; },

@@ -125,9 +125,10 @@ export interface ResourcePlugin {
   /** Whether the resource must be updated although its properties did not change (a template
    * resource whose template file changed), judged from its saved data. */
   outdated?(data: JsonMap): boolean;
-  /** Handles a signal (POST …/signal, or another resource's); returns the SIGNAL event's reason.
-   * Throws an Error whose name is Heat's exception (ValueError …) for a signal it refuses. */
-  signal?(ctx: ResourceContext, id: string | null, details: Json): Promise<string>;
+  /** Handles a signal (POST …/signal, or another resource's); returns what the SIGNAL event says
+   * after "Signal: " (null: Heat's description of the details). Throws an Error whose name is
+   * Heat's exception (ValueError …) for a signal it refuses, NoActionRequired when idle. */
+  signal?(ctx: ResourceContext, id: string | null, details: Json): Promise<string | null>;
   /** Suspends / resumes (absent: nothing to do, as Heat's default). */
   suspend?(ctx: ResourceContext, id: string | null): Promise<void>;
   resume?(ctx: ResourceContext, id: string | null): Promise<void>;
