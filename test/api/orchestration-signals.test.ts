@@ -74,6 +74,10 @@ for (const store of testStores()) describe(`orchestration: signals on ${store}`,
     assert.equal(s.stack_status, 'CREATE_COMPLETE', s.stack_status_reason);
     const out = Object.fromEntries(s.outputs.map((o: any) => [o.output_key, o.output_value]));
     assert.deepEqual(JSON.parse(out.data), { web1: 'hello', 2: null });
+    const meta = await c.heat('GET', `/stacks/waiter/${id}/resources/handle/metadata`);
+    assert.deepEqual(meta.body.metadata, {
+      web1: { status: 'SUCCESS', reason: 'first up', data: 'hello' }, 2: { status: 'SUCCESS', reason: 'Signal 2 received', data: null },
+    });
     const events = (await c.heat('GET', `/stacks/waiter/${id}/resources/handle/events`)).body.events;
     const signals = events.filter((e: any) => e.resource_status === 'SIGNAL_COMPLETE').map((e: any) => e.resource_status_reason);
     assert.deepEqual(signals, ['Signal: status:SUCCESS reason:first up', 'Signal: status:SUCCESS reason:Signal 2 received']);

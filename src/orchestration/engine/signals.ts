@@ -78,7 +78,7 @@ async function deliver(engine: Engine, s: StackRow, rowId: string, details: Json
     if (err instanceof ApiError) throw err;
     throw new HeatBadRequest(err instanceof Error ? err.message : String(err), err instanceof Error ? err.name : 'Error');
   }
-  await engine.persist.saveResource(row, { data: toJson(ctx.data) });
+  await engine.persist.saveResource(row, { data: toJson(ctx.data), ...(plugin.signalMetadata ? { metadata: toJson(plugin.signalMetadata(ctx) ?? {}) } : {}) });
   // OpenStack: a resource adjusted by another (a group by its policy) writes no SIGNAL event.
   if (!fromResource) await engine.persist.resourceEvent(row, 'SIGNAL', row.status, result ? `Signal: ${result}` : describe(details));
 }

@@ -44,6 +44,7 @@ export const osHeatWaitConditionHandle: ResourcePlugin = {
     ctx.data['signals'] = signals as unknown as JsonMap;
     return `status:${status} reason:${reason}`;
   },
+  signalMetadata: (ctx) => (ctx.data['signals'] ?? {}) as Json,
   async delete() {},
   async resolve(ctx, _id, attr) {
     const token = (ctx.data['token'] ?? null) as string | null;

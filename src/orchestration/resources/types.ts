@@ -129,6 +129,8 @@ export interface ResourcePlugin {
    * after "Signal: " (null: Heat's description of the details). Throws an Error whose name is
    * Heat's exception (ValueError …) for a signal it refuses, NoActionRequired when idle. */
   signal?(ctx: ResourceContext, id: string | null, details: Json): Promise<string | null>;
+  /** The resource's metadata after a signal, as GET …/metadata shows it (a handle's signals by id). */
+  signalMetadata?(ctx: ResourceContext): Json;
   /** Suspends / resumes (absent: nothing to do, as Heat's default). */
   suspend?(ctx: ResourceContext, id: string | null): Promise<void>;
   resume?(ctx: ResourceContext, id: string | null): Promise<void>;
