@@ -99,6 +99,17 @@ for (const store of testStores()) describe(`orchestration: signals on ${store}`,
     assert.equal(Object.keys(data).length, 10);
   });
 
+  test('a wait condition outlives a restart: its handle token and URL still work on the new Pier', async () => {
+    const id = await start('durable', waitTemplate(1, 60));
+    const { token, endpoint } = (await created('durable', id, 'handle')).attributes;
+    await c.t.restart();
+    assert.equal((await c.heat('GET', `/stacks/durable/${id}`)).body.stack.stack_status, 'CREATE_IN_PROGRESS');
+    assert.equal((await post(endpoint, token, { data: 'after restart' })).status, 200);
+    const s = await c.settle('durable', id);
+    assert.equal(s.stack_status, 'CREATE_COMPLETE', s.stack_status_reason);
+    assert.deepEqual(JSON.parse(s.outputs.find((o: any) => o.output_key === 'data').output_value), { 1: 'after restart' });
+  });
+
   test('a FAILURE signal fails the WaitCondition (and the stack) with its reason', async () => {
     const id = await start('failer', waitTemplate(1, 60));
     const { token, endpoint } = (await created('failer', id, 'handle')).attributes;
