@@ -88,7 +88,10 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     await seedBusybox(store, config.dataDir, logger);
     const compute = createCompute(store, networking.api, config.dataDir, { driver: defaultComputeDriver(dpConfig.driver), host: dpConfig.hostId, ...config.compute }, logger, portPlugger(dataplane));
     await mount(app, compute.service, identity.authenticate);
-    const orchestration = createOrchestration(store, networking.api, logger);
+    let publicUrl = '';
+    const orchestration = createOrchestration(store, networking.api, logger, {
+      serviceToken: (userId, projectId) => identity.serviceToken(userId, projectId), publicUrl: () => publicUrl,
+    });
     await mount(app, orchestration.service, identity.authenticate);
     try {
       await app.listen({ host: config.host, port: config.port });
@@ -98,6 +101,11 @@ export async function startPier(config: PierConfig): Promise<Pier> {
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new StartupError(`cannot listen on ${config.host}: no such local address`);
       throw err;
     }
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    // Signal URLs (Heat's wait condition handles) need the address before stacks resume.
+    publicUrl = `http://${host}:${port}`;
     // The kernel is touched only once Pier is surely up: the startup diff-sync.
     undo.splice(2, 0, () => dataplane.stop());
     await dataplane.start();
@@ -106,11 +114,8 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     // Stacks a stopped Pier left IN_PROGRESS carry on (their work stops first on close).
     undo.push(() => orchestration.engine.close());
     await orchestration.engine.resume();
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {
-      url: `http://${host}:${port}`, app, store, identity, networking: networking.api, dataplane, orchestration: orchestration.engine, compute, generatedPasswords: boot.generated,
+      url: publicUrl, app, store, identity, networking: networking.api, dataplane, orchestration: orchestration.engine, compute, generatedPasswords: boot.generated,
       knownPasswords: { admin: config.adminPassword ?? boot.generated.admin, demo: config.demoPassword ?? boot.generated.demo },
       close,
     };
