@@ -88,7 +88,10 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     await seedBusybox(store, config.dataDir, logger);
     const compute = createCompute(store, networking.api, config.dataDir, { driver: defaultComputeDriver(dpConfig.driver), host: dpConfig.hostId, ...config.compute }, logger, portPlugger(dataplane));
     await mount(app, compute.service, identity.authenticate);
-    const orchestration = createOrchestration(store, networking.api, compute.api, logger);
+    let publicUrl = '';
+    const orchestration = createOrchestration(store, networking.api, compute.api, logger, {
+      serviceToken: (userId, projectId) => identity.serviceToken(userId, projectId), publicUrl: () => publicUrl,
+    });
     await mount(app, orchestration.service, identity.authenticate);
     try {
       await app.listen({ host: config.host, port: config.port });
@@ -98,6 +101,12 @@ export async function startPier(config: PierConfig): Promise<Pier> {
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new StartupError(`cannot listen on ${config.host}: no such local address`);
       throw err;
     }
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    // Signal URLs (Heat's wait condition handles) need the address before stacks resume.
+    publicUrl = `http://${host}:${port}`;
+    compute.setUrl(publicUrl); // Nova's answers to Heat carry links
     // The kernel is touched only once Pier is surely up: the startup diff-sync.
     undo.splice(2, 0, () => dataplane.stop());
     await dataplane.start();
@@ -105,13 +114,9 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     await compute.controller.start();
     // Stacks a stopped Pier left IN_PROGRESS carry on (their work stops first on close).
     undo.push(() => orchestration.engine.close());
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-    compute.setUrl(url); // before resumed stacks read servers (their links)
     await orchestration.engine.resume();
     return {
-      url, app, store, identity, networking: networking.api, dataplane, orchestration: orchestration.engine, compute, generatedPasswords: boot.generated,
+      url: publicUrl, app, store, identity, networking: networking.api, dataplane, orchestration: orchestration.engine, compute, generatedPasswords: boot.generated,
       knownPasswords: { admin: config.adminPassword ?? boot.generated.admin, demo: config.demoPassword ?? boot.generated.demo },
       close,
     };

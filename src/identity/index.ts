@@ -5,7 +5,7 @@ import { bootstrap, type CatalogService } from './bootstrap.js';
 import { renderKeystoneError } from './errors.js';
 import { identityRoutes } from './routes.js';
 import { createIdentityState, type IdentityConfig, type IdentityState } from './state.js';
-import { validateToken } from './tokens.js';
+import { issueServiceToken, validateToken } from './tokens.js';
 
 export interface Identity {
   service: Service;
@@ -13,6 +13,8 @@ export interface Identity {
   authenticate: Authenticate;
   bootstrap(opts: { adminPassword?: string; demoPassword?: string; services: CatalogService[] }): ReturnType<typeof bootstrap>;
   state: IdentityState;
+  /** A project-scoped token for a user, without their credentials (services acting for them). */
+  serviceToken(userId: string, projectId: string): Promise<string>;
 }
 
 export const IDENTITY_CATALOG: CatalogService = { type: 'identity', name: 'keystone', path: '/identity/v3' };
@@ -24,6 +26,7 @@ export async function createIdentity(store: Store, config: IdentityConfig): Prom
     service: { name: 'identity', prefix: '/identity', renderError: renderKeystoneError, routes: (scope) => identityRoutes(scope, state) },
     authenticate: async (token) => (await validateToken(state, token)).auth,
     bootstrap: (opts) => bootstrap(state, opts),
+    serviceToken: (userId, projectId) => issueServiceToken(state, userId, projectId),
   };
 }
 

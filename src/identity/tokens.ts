@@ -87,6 +87,18 @@ export async function issueToken(state: IdentityState, body: unknown): Promise<{
   return { token, valid };
 }
 
+/** A project-scoped token for a user, issued by Pier itself (no credentials: the caller is a
+ * service acting for that user, as Heat's wait condition handles get one for the stack owner). */
+export async function issueServiceToken(state: IdentityState, userId: string, projectId: string): Promise<string> {
+  const now = Date.now();
+  const payload: TokenPayload = {
+    userId, methods: ['token'], scope: { project: projectId }, issuedAt: now, expiresAt: now + state.config.tokenTtl * 1000, auditIds: [newAuditId()],
+  };
+  const token = state.codec.seal(payload);
+  await check(state, payload, token);
+  return token;
+}
+
 /** The token's caller and Keystone body; AuthFailed when it is invalid, expired or revoked. */
 export async function validateToken(state: IdentityState, token: string): Promise<ValidToken> {
   // A token validated in this identity generation is known by its exact text: no need to open

@@ -4,6 +4,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Engine } from './engine/engine.js';
 import { loadStack } from './engine/loaded.js';
 import { parseJson, type StackRow } from './engine/persist.js';
+import { signalResource } from './engine/signals.js';
+import type { Json } from './template/index.js';
 import { EventNotFound, HeatBadRequest, ResourceNotFound } from './errors.js';
 import { findStack, projectOf } from './lookup.js';
 import { eventView, resourceView } from './views.js';
@@ -75,9 +77,9 @@ export function resourceRoutes(scope: FastifyInstance, engine: Engine): void {
   scope.get('/v1/:project/stacks/:name/:id/resources/:resource/metadata', async (req: Req) => ({ metadata: parseJson((await resourceOf(req)).r.metadata) }));
 
   scope.post('/v1/:project/stacks/:name/:id/resources/:resource/signal', async (req: Req, reply) => {
-    const { r } = await resourceOf(req);
-    throw new HeatBadRequest(`Signal resource during ${r.action} is not supported.`, 'ResourceFailure');
-    return reply;
+    const { s, r } = await resourceOf(req);
+    await signalResource(engine, s, r, (req.body ?? null) as Json);
+    return reply.code(200).send();
   });
 
   scope.patch('/v1/:project/stacks/:name/:id/resources/:resource', async (req: Req, reply) => {

@@ -210,7 +210,14 @@ export function stackRoutes(scope: FastifyInstance, engine: Engine): void {
       engine.cancel(s.id, action === 'cancel_update');
       return reply.code(200).send();
     }
-    if (['check', 'suspend', 'resume'].includes(action ?? '')) throw new HeatBadRequest(`Stack ${action} is not supported by this cloud.`, 'NotSupported');
+    if (action === 'check' || action === 'suspend' || action === 'resume') {
+      if (s.status === 'IN_PROGRESS' || (await engine.heldElsewhere(s.id))) throw new ActionInProgress(s.name, s.action);
+      const verb = action.toUpperCase() as 'CHECK' | 'SUSPEND' | 'RESUME';
+      // OpenStack: suspending a suspended stack (resuming a resumed one) does nothing.
+      if (verb !== 'CHECK' && s.action === verb && s.status === 'COMPLETE') return reply.code(200).send();
+      await engine.stackAction(s, verb);
+      return reply.code(200).send();
+    }
     throw new HeatBadRequest(`Invalid action ${action ?? ''}`);
   });
 }

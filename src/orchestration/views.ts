@@ -25,8 +25,10 @@ export function stackSummary(base: string, s: StackRow): Record<string, unknown>
 export function resourceView(base: string, stack: StackRow, r: ResourceRow, requiredBy: string[], extra: Record<string, unknown> = {}): Record<string, unknown> {
   const url = stackUrl(base, stack.project_id, stack);
   const links = [{ href: `${url}/resources/${encodeURIComponent(r.name)}`, rel: 'self' }, { href: url, rel: 'stack' }];
-  if (['OS::Heat::ResourceGroup', 'OS::Heat::Stack'].includes(r.type) || extra['nested_stack']) {
-    links.push({ href: `${base}/orchestration/v1/${stack.project_id}/stacks/${encodeURIComponent(String(extra['nested_stack'] ?? ''))}`, rel: 'nested' });
+  if (['OS::Heat::ResourceGroup', 'OS::Heat::Stack', 'OS::Heat::AutoScalingGroup'].includes(r.type) || extra['nested_stack']) {
+    // name/id, each part escaped (the slash between them is the path's).
+    const nested = String(extra['nested_stack'] ?? '').split('/').map(encodeURIComponent).join('/');
+    links.push({ href: `${base}/orchestration/v1/${stack.project_id}/stacks/${nested}`, rel: 'nested' });
   }
   const { nested_stack: _n, ...rest } = extra;
   return {

@@ -2,7 +2,8 @@
 // --wait / show / list / update --dry-run / update --wait / delete --wait, event list, resource
 // list --nested-depth, output show and template validate, on a network + subnet + router +
 // interface + security group + ports stack; a ResourceGroup of 10 ports; a nested stack through
-// resource_registry; a template failing midway whose rollback leaves no Neutron resource behind.
+// resource_registry; a template failing midway whose rollback leaves no Neutron resource behind;
+// a wait condition completed by `stack resource signal`; stack suspend / resume / check.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -97,6 +98,17 @@ resources:
     properties: {fail: true}
     depends_on: port
 `;
+const WAITER = `
+heat_template_version: 2018-08-31
+resources:
+  handle: {type: OS::Heat::WaitConditionHandle}
+  wait:
+    type: OS::Heat::WaitCondition
+    properties: {handle: {get_resource: handle}, timeout: 60}
+  net: {type: OS::Neutron::Net}
+outputs:
+  data: {value: {get_attr: [wait, data]}}
+`;
 
 for (const store of testStores().slice(0, 1)) describe(`openstack CLI, orchestration, on ${store}`, () => {
   let p: PierProcess;
@@ -104,7 +116,7 @@ for (const store of testStores().slice(0, 1)) describe(`openstack CLI, orchestra
   before(async () => {
     p = await startPierProcess(store);
     dir = mkdtempSync(join(tmpdir(), 'pier-heat-cli-'));
-    for (const [name, text] of Object.entries({ 'network.yaml': NETWORK_STACK, 'group.yaml': GROUP, 'lan.yaml': CHILD, 'parent.yaml': PARENT, 'failing.yaml': FAILING })) {
+    for (const [name, text] of Object.entries({ 'network.yaml': NETWORK_STACK, 'group.yaml': GROUP, 'lan.yaml': CHILD, 'parent.yaml': PARENT, 'failing.yaml': FAILING, 'waiter.yaml': WAITER })) {
       writeFileSync(join(dir, name), text);
     }
     writeFileSync(join(dir, 'env.yaml'), 'resource_registry:\n  My::Lan: lan.yaml\n');
@@ -227,6 +239,24 @@ for (const store of testStores().slice(0, 1)) describe(`openstack CLI, orchestra
     assert.equal(failed.resource_status_reason, 'ValueError: resources.boom: Test Resource failed boom');
     assert.deepEqual(await neutron(), empty);
     await ok(['stack', 'delete', '--wait', '--yes', 'failing']);
+  });
+
+  test('stack resource signal completes a wait condition; stack suspend / resume / check --wait', async () => {
+    await ok(['stack', 'create', '-t', file('waiter.yaml'), 'waiter']);
+    const status = async (n: string) => (await json<any>(['stack', 'resource', 'show', 'waiter', n])).resource_status as string;
+    for (let i = 0; (await status('handle')) !== 'CREATE_COMPLETE' && i < 100; i++) await new Promise((res) => setTimeout(res, 100));
+    assert.equal(await status('wait'), 'CREATE_IN_PROGRESS');
+    await ok(['stack', 'resource', 'signal', '--data', '{"status": "SUCCESS", "data": "ready", "id": "web"}', 'waiter', 'handle']);
+    let s = await json(['stack', 'show', 'waiter']);
+    for (let i = 0; s.stack_status.endsWith('IN_PROGRESS') && i < 100; i++) { await new Promise((res) => setTimeout(res, 100)); s = await json(['stack', 'show', 'waiter']); }
+    assert.equal(s.stack_status, 'CREATE_COMPLETE', s.stack_status_reason);
+    assert.deepEqual(JSON.parse((await json(['stack', 'output', 'show', 'waiter', 'data'])).output_value), { web: 'ready' });
+    for (const [verb, state] of [['suspend', 'SUSPEND_COMPLETE'], ['resume', 'RESUME_COMPLETE'], ['check', 'CHECK_COMPLETE']]) {
+      await ok(['stack', verb!, '--wait', 'waiter']);
+      assert.equal((await json(['stack', 'show', 'waiter'])).stack_status, state);
+      assert.equal(await status('net'), state);
+    }
+    await ok(['stack', 'delete', '--wait', '--yes', 'waiter']);
   });
 
   test('errors the CLI shows: a bad template, an unknown stack', async () => {

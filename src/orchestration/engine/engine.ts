@@ -14,8 +14,18 @@ import { loadStack, type LoadedStack, type StackSpec } from './loaded.js';
 import { nestedStacks } from './nested-stacks.js';
 import { currentRows, newResourceRow, now, parseJson, Persist, toJson, type ResourceRow, type StackOwner, type StackRow } from './persist.js';
 import { createResource, deleteResource, failureReason } from './resource-actions.js';
+import { resourceHeat } from './signals.js';
+import { runStackAction, type StackAction } from './stack-actions.js';
 import { runUpdate } from './update.js';
 import { validateStack } from './validate.js';
+
+/** What the engine needs from the rest of Pier beyond networking. */
+export interface EngineHooks {
+  /** A project-scoped token for the stack owner (wait condition handles hand it to servers). */
+  serviceToken(userId: string, projectId: string): Promise<string>;
+  /** Pier's public base URL (known once it listens), for signal URLs. */
+  publicUrl(): string;
+}
 
 export interface CreateInput {
   readonly name: string;
@@ -47,7 +57,7 @@ export class Engine {
   readonly engineId = newUuid();
   private readonly timers: NodeJS.Timeout[] = [];
 
-  constructor(store: Store, readonly networking: NetworkingService, private readonly logger: Logger, readonly compute: ComputeService) {
+  constructor(store: Store, readonly networking: NetworkingService, private readonly logger: Logger, readonly hooks: EngineHooks, readonly compute: ComputeService) {
     this.persist = new Persist(store);
   }
 
@@ -117,6 +127,12 @@ export class Engine {
     }
     this.start(id, () => this.runDelete(id, 'DELETE'));
     return true;
+  }
+
+  /** Starts a suspend, resume or check: <ACTION>_IN_PROGRESS before this returns. */
+  async stackAction(row: StackRow, action: StackAction): Promise<void> {
+    await this.persist.stackState(row, action, 'IN_PROGRESS', `Stack ${action} started`);
+    this.start(row.id, () => runStackAction(this, row.id, action));
   }
 
   /** Starts an update to the stack's stored new template (the API stores it first). */
@@ -223,6 +239,7 @@ export class Engine {
         networking: this.networking, compute: this.compute, caller: loaded.caller, stack: { id: stackId, name: stackName, projectId: loaded.spec.owner.projectId },
         resourceName: row.name, physicalName: `${stackName}-${row.name}-${row.id.replace(/-/g, '').slice(0, 12)}`,
         data: parseJson(row.data), plannedId: row.id, nested: nestedStacks(this, loaded, stackId, row),
+        heat: resourceHeat(this, loaded, stackId, stackName, row.name),
       };
       this.contexts.set(row.id, ctx);
     }

@@ -79,6 +79,11 @@ export class Persist {
     });
   }
 
+  /** An event without a state change (a signal received). */
+  async resourceEvent(r: ResourceRow, action: string, status: string, reason: string): Promise<void> {
+    await this.store.db.insertInto('heat_events').values(event(r.stack_id, r.name, r.physical_id, r.type, action, status, reason)).execute();
+  }
+
   /** Saves fields without an event (plugin data, a physical id just learnt). */
   async saveResource(r: ResourceRow, set: Partial<ResourceRow>): Promise<void> {
     Object.assign(r, set);

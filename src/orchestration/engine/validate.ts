@@ -22,8 +22,10 @@ export async function validateStack(ev: StackEval, networking: NetworkingService
     }
     const props = await ev.properties(name, true);
     await checkCustom(plugin.properties, props, `resources.${name}.properties`, check);
+    const invalid = plugin.validate?.(props);
+    if (invalid) throw new HeatError('StackValidationFailed', invalid, [`resources.${name}`], 'Failed to validate');
     for (const m of plugin.members?.(props) ?? []) {
-      const path = `resources.${name}.properties.resource_def`;
+      const path = `resources.${name}.properties.${m.property ?? 'resource_def'}`;
       const member = pluginFor(m.type, loaded.registry, name, loaded.spec.files);
       checkProperties(member.properties, m.properties as never, `${path}.properties`, true, member.openProperties);
     }

@@ -2,16 +2,22 @@
 // environment's resource_registry) becomes a plugin — a built-in one or a template resource.
 import { HeatError, type ResourceRegistry } from '../template/index.js';
 import type { ResourcePlugin } from './types.js';
+import { osHeatAutoScalingGroup } from './os-heat-autoscaling-group.js';
 import { osHeatNone } from './os-heat-none.js';
 import { osHeatRandomString } from './os-heat-random-string.js';
 import { osHeatResourceGroup } from './os-heat-resource-group.js';
+import { osHeatScalingPolicy } from './os-heat-scaling-policy.js';
 import { osHeatStack } from './os-heat-stack.js';
 import { osHeatTestResource } from './os-heat-test-resource.js';
 import { osHeatValue } from './os-heat-value.js';
+import { osHeatWaitCondition } from './os-heat-wait-condition.js';
+import { osHeatWaitConditionHandle } from './os-heat-wait-condition-handle.js';
 import { osNeutronFloatingIp } from './os-neutron-floating-ip.js';
 import { osNeutronFloatingIpAssociation } from './os-neutron-floating-ip-association.js';
+import { osNeutronExtraRoute } from './os-neutron-extra-route.js';
 import { osNeutronNet } from './os-neutron-net.js';
 import { osNeutronPort } from './os-neutron-port.js';
+import { osNeutronProviderNet } from './os-neutron-provider-net.js';
 import { osNeutronRouter } from './os-neutron-router.js';
 import { osNeutronRouterInterface } from './os-neutron-router-interface.js';
 import { osNeutronSecurityGroup } from './os-neutron-security-group.js';
@@ -24,9 +30,10 @@ import { templateResource } from './template-resource.js';
 
 export const PLUGINS: ReadonlyMap<string, ResourcePlugin> = new Map([
   osNeutronNet, osNeutronSubnet, osNeutronPort, osNeutronRouter, osNeutronRouterInterface, osNeutronSecurityGroup,
-  osNeutronSecurityGroupRule, osNeutronFloatingIp, osNeutronFloatingIpAssociation,
+  osNeutronSecurityGroupRule, osNeutronFloatingIp, osNeutronFloatingIpAssociation, osNeutronProviderNet, osNeutronExtraRoute,
   osNovaServer, osNovaKeyPair, osNovaFlavor,
   osHeatRandomString, osHeatValue, osHeatNone, osHeatTestResource, osHeatResourceGroup, osHeatStack,
+  osHeatWaitConditionHandle, osHeatWaitCondition, osHeatAutoScalingGroup, osHeatScalingPolicy,
 ].map((p) => [p.type, p]));
 
 /**

@@ -34,6 +34,12 @@ export interface AttributeSchema {
   readonly type?: 'string' | 'list' | 'map' | 'integer' | 'boolean';
 }
 
+/** Thrown by a signal handler that had nothing to do (cooldown, alarm not in alarm): the signal
+ * is accepted, and — as Heat does — no event is written. */
+export class NoActionRequired extends Error {
+  constructor(message = 'No action required') { super(message); this.name = 'NoActionRequired'; }
+}
+
 /** What the engine gives a plugin for one call. */
 export interface ResourceContext {
   readonly networking: NetworkingService;
@@ -51,6 +57,19 @@ export interface ResourceContext {
   readonly plannedId: string;
   /** Child stacks (ResourceGroup, OS::Heat::Stack, template resources). */
   readonly nested: NestedStacks;
+  /** Signals: this resource's URL, tokens for the owner, and the stack's other resources. */
+  readonly heat: ResourceHeat;
+}
+
+export interface ResourceHeat {
+  /** This resource's Heat URL (`…/v1/{project}/stacks/{name}/{id}/resources/{resource}`). */
+  url(): string;
+  /** A project-scoped Keystone token for the stack owner (Heat's token-based handles). */
+  issueToken(): Promise<string>;
+  /** The saved data of the stack's resource with this reference id (or name), read afresh. */
+  peer(ref: string): Promise<{ readonly name: string; readonly type: string; readonly data: JsonMap } | null>;
+  /** Delivers a signal to the stack's resource with this reference id (or name). */
+  signal(ref: string, details: Json): Promise<void>;
 }
 
 export interface NestedStacks {
@@ -102,10 +121,22 @@ export interface ResourcePlugin {
   refId?(ctx: ResourceContext, id: string | null): string | null;
   /** The definitions a nested-stack resource will make, so they are checked before anything is
    * created (ResourceGroup's resource_def). */
-  members?(props: JsonMap): readonly { readonly type: string; readonly properties: JsonMap }[];
+  members?(props: JsonMap): readonly { readonly type: string; readonly properties: JsonMap; /** The property defining them (default resource_def). */ readonly property?: string }[];
+  /** Checks between properties before anything is made (values still unknown are absent);
+   * returns Heat's StackValidationFailed message, or null. */
+  validate?(props: JsonMap): string | null;
   /** Whether the resource must be updated although its properties did not change (a template
    * resource whose template file changed), judged from its saved data. */
   outdated?(data: JsonMap): boolean;
+  /** Handles a signal (POST …/signal, or another resource's); returns what the SIGNAL event says
+   * after "Signal: " (null: Heat's description of the details). Throws an Error whose name is
+   * Heat's exception (ValueError …) for a signal it refuses, NoActionRequired when idle. */
+  signal?(ctx: ResourceContext, id: string | null, details: Json): Promise<string | null>;
+  /** The resource's metadata after a signal, as GET …/metadata shows it (a handle's signals by id). */
+  signalMetadata?(ctx: ResourceContext): Json;
+  /** Suspends / resumes (absent: nothing to do, as Heat's default). */
+  suspend?(ctx: ResourceContext, id: string | null): Promise<void>;
+  resume?(ctx: ResourceContext, id: string | null): Promise<void>;
   /** Properties outside the schema are accepted and kept (OS::Heat::None). */
   readonly openProperties?: boolean;
   /** Whether an update must replace although the changed properties allow updating (TestResource's update_replace). */

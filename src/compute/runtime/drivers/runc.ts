@@ -152,7 +152,9 @@ export class RuncDriver implements ComputeDriver {
       const state = await this.runcState(id);
       if (state && state.status !== 'stopped') return { id, state: state.status === 'creating' ? 'created' : state.status };
     }
-    // No container: never started (created), or its process ended (stopped, with how).
+    // No container: never started (created), or its process ended (stopped, with how). Just
+    // after an exit the supervisor is still writing the code down (runc cleans up first): wait for it.
+    if (existsSync(join(dir, 'pid'))) await this.exited(id, 1000);
     const exit = existsSync(join(dir, 'exit-code')) ? Number(readFileSync(join(dir, 'exit-code'), 'utf8').trim()) : undefined;
     return exit === undefined && !existsSync(join(dir, 'console.log')) ? { id, state: 'created' } : { id, state: 'stopped', exitCode: exit ?? null };
   }
