@@ -132,7 +132,8 @@ describe('runc runtime', () => {
     const s = spec({ image: { id: 'img-oci', path: ociLayout(work, 'oci', ['/bin/sh', '-c', 'echo oci-$((40+2)); ls /etc; exec sleep 1000']), containerFormat: 'oci', diskFormat: 'raw' } });
     await driver.create(s);
     await driver.start(s.id);
-    await waitFor('the image command\'s output', async () => (await driver.logs(s.id)).includes('oci-42'));
+    // The command echoes, then lists /etc: wait for the listing's last entry to be written.
+    await waitFor('the image command\'s output', async () => /oci-42[\s\S]*added/.test(await driver.logs(s.id)));
     const log = await driver.logs(s.id);
     assert.match(log, /added/);
     assert.doesNotMatch(log, /motd/, 'the second layer removed /etc/motd');
