@@ -14,7 +14,7 @@ import { attachVlanFilters, vlanFiltersWork } from '../linux/vlan-tc.js';
 import { deleteNetns, ensureNetns, listNetns, netnsExists } from '../linux/netns.js';
 import { renderAntiSpoofing, renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
 import { configureRouter } from '../linux/router.js';
-import { createUplink, deleteHostLinks, hostUplinkName, hostUplinks, instanceTag, shortId as short, tapName, uplinkName } from '../linux/uplinks.js';
+import { createUplink, deleteHostLinks, hostUplinkName, hostUplinks, instanceTag, shortId as short, tapName, wireOrRemove, uplinkName } from '../linux/uplinks.js';
 
 export interface LinuxbridgeConfig {
   /** Pier's dataplane namespace; one per Pier instance on a host. */
@@ -210,15 +210,9 @@ export class LinuxbridgeDriver implements NetworkDriver {
 
   /** Wires one port; on failure nothing of it stays (its veth is deleted) and it reports ERROR. */
   private async wirePort(p: PortSpec, net: NetworkSpec, exists: boolean): Promise<PortObserved> {
-    try {
-      await this.ensurePort(p, net, exists);
-      return { status: p.adminUp ? 'ACTIVE' : 'DOWN' };
-    } catch (err) {
-      this.log.warn({ err, port: p.id }, 'port wiring failed');
-      this.configured.delete(p.id);
-      await ipBatch(this.config.namespace, [`link del ${this.tap(p.id)}`]).catch(() => {});
-      return { status: 'ERROR', reason: (err as Error).message };
-    }
+    const seen = await wireOrRemove(this.config.namespace, p, this.log, () => this.ensurePort(p, net, exists));
+    if (seen.status === 'ERROR') this.configured.delete(p.id);
+    return seen;
   }
 
   /** Anti-spoofing and security groups for every wired, secured port; the tables are replaced whole, and only when their text changed. */

@@ -15,7 +15,7 @@ import { IpSession } from '../linux/ip-session.js';
 import { deleteNetns, ensureNetns, netnsExists } from '../linux/netns.js';
 import { renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
 import type { LinuxbridgeConfig } from './linuxbridge.js';
-import { createUplink, deleteHostLinks, hostUplinks, instanceTag, tapName, uplinkName } from '../linux/uplinks.js';
+import { createUplink, deleteHostLinks, hostUplinks, instanceTag, tapName, wireOrRemove, uplinkName } from '../linux/uplinks.js';
 
 const LINK_LOCAL_GW = '169.254.1.1';
 
@@ -90,15 +90,9 @@ export class RoutedDriver implements NetworkDriver {
   }
 
   private async wirePort(p: PortSpec, exists: boolean): Promise<PortObserved> {
-    try {
-      await this.ensurePort(p, exists);
-      return { status: p.adminUp ? 'ACTIVE' : 'DOWN' };
-    } catch (err) {
-      this.log.warn({ err, port: p.id }, 'port wiring failed');
-      this.configured.delete(p.id);
-      await ipBatch(this.config.namespace, [`link del ${this.tap(p.id)}`]).catch(() => {});
-      return { status: 'ERROR', reason: (err as Error).message };
-    }
+    const seen = await wireOrRemove(this.config.namespace, p, this.log, () => this.ensurePort(p, exists));
+    if (seen.status === 'ERROR') this.configured.delete(p.id);
+    return seen;
   }
 
   /** Full: reads the namespace's links, removes stale ones, makes the uplinks and wires every port. */

@@ -1,6 +1,9 @@
-// Names and uplinks shared by the Linux drivers. Inside Pier's dataplane namespace a name need
-// only be unique there; on the host it carries the instance's tag, so two Piers never collide.
+// Names, uplinks and the wiring of one port, shared by the Linux drivers. Inside Pier's
+// dataplane namespace a name need only be unique there; on the host it carries the instance's
+// tag, so two Piers never collide.
 import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { PortObserved, PortSpec } from '../driver.js';
 import { ipBatch, ipJson, run } from './exec.js';
 
 export const shortId = (id: string) => id.replaceAll('-', '').slice(0, 11);
@@ -28,4 +31,16 @@ export async function hostUplinks(tag: string): Promise<string[]> {
 
 export async function deleteHostLinks(names: string[]): Promise<void> {
   for (const l of names) await run('ip', ['link', 'del', l]).catch(() => {});
+}
+
+/** Wires one port with `wire`; on failure its veth goes (nothing half-made stays) and it reports ERROR with why. */
+export async function wireOrRemove(namespace: string, p: PortSpec, log: Logger, wire: () => Promise<void>): Promise<PortObserved> {
+  try {
+    await wire();
+    return { status: p.adminUp ? 'ACTIVE' : 'DOWN' };
+  } catch (err) {
+    log.warn({ err, port: p.id }, 'port wiring failed');
+    await ipBatch(namespace, [`link del ${tapName(p.id)}`]).catch(() => {});
+    return { status: 'ERROR', reason: (err as Error).message };
+  }
 }
