@@ -17,4 +17,12 @@ export function isoMicro(ms: number | string, zulu = true): string {
 }
 
 /** `2026-11-25T08:13:53Z`: Neutron's created_at / updated_at. */
-export const isoSeconds = (ms: number | string = Date.now()): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+export function isoSeconds(ms: number | string = Date.now()): string {
+  if (typeof ms !== 'number') return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+  // Many rows are stamped within one second: format each second once.
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) [lastSecond, lastStamp] = [second, `${new Date(second * 1000).toISOString().slice(0, 19)}Z`];
+  return lastStamp;
+}
+let lastSecond = NaN;
+let lastStamp = '';

@@ -2,7 +2,7 @@
 // query on every call (immutable builders, a visitor over the tree): for the small statements of
 // a hot path that costs as much as running them. Only the values change from call to call, so
 // the SQL is compiled on first use with named holes and the holes are filled in at run time.
-import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database>;
@@ -28,6 +28,29 @@ function fill(c: Compiled, values: Record<string, unknown>): CompiledQuery {
 // The dialect's adapter (one per Kysely instance, shared by its transactions) decides the SQL.
 const adapterOf = (db: Db): object => db.getExecutor().adapter;
 
+/** Runs a compiled query synchronously on the connection a transaction holds. */
+export type DirectRun = (query: CompiledQuery) => QueryResult<any>;
+
+// Open SQLite transactions, and how to run a statement on their connection without kysely's
+// executor (connection provider, plugins, a few promises per statement: more than SQLite itself
+// takes for a small statement). Only inside a transaction is that safe: it holds the connection.
+const direct = new WeakMap<Db, DirectRun>();
+
+/** While `body` runs, queries compiled here run on `db` (a transaction) through `run`. */
+export async function withDirect<T>(db: Db, run: DirectRun, body: () => Promise<T>): Promise<T> {
+  direct.set(db, run);
+  try {
+    return await body();
+  } finally {
+    direct.delete(db);
+  }
+}
+
+function execute<R>(db: Db, query: CompiledQuery): Promise<QueryResult<R>> | QueryResult<R> {
+  const run = direct.get(db);
+  return run ? run(query) : db.executeQuery<R>(query);
+}
+
 export interface Prepared<P, R> {
   /** Every row. */
   all(db: Db, values: P): Promise<R[]>;
@@ -49,7 +72,7 @@ export function prepared<P extends Record<string, unknown>, R>(build: (db: Db, p
     const adapter = adapterOf(db);
     let c = byAdapter.get(adapter);
     if (!c) byAdapter.set(adapter, (c = compile(build(db, holes))));
-    return db.executeQuery<R>(fill(c, values));
+    return execute<R>(db, fill(c, values));
   };
   return {
     all: async (db, values) => (await exec(db, values)).rows,
@@ -73,5 +96,5 @@ export async function insertRow(db: Db, table: keyof Database, row: Record<strin
     const holes = Object.fromEntries(columns.map((k) => [k, `${HOLE}${k}`]));
     cache.set(key, (c = compile(db.insertInto(table).values(holes as never))));
   }
-  await db.executeQuery(fill(c, row));
+  await execute(db, fill(c, row));
 }

@@ -36,6 +36,13 @@ export function openSqlite(file: string): Backend {
   return {
     kind: 'sqlite',
     db,
+    // What kysely's SQLite connection does with a compiled query, minus its promises.
+    direct(query) {
+      const s = database.prepare(query.sql);
+      if (s.reader) return { rows: s.all(query.parameters) };
+      const { changes, lastInsertRowid } = s.run(query.parameters);
+      return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+    },
     // Every SQLITE_BUSY variant is transient; SQLITE_BUSY_SNAPSHOT (a transaction that began
     // reading cannot become a writer once the WAL moved under it) needs the whole body re-run.
     isRetryable: (err, unique) => String((err as { code?: string } | null)?.code).startsWith('SQLITE_BUSY') || (unique && isUniqueViolation(err)),

@@ -4,7 +4,7 @@
 // after that transaction commits.
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database, EventsTable } from './schema.js';
-import { prepared } from './prepared.js';
+import { prepared, withDirect, type DirectRun } from './prepared.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -60,6 +60,8 @@ export interface Backend {
   /** Starts receiving other processes' events. */
   listen?(deliver: (events: ChangeEvent[]) => void): Promise<void>;
   isRetryable(err: unknown, unique: boolean): boolean;
+  /** Runs a statement synchronously inside a transaction (SQLite: the connection is in-process). */
+  direct?: DirectRun;
   close(): Promise<void>;
 }
 
@@ -107,9 +109,12 @@ export async function makeStore(backend: Backend): Promise<Store> {
                 rows.push(eventRow(event, new Date().toISOString()));
               },
             };
-            const out = await body(tx);
-            if (rows.length) await (backend.writeEvents ?? insertEvents)(trx, rows, pending);
-            return out;
+            const run = async () => {
+              const out = await body(tx);
+              if (rows.length) await (backend.writeEvents ?? insertEvents)(trx, rows, pending);
+              return out;
+            };
+            return backend.direct ? withDirect(trx, backend.direct, run) : run();
           });
           deliver(pending);
           return result;

@@ -19,6 +19,7 @@ export type Target = Record<string, unknown>;
 
 export class Enforcer {
   private readonly rules = new Map<string, Rule>();
+  private readonly readsTarget = new Map<string, boolean>();
 
   constructor(defaults: Record<string, string>) {
     for (const [name, text] of Object.entries(defaults)) this.rules.set(name, parseRule(text));
@@ -38,6 +39,24 @@ export class Enforcer {
   }
 
   has(name: string): boolean { return this.rules.has(name); }
+
+  /** Whether checking `name` can look at the target (`%(…)s`): when not, a caller need not build one. */
+  usesTarget(name: string): boolean {
+    let uses = this.readsTarget.get(name);
+    if (uses === undefined) this.readsTarget.set(name, (uses = this.reads(this.rules.get(name), new Set())));
+    return uses;
+  }
+
+  private reads(rule: Rule | undefined, seen: Set<string>): boolean {
+    if (!rule) return false;
+    switch (rule.kind) {
+      case 'rule': return !seen.has(rule.name) && (seen.add(rule.name), this.reads(this.rules.get(rule.name), seen));
+      case 'not': return this.reads(rule.rule, seen);
+      case 'and': case 'or': return rule.rules.some((r) => this.reads(r, seen));
+      case 'match': return /^%\(.+\)s$/.test(rule.value);
+      default: return false;
+    }
+  }
 
   private evaluate(rule: Rule, creds: Credentials, target: Target): boolean {
     switch (rule.kind) {

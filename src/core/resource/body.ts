@@ -42,9 +42,18 @@ export function checkBody(def: ResourceDef, input: Record<string, unknown>, mode
       if (key in values) continue;
       if (attr.create === 'required') throw new InvalidAttribute(key, `Failed to parse request. Required attribute '${key}' not specified`, 'required');
       if (attr.default !== undefined) {
-        values[key] = typeof attr.default === 'function' ? (attr.default as (b: Values) => unknown)(values) : structuredClone(attr.default);
+        values[key] = typeof attr.default === 'function' ? (attr.default as (b: Values) => unknown)(values) : copy(attr.default);
       }
     }
   }
   return { values, extra };
+}
+
+/** A fresh copy of a default (JSON-like: primitives, arrays, plain objects); structuredClone is slower for these. */
+function copy(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(copy);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = copy(x);
+  return out;
 }
