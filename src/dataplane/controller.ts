@@ -6,7 +6,7 @@
 // last desired state and hands the driver a hint of what changed. Port status is written back
 // only where it changed, so the status write's own event ends in a no-op port sync.
 import type { Logger } from 'pino';
-import type { Store } from '../store/index.js';
+import { PORT_INDEX_TERMS, type Store } from '../store/index.js';
 import { isoSeconds } from '../core/ids.js';
 import { groupsInUse, readDesired, readPorts, readSecurityGroups } from './desired.js';
 import type { DesiredState, NetworkDriver, PortObserved, PortSpec, SyncResult } from './driver.js';
@@ -170,8 +170,7 @@ export class DataplaneController {
     } else {
       // Ports this sync saw, or ports still showing a state that may now be stale.
       await byIds([...result.ports.keys()]);
-      for (const r of await db.selectFrom('ports').select(cols).where('status', '<>', 'DOWN').execute()) rows.set(r.id, r);
-      for (const r of await db.selectFrom('ports').select(cols).where('binding:vif_type', '<>', 'unbound').where('status', '=', 'DOWN').execute()) rows.set(r.id, r);
+      for (const r of await db.selectFrom('ports').select(cols).where(PORT_INDEX_TERMS.live).execute()) rows.set(r.id, r);
     }
     const changes = [...rows.values()].flatMap((r) => {
       if (r['binding:host_id'] && r['binding:host_id'] !== this.host) return []; // another host's agent owns it

@@ -4,6 +4,7 @@
 // the controller can re-read only what a change touched (a few ports, the groups in use).
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { PORT_INDEX_TERMS } from '../store/index.js';
 import { parseNet } from '../networking/ipam/ip.js';
 import { PROTOCOLS } from '../networking/types.js';
 import type { AddressSpec, Attachment, DesiredState, NetworkSpec, PortSpec, RouterSpec, SecurityGroupSpec } from './driver.js';
@@ -51,8 +52,8 @@ export async function readPorts(db: Db, host: string, ids?: readonly string[]): 
     // Three indexed reads rather than one OR that scans every port.
     plugs = await db.selectFrom('port_plugs').select(['port_id', 'netns', 'ifname']).where('host', '=', host).execute();
     for (const p of await chunked(plugs.map((x) => x.port_id), (c) => base().where('id', 'in', c).execute())) byId.set(p.id, p);
-    for (const p of await base().where('device_owner', 'in', Object.keys(ROUTER_OWNERS)).execute()) byId.set(p.id, p);
-    for (const p of await base().where('binding:host_id', '=', host).execute()) byId.set(p.id, p);
+    for (const p of await base().where(PORT_INDEX_TERMS.networkOwned).where('device_owner', 'in', Object.keys(ROUTER_OWNERS)).execute()) byId.set(p.id, p);
+    for (const p of await base().where(PORT_INDEX_TERMS.bound).where('binding:host_id', '=', host).execute()) byId.set(p.id, p);
   }
   const plugOf = new Map(plugs.map((p) => [p.port_id, p]));
   const routerIds = [...new Set([...byId.values()].filter((p) => ROUTER_OWNERS[p.device_owner] && !plugOf.has(p.id)).map((p) => p.device_id))];

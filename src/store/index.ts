@@ -28,3 +28,4 @@ export async function openStore(config: StoreConfig): Promise<Store> {
 export type { Store, Tx, ChangeEvent, TxOptions } from './store.js';
 export { isUniqueViolation, nowIso } from './store.js';
 export { insertRow, prepared, type Prepared } from './prepared.js';
+export { PORT_INDEX_TERMS } from './migrations/0012-partial-port-indexes.js';
