@@ -104,9 +104,23 @@ export async function loadOne(c: Collection, db: Db, caller: Caller, id: string)
   return v;
 }
 
+/** What render and loadCreated need of a definition, worked out once per collection. */
+const shapes = new WeakMap<Collection, { policed: string[]; derived: string[] }>();
+function shapeOf(c: Collection): { policed: string[]; derived: string[] } {
+  let shape = shapes.get(c);
+  if (!shape) {
+    const attrs = Object.entries(c.def.attributes);
+    shapes.set(c, shape = {
+      policed: attrs.filter(([k, a]) => a.policy && networkingPolicy.has(`get_${c.def.singular}:${k}`)).map(([k]) => k),
+      derived: attrs.filter(([, a]) => a.stored === false).map(([k]) => k),
+    });
+  }
+  return shape;
+}
+
 /** The response for one resource: policy-stripped attributes, narrowed by `fields`. */
 export async function render(c: Collection, db: Db, caller: Caller, v: Values, fields?: string[]): Promise<Values> {
-  const policed = Object.entries(c.def.attributes).filter(([k, a]) => a.policy && networkingPolicy.has(`get_${c.def.singular}:${k}`)).map(([k]) => k);
+  const { policed } = shapeOf(c);
   // An admin passes every get rule: no target to build (it costs a query per row of a list).
   const target = policed.length && !caller.isAdmin ? await targetOf(c, db, v) : {};
   const hidden = caller.isAdmin ? [] : policed.filter((k) => !allowed(caller, `get_${c.def.singular}:${k}`, target));
@@ -182,7 +196,7 @@ const written = new WeakMap<Values, Record<string, unknown>>();
 /** The created resources as a show would load them (from what was written, when the collection allows). */
 async function loadCreated(c: Collection, ctx: Networking, caller: Caller, created: Values[]): Promise<Values[]> {
   if (c.renderWritten) {
-    const derived = Object.keys(c.def.attributes).filter((k) => c.def.attributes[k]!.stored === false);
+    const { derived } = shapeOf(c);
     return created.map((v) => {
       const out = fromRow(c.def, written.get(v) ?? toRow(c.def, v)); // the stored attributes exactly as a read gives them
       for (const k of derived) out[k] = v[k];
