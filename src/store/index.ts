@@ -2,7 +2,6 @@
 // migrations are applied before anything else uses it.
 import { join } from 'node:path';
 import { migrate } from './migrate.js';
-import { openPostgres } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 import { makeStore, type Store } from './store.js';
 
@@ -13,8 +12,9 @@ export interface StoreConfig {
 }
 
 export async function openStore(config: StoreConfig): Promise<Store> {
+  // pg loads only for a server store: on the embedded one it is start time for nothing.
   const backend = config.databaseUrl
-    ? await openPostgres(config.databaseUrl)
+    ? await (await import('./postgres.js')).openPostgres(config.databaseUrl)
     : openSqlite(join(config.dataDir, 'pier.sqlite'));
   try {
     await migrate(backend.db, backend.kind);

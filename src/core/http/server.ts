@@ -48,6 +48,17 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     return503OnClosing: true,
   });
   app.decorateRequest('ctx', null as unknown as RequestContext);
+  // One 404 for the whole server, in the shape of the service whose prefix the path has: a
+  // not-found handler per service is a catch-all route for each of ~30 methods, twice, and
+  // registering those was a good part of start time.
+  const services: Service[] = [];
+  mounted.set(app, services);
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0]!;
+    const service = services.find((s) => path === s.prefix || path.startsWith(`${s.prefix}/`));
+    if (!service) return reply.code(404).send({ message: `Route ${req.method}:${path} not found`, error: 'Not Found', statusCode: 404 });
+    return reply.code(404).send(service.renderError(new NotFound('The resource could not be found.'), req.ctx));
+  });
   app.addHook('onRequest', async (req, reply) => {
     req.ctx = { requestId: req.id, baseUrl: `${req.protocol}://${req.host}` };
     reply.header('x-openstack-request-id', req.id);
@@ -66,8 +77,12 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   return app;
 }
 
+/** The services mounted on each server, for its 404. */
+const mounted = new WeakMap<FastifyInstance, Service[]>();
+
 /** Mounts `service` under its prefix with its own auth hook, error renderer and 404. */
 export async function mount(app: FastifyInstance, service: Service, authenticate: Authenticate): Promise<void> {
+  mounted.get(app)?.push(service);
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (req) => {
       if (req.routeOptions.config?.public) return;
@@ -83,9 +98,6 @@ export async function mount(app: FastifyInstance, service: Service, authenticate
       if (api.status >= 500) req.log.error({ err }, 'unexpected error');
       const body = service.renderError(api, req.ctx); // may add headers (WWW-Authenticate)
       void reply.code(api.status).headers(api.headers).send(body);
-    });
-    scope.setNotFoundHandler((req, reply) => {
-      void reply.code(404).send(service.renderError(new NotFound('The resource could not be found.'), req.ctx));
     });
     await service.routes(scope);
   }, { prefix: service.prefix });
