@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import { PORT_INDEX_TERMS, type Store } from '../store/index.js';
 import { isoSeconds } from '../core/ids.js';
-import { groupsInUse, readDesired, readPorts, readSecurityGroups } from './desired.js';
+import { groupsInUse, readDesired, readPorts, readSecurityGroups, type PortRow } from './desired.js';
 import type { DesiredState, NetworkDriver, PortObserved, PortSpec, SyncResult } from './driver.js';
 
 /** Events that re-read one port. */
@@ -130,7 +130,8 @@ export class DataplaneController {
 
   private async syncPorts(ids: string[]): Promise<SyncResult> {
     const last = this.desired!;
-    const fresh = await readPorts(this.store.db, this.host, ids);
+    const rows = new Map<string, PortRow>();
+    const fresh = await readPorts(this.store.db, this.host, ids, rows);
     const ports = new Map(last.ports.map((p) => [p.id, p]));
     // Router ports shape their routers, and a network this controller has not seen yet is not
     // realised: both need the full picture.
@@ -151,22 +152,26 @@ export class DataplaneController {
       const o = result.ports.get(id);
       if (o) this.seen.set(id, o); else this.seen.delete(id);
     }
-    await this.writeStatus(result, ids);
+    await this.writeStatus(result, rows);
     return result;
   }
 
-  /** Writes status where it changed: for `only` those ports, else every port that may be stale. */
-  private async writeStatus(result: SyncResult, only?: string[]): Promise<void> {
+  /**
+   * Writes status where it changed: for the ports whose rows this sync read (`read`), else for
+   * every port that may be stale. A change made since those rows were read has its own event,
+   * so its own sync.
+   */
+  private async writeStatus(result: SyncResult, read?: Map<string, PortRow>): Promise<void> {
     const cols = ['id', 'project_id', 'status', 'binding:vif_type', 'binding:host_id'] as const;
     const db = this.store.db;
-    const rows = new Map<string, { id: string; project_id: string; status: string; 'binding:vif_type': string; 'binding:host_id': string }>();
+    const rows = new Map<string, Pick<PortRow, (typeof cols)[number]>>();
     const byIds = async (ids: string[]) => {
       for (let i = 0; i < ids.length; i += 500) {
         for (const r of await db.selectFrom('ports').select(cols).where('id', 'in', ids.slice(i, i + 500)).execute()) rows.set(r.id, r);
       }
     };
-    if (only) {
-      await byIds(only);
+    if (read) {
+      for (const [id, r] of read) rows.set(id, r);
     } else {
       // Ports this sync saw, or ports still showing a state that may now be stale.
       await byIds([...result.ports.keys()]);

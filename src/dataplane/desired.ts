@@ -2,7 +2,7 @@
 // are attached here (plugged into a namespace, bound, or belonging to a router), their security
 // groups with members, and the routers with their floating IPs. Each part has its own reader so
 // the controller can re-read only what a change touched (a few ports, the groups in use).
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { PORT_INDEX_TERMS } from '../store/index.js';
 import { parseNet } from '../networking/ipam/ip.js';
@@ -34,14 +34,17 @@ export async function readNetworks(db: Db): Promise<NetworkSpec[]> {
   return rows.map((n) => ({ id: n.id, mtu: n.mtu, segment: { type: n.network_type as 'vxlan', physnet: n.physical_network, segmentationId: n.segmentation_id } }));
 }
 
+/** A port as stored. */
+export type PortRow = Selectable<Database['ports']>;
+
 /**
  * The ports attached to `host`, sorted by id: all of them, or — given `ids` — only those of
- * `ids` that are attached here (the others are simply absent from the answer).
+ * `ids` that are attached here (the others are simply absent from the answer). `rowsRead`, when
+ * given, receives every row read, attached or not (a port sync checks their status from it).
  */
-export async function readPorts(db: Db, host: string, ids?: readonly string[]): Promise<PortSpec[]> {
+export async function readPorts(db: Db, host: string, ids?: readonly string[], rowsRead?: Map<string, PortRow>): Promise<PortSpec[]> {
   const base = () => db.selectFrom('ports').selectAll();
-  type Row = Awaited<ReturnType<ReturnType<typeof base>['execute']>>[number];
-  const byId = new Map<string, Row>();
+  const byId = rowsRead ?? new Map<string, PortRow>();
   let plugs: { port_id: string; netns: string; ifname: string }[];
   if (ids) {
     if (!ids.length) return [];
@@ -59,7 +62,7 @@ export async function readPorts(db: Db, host: string, ids?: readonly string[]): 
   const routerIds = [...new Set([...byId.values()].filter((p) => ROUTER_OWNERS[p.device_owner] && !plugOf.has(p.id)).map((p) => p.device_id))];
   const routers = new Set((await chunked(routerIds, (c) => db.selectFrom('routers').select('id').where('id', 'in', c).execute())).map((r) => r.id));
 
-  const attached: { row: Row; attachment: Attachment }[] = [];
+  const attached: { row: PortRow; attachment: Attachment }[] = [];
   for (const p of [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const plug = plugOf.get(p.id);
     const role = ROUTER_OWNERS[p.device_owner];
