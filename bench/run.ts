@@ -35,8 +35,19 @@ const print = (title: string, figures: Record<string, number | string>, store?: 
   }
 };
 
-// Figures are wall-clock rates: on a shared machine they drop with its load, so say what it was.
-const machine = () => `${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}`;
+// Figures are wall-clock rates: on a shared machine they drop with its load, so say what it was,
+// and how long a fixed piece of work took. On a VM the host's load moves every figure (the same
+// build's CPU time per request varied 2× from one run to the next) without showing in the
+// guest's load average; the calibration moves with it.
+function calibration(): number {
+  const item = { id: 'c5a8a0c4-0b7e-4a43-9a0e-8d3bd0ba2f6e', fixed_ips: [{ subnet_id: 's', ip_address: '10.0.0.5' }], tags: ['a', 'b'], mtu: 1450 };
+  const t0 = performance.now();
+  let n = 0;
+  for (let i = 0; i < 50_000; i++) n += (JSON.parse(JSON.stringify({ ...item, name: `p${i}` })) as { mtu: number }).mtu;
+  if (n !== 50_000 * 1450) throw new Error('calibration went wrong');
+  return Math.round(performance.now() - t0);
+}
+const machine = () => `${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}, calibration ${calibration()} ms (a fixed JSON workload; less is a faster host)`;
 console.log(`machine: ${machine()} at start`);
 // `node dist/bench/run.js dataplane networking`: only those sections (default: all).
 const only = process.argv.slice(2);
