@@ -125,7 +125,15 @@ describe(`${driver} dataplane`, () => {
     await waitFor('floating IP answers from the host side', async () => (await sh('ping', ['-c', '1', '-W', '1', fip.floating_ip_address])).code === 0);
     assert.ok(await pings(a1.ns, `${extNet}.1`), 'SNAT: the container reaches the host side of the external network');
     await ok('PUT', `/floatingips/${fip.id}`, { floatingip: { port_id: null } });
-    await waitFor('disassociated', async () => (await sh('ping', ['-c', '1', '-W', '1', fip.floating_ip_address])).code !== 0);
+    await waitFor('disassociated', async () => (await sh('ping', ['-c', '1', '-W', '1', fip.floating_ip_address])).code !== 0).catch(async (err: Error) => {
+      // Seen once in a full run and never since: say what answered and what the dataplane held.
+      const seen = await Promise.all([
+        ['ping', '-c', '1', '-W', '1', fip.floating_ip_address], ['ip', '-n', dpns, 'addr', 'show'], ['ip', '-n', dpns, 'route', 'show'],
+        ['nsenter', `--net=/run/netns/${dpns}`, 'nft', 'list', 'table', 'ip', 'pier'],
+        ['sh', '-c', `curl -s -H 'x-auth-token: ${admin}' ${t.url}/networking/v2.0/floatingips/${fip.id}`],
+      ].map(async ([cmd, ...args]) => `$ ${cmd} ${args.join(' ')}\n${(r => r.stdout + r.stderr)(await sh(cmd!, args))}`));
+      throw new Error(`${err.message}\n${seen.join('\n')}`);
+    });
   });
 
   test('a restart of Pier loses at most one reply of a ping running every 0.1 s', async () => {
