@@ -105,13 +105,23 @@ export async function loadOne(c: Collection, db: Db, caller: Caller, id: string)
 }
 
 /** What render and loadCreated need of a definition, worked out once per collection. */
-const shapes = new WeakMap<Collection, { policed: string[]; derived: string[] }>();
-function shapeOf(c: Collection): { policed: string[]; derived: string[] } {
+interface Shape {
+  /** Attributes a get rule may hide. */
+  policed: string[];
+  /** Whether any of those rules reads the target (else a view needs no target, so no query). */
+  policedReadsTarget: boolean;
+  /** Attributes not stored in the row. */
+  derived: string[];
+}
+const shapes = new WeakMap<Collection, Shape>();
+function shapeOf(c: Collection): Shape {
   let shape = shapes.get(c);
   if (!shape) {
     const attrs = Object.entries(c.def.attributes);
+    const policed = attrs.filter(([k, a]) => a.policy && networkingPolicy.has(`get_${c.def.singular}:${k}`)).map(([k]) => k);
     shapes.set(c, shape = {
-      policed: attrs.filter(([k, a]) => a.policy && networkingPolicy.has(`get_${c.def.singular}:${k}`)).map(([k]) => k),
+      policed,
+      policedReadsTarget: policed.some((k) => networkingPolicy.usesTarget(`get_${c.def.singular}:${k}`)),
       derived: attrs.filter(([, a]) => a.stored === false).map(([k]) => k),
     });
   }
@@ -120,9 +130,10 @@ function shapeOf(c: Collection): { policed: string[]; derived: string[] } {
 
 /** The response for one resource: policy-stripped attributes, narrowed by `fields`. */
 export async function render(c: Collection, db: Db, caller: Caller, v: Values, fields?: string[]): Promise<Values> {
-  const { policed } = shapeOf(c);
-  // An admin passes every get rule: no target to build (it costs a query per row of a list).
-  const target = policed.length && !caller.isAdmin ? await targetOf(c, db, v) : {};
+  const { policed, policedReadsTarget } = shapeOf(c);
+  // An admin passes every get rule, and role-only rules read no target: then none is built
+  // (it can cost a query per row of a list).
+  const target = policed.length && policedReadsTarget && !caller.isAdmin ? await targetOf(c, db, v) : {};
   const hidden = caller.isAdmin ? [] : policed.filter((k) => !allowed(caller, `get_${c.def.singular}:${k}`, target));
   const out = view(c.def, v, fields?.length ? fields : undefined);
   for (const k of hidden) delete out[k];

@@ -31,3 +31,24 @@ test('evaluates roles, named rules and target substitution', () => {
   assert.throws(() => e.authorize('never', { roles: [] }), /not authorized/);
   assert.throws(() => e.check('missing', { roles: [] }), /not declared/);
 });
+
+test('usesTarget: only rules that can reach a %(…)s substitution, through named rules, once each', () => {
+  const e = new Enforcer({
+    admin: 'role:admin',
+    owner: 'project_id:%(project_id)s',
+    shared: "'True':%(network:shared)s",
+    open: '',
+    admin_only: 'rule:admin',
+    admin_or_owner: 'rule:admin or rule:owner',
+    not_shared: 'not rule:shared and role:member',
+    loop_a: 'rule:loop_b or role:x',
+    loop_b: 'rule:loop_a',
+    literal: 'project_id:abc',
+  });
+  assert.equal(e.usesTarget('open'), false);
+  assert.equal(e.usesTarget('admin_only'), false);
+  assert.equal(e.usesTarget('literal'), false);
+  assert.equal(e.usesTarget('admin_or_owner'), true);
+  assert.equal(e.usesTarget('not_shared'), true);
+  assert.equal(e.usesTarget('loop_a'), false);
+});
