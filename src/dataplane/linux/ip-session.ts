@@ -9,6 +9,8 @@ import { CommandError } from './exec.js';
 
 const MARKER = 'link show dev a/b';
 const FAILED = /^Command failed -:(\d+)$/;
+/** A request unanswered this long ends the process (and fails): a stuck `ip` must not stall every sync after it. */
+const STUCK_MS = 10_000;
 
 interface Request {
   lines: string[];
@@ -28,7 +30,7 @@ export class IpSession {
   private current: Request | undefined;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(readonly ns: string) {}
+  constructor(readonly ns: string, private readonly stuckMs = STUCK_MS) {}
 
   /** Runs `lines` (ip batch commands) in order; all run, and it rejects naming those that failed. */
   run(lines: string[]): Promise<void> {
@@ -47,7 +49,7 @@ export class IpSession {
   }
 
   private send(lines: string[]): Promise<void> {
-    return new Promise((resolve, reject) => {
+    const answered = new Promise<void>((resolve, reject) => {
       const child = this.child ?? this.start();
       const first = this.sent + 1;
       this.sent += lines.length + 1;
@@ -55,6 +57,9 @@ export class IpSession {
       this.hold(true);
       child.stdin.write(`${lines.join('\n')}\n${MARKER}\n`);
     });
+    const child = this.child;
+    const stuck = setTimeout(() => { if (this.child === child) child?.kill('SIGKILL'); }, this.stuckMs); // 'close' rejects the request
+    return answered.finally(() => clearTimeout(stuck));
   }
 
   private start(): ChildProcessWithoutNullStreams {
@@ -80,7 +85,8 @@ export class IpSession {
   private hold(busy: boolean): void {
     const child = this.child;
     if (!child) return;
-    for (const s of [child.stdin, child.stdout, child.stderr] as unknown as { ref(): void; unref(): void }[]) {
+    // The process too: a request it fails by exiting is answered only at its exit.
+    for (const s of [child, child.stdin, child.stdout, child.stderr] as unknown as { ref(): void; unref(): void }[]) {
       if (busy) s.ref(); else s.unref();
     }
   }
