@@ -6,16 +6,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO_PASSWORD, call, testStores, tokenFor } from '../support/pier.js';
-import { openstack, openstackJson, startPierProcess, type PierProcess } from '../support/process.js';
+import { openstack, openstackJson, openstackOk, startPierProcess, type PierProcess } from '../support/process.js';
 
 for (const store of testStores()) describe(`compute CLI on ${store}`, () => {
   let p: PierProcess;
   const demoJson = <T = any>(args: string[]) => openstackJson<T>(p, args, 'pier-demo');
-  const ok = async (args: string[], cloud = 'pier-demo') => {
-    const r = await openstack(p, args, cloud);
-    assert.equal(r.code, 0, `openstack ${args.join(' ')}: ${r.stderr}`);
-    return r;
-  };
+  const ok = (args: string[], cloud = 'pier-demo') => openstackOk(p, args, cloud);
   const fails = async (args: string[], message: RegExp, cloud = 'pier-demo') => {
     const r = await openstack(p, args, cloud);
     assert.notEqual(r.code, 0, `openstack ${args.join(' ')} should fail`);

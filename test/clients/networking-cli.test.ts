@@ -13,7 +13,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testStores } from '../support/pier.js';
-import { openstack, openstackJson, startPierProcess, type CliResult, type PierProcess } from '../support/process.js';
+import { openstack, openstackJson, openstackOk, startPierProcess, type CliResult, type PierProcess } from '../support/process.js';
 
 const sorted = <T>(xs: readonly T[]): T[] => [...xs].sort();
 const byKey = (key: string) => (a: any, b: any) => String(a[key]).localeCompare(String(b[key]));
@@ -62,11 +62,7 @@ for (const store of testStores().slice(0, 1)) describe(`openstack CLI, networkin
   // Every call is the real CLI; `cloud` is 'pier' (admin) or 'pier-demo' (the demo project's member).
   const json = <T = any>(args: string[], cloud = 'pier', env: Record<string, string> = {}) => openstackJson<T>(p, args, cloud, env);
   /** A command that must succeed (set / unset / add / remove / delete print nothing). */
-  const ok = async (args: string[], cloud = 'pier', env: Record<string, string> = {}): Promise<CliResult> => {
-    const r = await openstack(p, args, cloud, env);
-    assert.equal(r.code, 0, `openstack ${args.join(' ')} → exit ${r.code}: ${r.stderr.trim()}`);
-    return r;
-  };
+  const ok = (args: string[], cloud = 'pier', env: Record<string, string> = {}): Promise<CliResult> => openstackOk(p, args, cloud, env);
   /** A command that must fail, showing `message`. */
   const fails = async (args: string[], message: RegExp, cloud = 'pier', env: Record<string, string> = {}): Promise<void> => {
     const r = await openstack(p, args, cloud, env);

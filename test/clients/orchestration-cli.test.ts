@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testStores } from '../support/pier.js';
-import { openstack, openstackJson, startPierProcess, type PierProcess } from '../support/process.js';
+import { openstack, openstackJson, openstackOk, startPierProcess, type PierProcess } from '../support/process.js';
 
 const NETWORK_STACK = `
 heat_template_version: 2018-08-31
@@ -125,11 +125,7 @@ for (const store of testStores().slice(0, 1)) describe(`openstack CLI, orchestra
 
   const cli = (args: string[]) => openstack(p, args, 'pier-demo');
   const json = <T = any>(args: string[]) => openstackJson<T>(p, args, 'pier-demo');
-  const ok = async (args: string[]) => {
-    const r = await cli(args);
-    assert.equal(r.code, 0, `openstack ${args.join(' ')} → exit ${r.code}: ${r.stderr.trim()}`);
-    return r;
-  };
+  const ok = (args: string[]) => openstackOk(p, args, 'pier-demo');
   const file = (n: string) => join(dir, n);
   const neutron = async () => ({
     networks: (await json<any[]>(['network', 'list'])).length, ports: (await json<any[]>(['port', 'list'])).length,

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testStores } from '../support/pier.js';
-import { openstack, openstackJson, startPierProcess, type PierProcess } from '../support/process.js';
+import { openstack, openstackJson, openstackOk, startPierProcess, type PierProcess } from '../support/process.js';
 
 const SERVER_STACK = `
 heat_template_version: 2018-08-31
@@ -48,11 +48,7 @@ for (const store of testStores().slice(0, 1)) describe(`openstack CLI, Nova reso
 
   const cli = (args: string[]) => openstack(p, args, 'pier-demo');
   const json = <T = any>(args: string[]) => openstackJson<T>(p, args, 'pier-demo');
-  const ok = async (args: string[]) => {
-    const r = await cli(args);
-    assert.equal(r.code, 0, `openstack ${args.join(' ')} → exit ${r.code}: ${r.stderr.trim()}`);
-    return r;
-  };
+  const ok = (args: string[]) => openstackOk(p, args, 'pier-demo');
 
   test('server stack: create --wait, outputs, server show, delete --wait', async () => {
     const created = await ok(['stack', 'create', '--wait', '-t', join(dir, 'server.yaml'), 'app']);

@@ -1,5 +1,6 @@
 // Pier as users run it: `node bin/pier.js up` in a child process, and the Debian `openstack`
 // CLI pointed at it through the clouds.yaml Pier wrote.
+import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,6 +100,13 @@ export function openstack(p: PierProcess, args: string[], cloud = 'pier', env: R
       done({ code, stdout, stderr });
     });
   });
+}
+
+/** A command that must succeed: fails the test with the CLI's stderr when it exits non-zero. */
+export async function openstackOk(p: PierProcess, args: string[], cloud = 'pier', env: Record<string, string> = {}): Promise<CliResult> {
+  const r = await openstack(p, args, cloud, env);
+  assert.equal(r.code, 0, `openstack ${args.join(' ')} → exit ${r.code}: ${r.stderr.trim()}`);
+  return r;
 }
 
 /** `openstack … -f json`, parsed; fails the test with the CLI's stderr when it exits non-zero. */

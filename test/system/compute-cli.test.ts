@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
-import { openstack, openstackJson, startPierProcess, type PierProcess } from '../support/process.js';
+import { openstack, openstackJson, openstackOk, startPierProcess, type PierProcess } from '../support/process.js';
 import { netnsWith, requireRoot, sh, uniquePrefix, waitFor } from '../support/system.js';
 
 requireRoot();
@@ -15,11 +15,7 @@ describe('openstack CLI with runc servers', () => {
   const prefix = uniquePrefix();
   const ext = `172.26.${randomInt(10, 250)}`;
   let p: PierProcess;
-  const ok = async (args: string[], cloud = 'pier-demo') => {
-    const r = await openstack(p, args, cloud);
-    assert.equal(r.code, 0, `openstack ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  };
+  const ok = async (args: string[], cloud = 'pier-demo') => (await openstackOk(p, args, cloud)).stdout;
   const json = <T = any>(args: string[], cloud = 'pier-demo') => openstackJson<T>(p, args, cloud);
   const exec = (id: string, ...cmd: string[]) => sh('runc', ['--root', join(p.dataDir, 'runc', 'state'), 'exec', id, ...cmd]);
   const hostPings = async (ip: string) => (await sh('ping', ['-c', '1', '-W', '1', ip])).code === 0;
