@@ -11,6 +11,8 @@ import { imagePath } from '../src/image/index.js';
 import { stopMetadataService } from '../src/compute/metadata.js';
 import { DEMO_PASSWORD, ADMIN_PASSWORD, call, startTestPier, tokenFor } from '../test/support/pier.js';
 import { Namespaces, sh, uniquePrefix } from '../test/support/system.js';
+import { computeModule } from '../src/compute/index.js';
+import { dataplaneModule } from '../src/dataplane/index.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const pingOnce = (ns: string, ip: string) => spawnSync('nsenter', [`--net=/run/netns/${ns}`, 'ping', '-c', '1', '-W', '1', ip]).status === 0;
@@ -111,12 +113,12 @@ export async function benchCompute(): Promise<Record<string, number | string>> {
     }
     rmSync(bareRoot, { recursive: true, force: true });
     // Every container Pier made, finished booting or not, goes before the data dir does.
-    await t.pier.compute.controller.stop();
-    for (const c of await t.pier.compute.driver.list()) {
+    await t.pier.get(computeModule).controller.stop();
+    for (const c of await t.pier.get(computeModule).driver.list()) {
       stopMetadataService(join(t.dataDir, 'metadata', c.id));
-      await t.pier.compute.driver.remove(c.id).catch(() => {});
+      await t.pier.get(computeModule).driver.remove(c.id).catch(() => {});
     }
-    await t.pier.dataplane.driver.destroy();
+    await t.pier.get(dataplaneModule).driver.destroy();
     await t.close();
     await nss.cleanup();
   }

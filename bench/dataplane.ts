@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_PASSWORD, call, startTestPier, tokenFor } from '../test/support/pier.js';
 import { Namespaces, sh, uniquePrefix } from '../test/support/system.js';
+import { dataplaneModule } from '../src/dataplane/index.js';
 
 const CNI = '/usr/lib/cni';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -77,7 +78,7 @@ export async function benchDataplane(): Promise<Record<string, number>> {
       '200 ports created and plugged, s': Math.round(many / 100) / 10,
     };
   } finally {
-    await t.pier.dataplane.driver.destroy();
+    await t.pier.get(dataplaneModule).driver.destroy();
     await t.close();
     await nss.cleanup();
     rmSync(cniDir, { recursive: true, force: true });

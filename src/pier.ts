@@ -1,31 +1,38 @@
-// One Pier process: the store, the services, the HTTP edge. `startPier` is what `pier up` and
-// the API tests run; `close` finishes in-flight requests, then closes the store.
+// One Pier process: the store, the registered service modules, the HTTP edge. `startPier` is
+// what `pier up` and the API tests run: it makes each module after those it requires, mounts
+// their routes, listens, then starts their background work; `close` stops taking requests,
+// finishes the ones in flight, stops the modules in reverse and closes the store.
 import { mkdirSync, accessSync, constants } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { createServer, mount } from './core/http/server.js';
-import { createIdentity, IDENTITY_CATALOG, type Identity } from './identity/index.js';
-import { createNetworking, NETWORKING_CATALOG, type NetworkingService } from './networking/index.js';
-import { createOrchestration, ORCHESTRATION_CATALOG, type Engine } from './orchestration/index.js';
-import { createImageService, IMAGE_CATALOG, seedBusybox } from './image/index.js';
-import { COMPUTE_CATALOG, createCompute, type Compute, type ComputeConfig } from './compute/index.js';
+import { ModuleError, type ModuleEnv, type ModuleInstance, type Role, type ServiceModule } from './core/module.js';
+import { computeModule, type ComputeConfig } from './compute/index.js';
+import { dataplaneModule, type DataplaneConfig } from './dataplane/index.js';
+import { identityModule, type IdentityModuleConfig } from './identity/index.js';
+import { imageModule } from './image/index.js';
+import { networkingModule, type NetworkingConfig } from './networking/index.js';
+import { orchestrationModule } from './orchestration/index.js';
 import { openStore, type Store } from './store/index.js';
-import { createDriver, DataplaneController, dataplaneService, defaultDataplaneConfig, portPlugger, type DataplaneConfig } from './dataplane/index.js';
+
+/** Every service Pier has, each after the modules it requires: adding a service is one line here. */
+export const MODULES: readonly ServiceModule<any, any>[] = [
+  identityModule, networkingModule, imageModule, dataplaneModule, computeModule, orchestrationModule,
+];
 
 export interface PierConfig {
   host: string;
   port: number;
   dataDir: string;
   databaseUrl?: string;
-  adminPassword?: string;
-  demoPassword?: string;
-  /** Token lifetime, seconds. */
-  tokenTtl: number;
   logLevel: string;
   logger?: Logger;
-  /** The dataplane (network driver and where it works); defaults per `defaultDataplaneConfig`. */
+  /** The roles this process runs (default both): only the modules of these roles start. */
+  roles?: readonly Role[];
+  /** Each module's settings, under its name. */
+  identity?: Partial<IdentityModuleConfig>;
+  networking?: Partial<NetworkingConfig>;
   dataplane?: Partial<DataplaneConfig>;
-  /** The compute runtime (default runc as root with a real dataplane, else fake) and this host's name (default: the dataplane's host id). */
   compute?: Partial<ComputeConfig>;
 }
 
@@ -36,13 +43,8 @@ export interface Pier {
   url: string;
   app: FastifyInstance;
   store: Store;
-  identity: Identity;
-  /** Networking's service functions, for the services built on it. */
-  networking: NetworkingService;
-  dataplane: DataplaneController;
-  /** The orchestration engine (stacks' work in this process). */
-  orchestration: Engine;
-  compute: Compute;
+  /** A running module's exports (throws for one that does not run here). */
+  get<T>(module: ServiceModule<T, any>): T;
   /** Passwords generated on this start, to show once. */
   generatedPasswords: { admin?: string; demo?: string };
   /** Passwords known to this start (given or generated), for clouds.yaml. */
@@ -69,30 +71,46 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     throw new StartupError(`cannot open ${where}: ${(err as Error).message}`);
   }
   const pruner = setInterval(() => void store.pruneEvents(3_600_000).catch(() => {}), 600_000).unref();
-  const undo: (() => Promise<void>)[] = [async () => clearInterval(pruner), () => store.close()];
-  const close = async () => { for (const step of undo.splice(0).reverse()) await step().catch(() => {}); };
+  const roles = config.roles ?? ['api', 'agent'];
+  const modules = MODULES.filter((m) => m.roles.some((r) => roles.includes(r)));
+  const made = new Map<ServiceModule<any, any>, ModuleInstance<unknown>>();
+  const started: ModuleInstance<unknown>[] = [];
+  let app: FastifyInstance | undefined;
+  let url = '';
+  const close = async () => {
+    await app?.close().catch(() => {});
+    for (const m of started.splice(0).reverse()) await m.stop?.().catch((err) => logger.warn({ err }, 'module stop failed'));
+    clearInterval(pruner);
+    await store.close().catch(() => {});
+  };
+  const get = <T>(m: ServiceModule<T, any>): T => {
+    const instance = made.get(m);
+    if (!instance) throw new ModuleError(`the ${m.name} module does not run in this process`);
+    return instance.exports as T;
+  };
   try {
-    const identity = await createIdentity(store, { tokenTtl: config.tokenTtl });
-    const boot = await identity.bootstrap({
-      adminPassword: config.adminPassword, demoPassword: config.demoPassword, services: [IDENTITY_CATALOG, NETWORKING_CATALOG, ORCHESTRATION_CATALOG, IMAGE_CATALOG, COMPUTE_CATALOG],
-    });
-    const dpConfig = { ...defaultDataplaneConfig(), ...config.dataplane };
-    const dataplane = new DataplaneController(store, createDriver(dpConfig, logger), dpConfig.hostId, logger);
-    const app = createServer({ logger });
-    undo.push(() => app.close());
-    await mount(app, identity.service, identity.authenticate);
-    const networking = createNetworking(store);
-    await mount(app, networking.service, identity.authenticate);
-    await mount(app, dataplaneService(dataplane), identity.authenticate);
-    await mount(app, createImageService(store, config.dataDir).service, identity.authenticate);
-    await seedBusybox(store, config.dataDir, logger);
-    const compute = createCompute(store, networking.api, config.dataDir, { driver: defaultComputeDriver(dpConfig.driver), host: dpConfig.hostId, ...config.compute }, logger, portPlugger(dataplane));
-    await mount(app, compute.service, identity.authenticate);
-    let publicUrl = '';
-    const orchestration = createOrchestration(store, networking.api, compute.api, logger, {
-      serviceToken: (userId, projectId) => identity.serviceToken(userId, projectId), publicUrl: () => publicUrl,
-    });
-    await mount(app, orchestration.service, identity.authenticate);
+    const catalog = modules.flatMap((m) => m.catalog ?? []);
+    for (const m of modules) {
+      const missing = (m.requires ?? []).find((r) => !made.has(r));
+      if (missing) throw new StartupError(`${m.name} needs ${missing.name}, which ${modules.includes(missing) ? 'is listed after it' : `does not run in the roles ${roles.join(', ')}`}`);
+      const env: ModuleEnv = {
+        store, logger, dataDir: config.dataDir, catalog,
+        config: (config as unknown as Record<string, object | undefined>)[m.name] ?? {},
+        url: () => { if (!url) throw new Error('Pier does not listen yet'); return url; },
+        get: (r) => { if (!m.requires?.includes(r)) throw new ModuleError(`${m.name} does not require ${r.name}`); return get(r); },
+        find: (u) => { if (!m.uses?.includes(u)) throw new ModuleError(`${m.name} does not use ${u.name}`); return made.has(u) ? get(u) : undefined; },
+      };
+      try {
+        made.set(m, await m.create(env));
+      } catch (err) {
+        if (err instanceof ModuleError) throw new StartupError(`${m.name}: ${err.message}`);
+        throw err;
+      }
+    }
+    app = createServer({ logger });
+    if (!made.has(identityModule)) throw new StartupError('the HTTP edge needs the identity module (role api) to check tokens');
+    const { authenticate } = get(identityModule);
+    for (const m of made.values()) if (m.http) await mount(app, m.http, authenticate);
     try {
       await app.listen({ host: config.host, port: config.port });
     } catch (err) {
@@ -103,32 +121,22 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     }
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-    // Signal URLs (Heat's wait condition handles) need the address before stacks resume.
-    publicUrl = `http://${host}:${port}`;
-    compute.setUrl(publicUrl); // Nova's answers to Heat carry links
-    // The kernel is touched only once Pier is surely up: the startup diff-sync.
-    undo.splice(2, 0, () => dataplane.stop());
-    await dataplane.start();
-    undo.splice(3, 0, () => compute.controller.stop()); // stopped before the dataplane it plugs through
-    await compute.controller.start();
-    // Stacks a stopped Pier left IN_PROGRESS carry on (their work stops first on close).
-    undo.push(() => orchestration.engine.close());
-    await orchestration.engine.resume();
+    url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    for (const m of made.values()) {
+      started.push(m);
+      await m.start?.();
+    }
+    const { boot } = get(identityModule);
+    const given = config.identity ?? {};
     return {
-      url: publicUrl, app, store, identity, networking: networking.api, dataplane, orchestration: orchestration.engine, compute, generatedPasswords: boot.generated,
-      knownPasswords: { admin: config.adminPassword ?? boot.generated.admin, demo: config.demoPassword ?? boot.generated.demo },
+      url, app, store, get, generatedPasswords: boot.generated,
+      knownPasswords: { admin: given.adminPassword ?? boot.generated.admin, demo: given.demoPassword ?? boot.generated.demo },
       close,
     };
   } catch (err) {
     await close();
     throw err;
   }
-}
-
-/** runc where it can work — root on Linux with a dataplane that really plugs ports — else fake. */
-function defaultComputeDriver(dataplane: string): 'fake' | 'runc' {
-  return process.platform === 'linux' && process.getuid?.() === 0 && dataplane !== 'noop' ? 'runc' : 'fake';
 }
 
 function redact(url: string): string {

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataplaneConfig } from '../dataplane/index.js';
+import { computeModule } from '../compute/index.js';
 import { DEFAULT_PORT, StartupError, startPier } from '../pier.js';
 import { writeCloudsYaml } from './clouds-yaml.js';
 
@@ -99,15 +100,15 @@ export async function up(argv: string[]): Promise<number> {
   let pier;
   try {
     pier = await startPier({
-      host: args.host!, port, dataDir, databaseUrl: args.database, tokenTtl, logLevel: args['log-level']!,
-      adminPassword: process.env.PIER_ADMIN_PASSWORD, demoPassword: process.env.PIER_DEMO_PASSWORD, dataplane, compute,
+      host: args.host!, port, dataDir, databaseUrl: args.database, logLevel: args['log-level']!, dataplane, compute,
+      identity: { tokenTtl, adminPassword: process.env.PIER_ADMIN_PASSWORD, demoPassword: process.env.PIER_DEMO_PASSWORD },
     });
   } catch (err) {
     if (err instanceof StartupError) return fail(err.message, 1);
     return fail(`failed to start: ${(err as Error).message}`, 1);
   }
   const clouds = writeCloudsYaml(dataDir, `${pier.url}/identity/v3`, pier.knownPasswords);
-  const lines = [`Pier is listening on ${pier.url} (store: ${pier.store.kind}, data: ${dataDir}, dataplane: ${dataplane.driver}, compute: ${pier.compute.driver.name})`];
+  const lines = [`Pier is listening on ${pier.url} (store: ${pier.store.kind}, data: ${dataDir}, dataplane: ${dataplane.driver}, compute: ${pier.get(computeModule).driver.name})`];
   if (dataplane.driver === 'noop' && args.dataplane === undefined) lines.push('Not root on Linux: the noop dataplane is in use (no packets flow; ports go ACTIVE when bound).');
   if (pier.generatedPasswords.admin) lines.push(`Generated admin password (shown once, also in clouds.yaml): ${pier.generatedPasswords.admin}`);
   lines.push(`  export OS_CLIENT_CONFIG_FILE=${clouds}`, '  openstack --os-cloud pier token issue');

@@ -1,8 +1,10 @@
 // Compute (Nova v2.1): the only import surface for other folders.
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { Service } from '../core/http/server.js';
-import type { CatalogService } from '../identity/index.js';
-import type { NetworkingService } from '../networking/index.js';
+import { defineModule, ModuleError } from '../core/module.js';
+import { dataplaneModule, portPlugger } from '../dataplane/index.js';
+import { imageModule } from '../image/index.js';
+import { networkingModule, type NetworkingService } from '../networking/index.js';
 import type { Store } from '../store/index.js';
 import type { ComputeContext, PortPlugger } from './context.js';
 import { ServerController } from './controller.js';
@@ -13,30 +15,48 @@ import type { ComputeDriver } from './runtime/driver.js';
 import { FakeDriver } from './runtime/drivers/fake.js';
 import { RuncDriver } from './runtime/drivers/runc.js';
 
-export const COMPUTE_CATALOG: CatalogService = { type: 'compute', name: 'nova', path: '/compute/v2.1' };
-
 export interface ComputeConfig {
-  /** `fake` (no processes; the default) or `runc`. */
+  /** `fake` (no processes) or `runc`; default runc as root on Linux with a dataplane that plugs ports. */
   driver: 'fake' | 'runc';
+  /** This host's name (default: the dataplane's host id). */
   host: string;
 }
 
 export interface Compute {
-  service: Service;
   controller: ServerController;
   driver: ComputeDriver;
   /** Compute's service functions, for the services built on it (Heat). */
   api: ComputeService;
-  /** Tells the service functions Pier's public URL once it listens (their answers' links). */
-  setUrl(url: string): void;
 }
 
-/**
- * Nova over `config.driver`. The runc runtime plugs server ports through `plugger` (the
- * dataplane's plug function, in-process).
- */
-export function createCompute(store: Store, networking: NetworkingService, dataDir: string, config: ComputeConfig, logger: Logger, plugger?: PortPlugger): Compute {
-  if (config.driver === 'runc' && !plugger) throw new Error('the runc runtime needs the dataplane to plug ports');
+export const computeModule = defineModule<Compute, ComputeConfig>({
+  name: 'compute',
+  roles: ['api', 'agent'],
+  requires: [networkingModule, imageModule],
+  uses: [dataplaneModule],
+  catalog: [{ type: 'compute', name: 'nova', path: '/compute/v2.1' }],
+  create(env) {
+    const dataplane = env.find(dataplaneModule);
+    const config: ComputeConfig = { driver: defaultDriver(dataplane?.driver.name), host: dataplane?.host ?? hostname(), ...env.config };
+    const plugger = dataplane && portPlugger(dataplane);
+    if (config.driver === 'runc' && (!plugger || dataplane.driver.name === 'noop')) throw new ModuleError('the runc runtime needs a dataplane that plugs ports (linuxbridge or routed)');
+    const { ctx, controller, driver } = createCompute(env.store, env.get(networkingModule), env.dataDir, config, env.logger, plugger);
+    return {
+      // Nova's answers to Heat carry links, so they need the public URL.
+      exports: { controller, driver, api: computeService(ctx, () => env.url()) },
+      http: { name: 'compute', prefix: '/compute', renderError: renderNovaError, routes: (scope) => computeRoutes(scope, ctx) },
+      start: () => controller.start(),
+      stop: () => controller.stop(),
+    };
+  },
+});
+
+/** runc where it can work — root on Linux with a dataplane that really plugs ports — else fake. */
+function defaultDriver(dataplane: string | undefined): ComputeConfig['driver'] {
+  return process.platform === 'linux' && process.getuid?.() === 0 && dataplane !== undefined && dataplane !== 'noop' ? 'runc' : 'fake';
+}
+
+function createCompute(store: Store, networking: NetworkingService, dataDir: string, config: ComputeConfig, logger: Logger, plugger?: PortPlugger) {
   const driver: ComputeDriver = config.driver === 'runc' ? new RuncDriver({ dataDir }, logger) : new FakeDriver();
   let controller: ServerController | undefined;
   const ctx: ComputeContext = {
@@ -45,11 +65,7 @@ export function createCompute(store: Store, networking: NetworkingService, dataD
     consoleLog: (id, lines) => driver.logs(id, lines),
   };
   controller = new ServerController(store, driver, ctx, logger, plugger, config.driver === 'runc' ? 3_000 : 30_000);
-  let url = '';
-  return {
-    controller, driver, api: computeService(ctx, () => url), setUrl: (u) => { url = u; },
-    service: { name: 'compute', prefix: '/compute', renderError: renderNovaError, routes: (scope) => computeRoutes(scope, ctx) },
-  };
+  return { ctx, controller, driver };
 }
 
 export type { ComputeDriver, ServerSpec, ServerObserved } from './runtime/driver.js';

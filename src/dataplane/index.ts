@@ -1,10 +1,13 @@
 // The dataplane: the only import surface for other folders.
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { defineModule } from '../core/module.js';
+import { DataplaneController } from './controller.js';
 import type { NetworkDriver } from './driver.js';
 import { LinuxbridgeDriver } from './drivers/linuxbridge.js';
 import { NoopDriver } from './drivers/noop.js';
 import { RoutedDriver } from './drivers/routed.js';
+import { dataplaneService } from './routes.js';
 
 export type DataplaneName = 'noop' | 'linuxbridge' | 'routed';
 
@@ -33,7 +36,18 @@ export function createDriver(config: DataplaneConfig, log: Logger): NetworkDrive
   return new NoopDriver();
 }
 
+/** This host's dataplane: its controller (what other modules get) and Pier's plug API. */
+export const dataplaneModule = defineModule<DataplaneController, DataplaneConfig>({
+  name: 'dataplane',
+  roles: ['agent'],
+  create(env) {
+    const config = { ...defaultDataplaneConfig(), ...env.config };
+    const ctl = new DataplaneController(env.store, createDriver(config, env.logger), config.hostId, env.logger);
+    // The kernel is touched only once Pier is surely up: the startup diff-sync is in start.
+    return { exports: ctl, http: dataplaneService(ctl), start: () => ctl.start(), stop: () => ctl.stop() };
+  },
+});
+
 export { DataplaneController } from './controller.js';
-export { dataplaneService } from './routes.js';
 export { plugPort, portPlugger, unplugPort } from './plug.js';
 export type { NetworkDriver } from './driver.js';

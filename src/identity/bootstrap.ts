@@ -3,6 +3,7 @@
 // the catalog entries of the services this Pier serves (idempotent).
 import { randomBytes } from 'node:crypto';
 import { newHexId } from '../core/ids.js';
+import type { CatalogService } from '../core/module.js';
 import { nowIso, type Tx } from '../store/index.js';
 import { BASE_PLACEHOLDER } from './catalog.js';
 import { DEFAULT_DOMAIN_ID } from './domains.js';
@@ -11,13 +12,6 @@ import type { IdentityState } from './state.js';
 
 export const REGION = 'RegionOne';
 
-export interface CatalogService {
-  /** Service type, e.g. `identity`, `network`. */
-  type: string;
-  name: string;
-  /** Path under the server's base URL, e.g. `/identity/v3`, `/networking`. */
-  path: string;
-}
 
 export interface BootstrapResult {
   /** Passwords generated on this start (absent when given, or on later starts). */
@@ -28,7 +22,7 @@ export interface BootstrapResult {
 const newPassword = () => randomBytes(18).toString('base64url');
 
 export async function bootstrap(
-  state: IdentityState, opts: { adminPassword?: string; demoPassword?: string; services: CatalogService[] },
+  state: IdentityState, opts: { adminPassword?: string; demoPassword?: string; services: readonly CatalogService[] },
 ): Promise<BootstrapResult> {
   const result: BootstrapResult = { generated: {}, firstStart: false };
   const exists = await state.store.db.selectFrom('domains').select('id').where('id', '=', DEFAULT_DOMAIN_ID).executeTakeFirst();
@@ -85,7 +79,7 @@ async function seed(tx: Tx, adminHash: string, demoHash: string): Promise<void> 
 }
 
 /** One service row per Pier service (recognised by `extra.pier`) with public/internal/admin endpoints. */
-async function ensureCatalog(tx: Tx, services: CatalogService[]): Promise<void> {
+async function ensureCatalog(tx: Tx, services: readonly CatalogService[]): Promise<void> {
   const db = tx.db;
   const region = await db.selectFrom('regions').select('id').where('id', '=', REGION).executeTakeFirst();
   for (const s of services) {

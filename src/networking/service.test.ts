@@ -4,6 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, call, startTestPier, testStores, tokenFor, type TestPier } from '../../test/support/pier.js';
 import type { Caller } from './index.js';
+import { identityModule } from '../identity/index.js';
+import { networkingModule } from '../networking/index.js';
 
 for (const store of testStores()) describe(`networking service functions on ${store}`, () => {
   let t: TestPier;
@@ -14,39 +16,39 @@ for (const store of testStores()) describe(`networking service functions on ${st
   before(async () => {
     t = await startTestPier({}, store);
     demoToken = await tokenFor(t.url, 'demo', DEMO_PASSWORD, 'demo');
-    demo = t.pier.networking.callerFor(await t.pier.identity.authenticate(demoToken));
-    admin = t.pier.networking.callerFor(await t.pier.identity.authenticate(await tokenFor(t.url, 'admin', ADMIN_PASSWORD, 'admin')));
+    demo = t.pier.get(networkingModule).callerFor(await t.pier.get(identityModule).authenticate(demoToken));
+    admin = t.pier.get(networkingModule).callerFor(await t.pier.get(identityModule).authenticate(await tokenFor(t.url, 'admin', ADMIN_PASSWORD, 'admin')));
   });
   after(() => t.close());
 
   test('what a service creates is what the API shows, in the caller\'s project', async () => {
-    const net = await t.pier.networking.create(demo, 'network', { name: 'svc-net' });
+    const net = await t.pier.get(networkingModule).create(demo, 'network', { name: 'svc-net' });
     assert.equal(net.project_id, demo.projectId);
     assert.equal(net.status, 'ACTIVE');
     assert.equal('provider:network_type' in net, false, 'provider attributes are admin-only, as in the API');
-    const subnet = await t.pier.networking.create(demo, 'subnet', { network_id: net.id, cidr: '10.70.0.0/24', ip_version: 4 });
-    const router = await t.pier.networking.create(demo, 'router', { name: 'svc-r' });
-    const iface = await t.pier.networking.addRouterInterface(demo, String(router.id), { subnet_id: String(subnet.id) });
+    const subnet = await t.pier.get(networkingModule).create(demo, 'subnet', { network_id: net.id, cidr: '10.70.0.0/24', ip_version: 4 });
+    const router = await t.pier.get(networkingModule).create(demo, 'router', { name: 'svc-r' });
+    const iface = await t.pier.get(networkingModule).addRouterInterface(demo, String(router.id), { subnet_id: String(subnet.id) });
     assert.equal(iface.subnet_id, subnet.id);
     const viaApi = await call(t.url, 'GET', `/networking/v2.0/ports?device_id=${router.id}`, { token: demoToken });
     assert.deepEqual(viaApi.body.ports.map((p: { id: string }) => p.id), [iface.port_id]);
-    const listed = await t.pier.networking.list(demo, 'port', { device_id: String(router.id) });
+    const listed = await t.pier.get(networkingModule).list(demo, 'port', { device_id: String(router.id) });
     assert.deepEqual(listed.map((p) => p.id), [iface.port_id]);
-    await assert.rejects(t.pier.networking.delete(demo, 'router', String(router.id)), { type: 'RouterInUse' });
-    await t.pier.networking.removeRouterInterface(demo, String(router.id), { subnet_id: String(subnet.id) });
-    await t.pier.networking.delete(demo, 'router', String(router.id));
-    const renamed = await t.pier.networking.update(demo, 'network', String(net.id), { name: 'renamed' });
+    await assert.rejects(t.pier.get(networkingModule).delete(demo, 'router', String(router.id)), { type: 'RouterInUse' });
+    await t.pier.get(networkingModule).removeRouterInterface(demo, String(router.id), { subnet_id: String(subnet.id) });
+    await t.pier.get(networkingModule).delete(demo, 'router', String(router.id));
+    const renamed = await t.pier.get(networkingModule).update(demo, 'network', String(net.id), { name: 'renamed' });
     assert.equal(renamed.name, 'renamed');
-    await t.pier.networking.delete(demo, 'network', String(net.id));
-    await assert.rejects(t.pier.networking.show(demo, 'network', String(net.id)), { type: 'NetworkNotFound' });
+    await t.pier.get(networkingModule).delete(demo, 'network', String(net.id));
+    await assert.rejects(t.pier.get(networkingModule).show(demo, 'network', String(net.id)), { type: 'NetworkNotFound' });
   });
 
   test('another project\'s resource is not found; bad input is the API\'s error', async () => {
-    const mine = await t.pier.networking.create(admin, 'network', { name: 'admin-only' });
-    await assert.rejects(t.pier.networking.show(demo, 'network', String(mine.id)), { type: 'NetworkNotFound' });
-    await assert.rejects(t.pier.networking.create(demo, 'subnet', { network_id: String(mine.id), cidr: '10.71.0.0/24', ip_version: 4 }), { type: 'NetworkNotFound' });
-    await assert.rejects(t.pier.networking.create(demo, 'network', { name: 'x', bogus: 1 }), (e: Error) => /bogus/.test(e.message));
-    await assert.rejects(t.pier.networking.list(demo, 'network', { nonsense: 'x' }), (e: Error) => /nonsense/.test(e.message));
-    await t.pier.networking.delete(admin, 'network', String(mine.id));
+    const mine = await t.pier.get(networkingModule).create(admin, 'network', { name: 'admin-only' });
+    await assert.rejects(t.pier.get(networkingModule).show(demo, 'network', String(mine.id)), { type: 'NetworkNotFound' });
+    await assert.rejects(t.pier.get(networkingModule).create(demo, 'subnet', { network_id: String(mine.id), cidr: '10.71.0.0/24', ip_version: 4 }), { type: 'NetworkNotFound' });
+    await assert.rejects(t.pier.get(networkingModule).create(demo, 'network', { name: 'x', bogus: 1 }), (e: Error) => /bogus/.test(e.message));
+    await assert.rejects(t.pier.get(networkingModule).list(demo, 'network', { nonsense: 'x' }), (e: Error) => /nonsense/.test(e.message));
+    await t.pier.get(networkingModule).delete(admin, 'network', String(mine.id));
   });
 });

@@ -6,6 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, testStores, type Reply } from '../support/pier.js';
 import { NOWHERE, startCloud, type Client, type Cloud } from '../support/networking.js';
+import { computeModule } from '../../src/compute/index.js';
+import { dataplaneModule } from '../../src/dataplane/index.js';
 
 function novaError(r: Reply, status: number, name: string, message?: RegExp): void {
   const shown = `${r.status} ${JSON.stringify(r.body)}`;
@@ -153,11 +155,11 @@ for (const store of testStores()) describe(`compute: nova v2.1 on ${store}`, () 
     assert.equal('OS-EXT-SRV-ATTR:host' in s, false);
     const [port] = await portsOf(made.id);
     assert.equal(port.device_owner, 'compute:nova');
-    assert.equal(port['binding:host_id'], c.t.pier.dataplane.host);
+    assert.equal(port['binding:host_id'], c.t.pier.get(dataplaneModule).host);
     const addrs = s.addresses['demo-net'];
     assert.deepEqual(addrs, [{ version: 4, addr: port.fixed_ips[0].ip_address, 'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': port.mac_address }]);
     const admin = (await nova(c.admin, 'GET', `/servers/${made.id}`, undefined, '2.3')).body.server;
-    assert.equal(admin['OS-EXT-SRV-ATTR:host'], c.t.pier.dataplane.host);
+    assert.equal(admin['OS-EXT-SRV-ATTR:host'], c.t.pier.get(dataplaneModule).host);
     assert.equal(admin['OS-EXT-SRV-ATTR:hostname'], 'web-1');
     const embedded = (await nova(c.demo, 'GET', `/servers/${made.id}`, undefined, '2.47')).body.server.flavor;
     assert.equal(embedded.original_name, 'm1.tiny');
@@ -362,7 +364,7 @@ for (const store of testStores()) describe(`compute: nova v2.1 on ${store}`, () 
     const { id } = await boot(c.demo, { name: 'survivor' });
     await settle(c.demo, id);
     await c.t.restart();
-    await c.t.pier.compute.controller.idle();
+    await c.t.pier.get(computeModule).controller.idle();
     const s = (await nova(c.demo, 'GET', `/servers/${id}`)).body.server;
     assert.equal(s.status, 'ACTIVE');
     await nova(c.demo, 'DELETE', `/servers/${id}`);

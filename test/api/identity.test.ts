@@ -112,7 +112,7 @@ for (const store of testStores()) describe(`identity on ${store}`, () => {
     });
 
     test('an expired token is refused', async () => {
-      const short = await startTestPier({ tokenTtl: 1 }, store);
+      const short = await startTestPier({ identity: { tokenTtl: 1 } }, store);
       try {
         const tok = await tokenFor(short.url, 'admin', ADMIN_PASSWORD, 'admin');
         assert.equal((await call(short.url, 'GET', '/identity/v3/auth/catalog', { token: tok })).status, 200);

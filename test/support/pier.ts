@@ -49,8 +49,9 @@ export async function startTestPier(overrides: Partial<PierConfig> = {}, store: 
   const db = store === 'postgres' ? await freshDatabase() : undefined;
   if (store === 'postgres' && !db) throw new Error('PIER_TEST_DATABASE_URL is not set');
   const config: PierConfig = {
-    host: '127.0.0.1', port: 0, dataDir, databaseUrl: db?.url, tokenTtl: 3600, logLevel: 'silent',
-    adminPassword: ADMIN_PASSWORD, demoPassword: DEMO_PASSWORD, logger: pino({ level: 'silent' }), dataplane: { driver: 'noop' }, compute: { driver: 'fake' }, ...overrides,
+    host: '127.0.0.1', port: 0, dataDir, databaseUrl: db?.url, logLevel: 'silent', logger: pino({ level: 'silent' }),
+    dataplane: { driver: 'noop' }, compute: { driver: 'fake' }, ...overrides,
+    identity: { adminPassword: ADMIN_PASSWORD, demoPassword: DEMO_PASSWORD, ...overrides.identity },
   };
   let pier = await startPier(config);
   const t: TestPier = {

@@ -10,6 +10,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_PASSWORD, call, startTestPier, tokenFor, type TestPier } from '../support/pier.js';
 import { requireRoot, sh, uniquePrefix, waitFor } from '../support/system.js';
+import { computeModule } from '../../src/compute/index.js';
+import { dataplaneModule } from '../../src/dataplane/index.js';
 
 requireRoot();
 
@@ -56,9 +58,9 @@ describe('servers on the runc runtime', () => {
   });
   after(async () => {
     for (const id of made) await nova('DELETE', `/servers/${id}`).catch(() => {});
-    await t.pier.compute.controller.idle();
-    for (const id of made) await t.pier.compute.driver.remove(id).catch(() => {});
-    await t.pier.dataplane.driver.destroy();
+    await t.pier.get(computeModule).controller.idle();
+    for (const id of made) await t.pier.get(computeModule).driver.remove(id).catch(() => {});
+    await t.pier.get(dataplaneModule).driver.destroy();
     await t.close();
   });
 
@@ -120,7 +122,7 @@ describe('servers on the runc runtime', () => {
     const before = await runcPid(a);
     assert.equal(before?.status, 'running');
     await t.restart();
-    await t.pier.compute.controller.idle();
+    await t.pier.get(computeModule).controller.idle();
     assert.equal((await show(a)).status, 'ACTIVE');
     assert.equal((await runcPid(a))?.pid, before!.pid);
   });

@@ -8,6 +8,7 @@ import { ADMIN_PASSWORD, call, startTestPier, tokenFor, type TestPier } from '..
 import { attachVlanFilters } from '../../src/dataplane/linux/vlan-tc.js';
 import { hostUplinkName, instanceTag } from '../../src/dataplane/linux/uplinks.js';
 import { Namespaces, inNs, pings, requireRoot, sh, uniquePrefix, waitFor } from '../support/system.js';
+import { dataplaneModule } from '../../src/dataplane/index.js';
 
 requireRoot();
 
@@ -35,7 +36,7 @@ describe('network segments (linuxbridge)', () => {
     admin = await tokenFor(t.url, 'admin', ADMIN_PASSWORD, 'admin');
   });
   after(async () => {
-    await t.pier.dataplane.driver.destroy();
+    await t.pier.get(dataplaneModule).driver.destroy();
     await t.close();
     await sh('nft', ['delete', 'table', 'netdev', prefix]);
     for (const l of [hostVeth, trunkVeth, trunkBridge]) await sh('ip', ['link', 'del', l]);

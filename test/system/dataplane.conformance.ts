@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { ADMIN_PASSWORD, call, startTestPier, tokenFor, type TestPier } from '../support/pier.js';
 import { Namespaces, connects, hostLinksWith, inNs, listen, netnsWith, pings, requireRoot, sh, uniquePrefix, waitFor } from '../support/system.js';
+import { dataplaneModule } from '../../src/dataplane/index.js';
 
 export function runDataplaneSuite(driver: 'linuxbridge' | 'routed'): void {
 requireRoot();
@@ -51,7 +52,7 @@ describe(`${driver} dataplane`, () => {
     admin = await tokenFor(t.url, 'admin', ADMIN_PASSWORD, 'admin');
   });
   after(async () => {
-    await t.pier.dataplane.driver.destroy();
+    await t.pier.get(dataplaneModule).driver.destroy();
     await t.close();
     await nss.cleanup();
   });
@@ -178,9 +179,9 @@ describe(`${driver} dataplane`, () => {
     await ok('DELETE', `/routers/${router.id}`);
     for (const p of (await ok('GET', '/ports')).ports) await ok('DELETE', `/ports/${p.id}`);
     for (const n of (await ok('GET', '/networks')).networks) await ok('DELETE', `/networks/${n.id}`);
-    await t.pier.dataplane.syncNow();
+    await t.pier.get(dataplaneModule).syncNow();
     assert.deepEqual(netnsWith(dpns), [], 'no dataplane or router namespace');
-    const tag = (t.pier.dataplane.driver as unknown as { tag: string }).tag;
+    const tag = (t.pier.get(dataplaneModule).driver as unknown as { tag: string }).tag;
     assert.deepEqual(await hostLinksWith(`pu${tag}`), [], 'no uplink on the host');
     const tables = (await sh('nft', ['list', 'tables'])).stdout;
     assert.ok(!tables.includes(dpns), 'no nftables table on the host');
