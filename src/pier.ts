@@ -11,13 +11,14 @@ import { computeModule, type ComputeConfig } from './compute/index.js';
 import { dataplaneModule, type DataplaneConfig } from './dataplane/index.js';
 import { identityModule, type IdentityModuleConfig } from './identity/index.js';
 import { imageModule } from './image/index.js';
+import { kuryrModule, type KuryrConfig } from './kuryr/index.js';
 import { networkingModule, type NetworkingConfig } from './networking/index.js';
 import { orchestrationModule } from './orchestration/index.js';
 import { openStore, type Store } from './store/index.js';
 
 /** Every service Pier has, each after the modules it requires: adding a service is one line here. */
 export const MODULES: readonly ServiceModule<any, any>[] = [
-  identityModule, networkingModule, imageModule, dataplaneModule, computeModule, orchestrationModule,
+  identityModule, networkingModule, imageModule, dataplaneModule, computeModule, orchestrationModule, kuryrModule,
 ];
 
 export interface PierConfig {
@@ -34,6 +35,7 @@ export interface PierConfig {
   networking?: Partial<NetworkingConfig>;
   dataplane?: Partial<DataplaneConfig>;
   compute?: Partial<ComputeConfig>;
+  kuryr?: Partial<KuryrConfig>;
 }
 
 export const DEFAULT_PORT = 5000;

@@ -14,6 +14,7 @@ import { routers } from './routers.js';
 import { securityGroupRules, securityGroups } from './security-groups.js';
 import { addressScopes, subnetpools } from './subnetpools.js';
 import { subnets } from './subnets.js';
+import { checkTags, replaceTags } from './tags.js';
 
 const KINDS = {
   network: networks, subnet: subnets, port: ports, security_group: securityGroups, security_group_rule: securityGroupRules,
@@ -36,6 +37,8 @@ export interface NetworkingService {
   list(caller: Caller, kind: NetworkingKind, filters?: QueryParams): Promise<Values[]>;
   update(caller: Caller, kind: NetworkingKind, id: string, body: Record<string, unknown>): Promise<Values>;
   delete(caller: Caller, kind: NetworkingKind, id: string): Promise<void>;
+  /** `PUT /{resources}/{id}/tags`: replaces a resource's tags; answers the tags it now has. */
+  setTags(caller: Caller, kind: NetworkingKind, id: string, tags: string[]): Promise<string[]>;
   /** `PUT /routers/{id}/add_router_interface` with `{ subnet_id }` or `{ port_id }`. */
   addRouterInterface(caller: Caller, routerId: string, body: { subnet_id?: string; port_id?: string }): Promise<RouterInterfaceInfo>;
   removeRouterInterface(caller: Caller, routerId: string, body: { subnet_id?: string; port_id?: string }): Promise<RouterInterfaceInfo>;
@@ -66,6 +69,7 @@ export function networkingService(ctx: Networking): NetworkingService {
       return shown(c, caller, await updateOne(c, ctx, caller, id, body));
     },
     delete: (caller, kind, id) => deleteOne(KINDS[kind], ctx, caller, id),
+    setTags: (caller, kind, id, tags) => replaceTags(ctx, KINDS[kind], caller, id, () => checkTags(tags)),
     addRouterInterface: (caller, routerId, body) => addRouterInterface(ctx, caller, routerId, body),
     removeRouterInterface: (caller, routerId, body) => removeRouterInterface(ctx, caller, routerId, body),
   };

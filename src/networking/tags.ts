@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { BadRequest, NotFound } from '../core/errors.js';
 import { queryValues, type QueryParams, type ResourceDef } from '../core/resource/index.js';
 import type { Collection, Db, Query } from './collection.js';
-import { callerOf, type Networking } from './context.js';
+import { callerOf, type Caller, type Networking } from './context.js';
 import { loadOne, touch } from './collection.js';
 
 export const TAG_FILTERS = ['tags', 'tags-any', 'not-tags', 'not-tags-any'];
@@ -43,31 +43,41 @@ function checkTag(tag: unknown, inUrl = true): string {
   return tag;
 }
 
+/** Replaces a visible resource's tags with `next(current)`: one transaction, one change event. */
+export async function replaceTags(ctx: Networking, c: Collection, caller: Caller, id: string, next: (tags: string[]) => string[]): Promise<string[]> {
+  const type = c.def.singular;
+  return ctx.store.tx(async (tx) => {
+    const current = await visibleOne(c, tx.db, caller, id);
+    const tags = [...new Set(next(current.tags as string[]))];
+    if (tags.length > MAX_TAGS) throw new BadRequest(`Invalid input for operation: more than ${MAX_TAGS} tags.`, 'InvalidInput');
+    await tx.db.deleteFrom('tags').where('resource_type', '=', type).where('resource_id', '=', id).execute();
+    if (tags.length) await tx.db.insertInto('tags').values(tags.map((tag) => ({ resource_type: type, resource_id: id, tag }))).execute();
+    await touch(tx, c, id);
+    await tx.emit({ resource: type, id, action: 'update', projectId: String(current.project_id) });
+    return tags;
+  });
+}
+
+/** Checks every tag of a list (a body's `tags`). */
+export const checkTags = (tags: unknown[]): string[] => tags.map((t) => checkTag(t, false));
+
+// OpenStack: whoever may see a resource may tag it; an invisible one is TagResourceNotFound.
+function visibleOne(c: Collection, db: Db, caller: Caller, id: string) {
+  return loadOne(c, db, caller, id).catch((err: unknown) => {
+    if (err instanceof NotFound) throw new NotFound(`Resource ${c.def.singular} ${id} could not be found.`, 'TagResourceNotFound');
+    throw err;
+  });
+}
+
 export function tagRoutes(scope: FastifyInstance, ctx: Networking, c: Collection, base: string): void {
   type P = { Params: { id: string; tag: string } };
   const type = c.def.singular;
-  // OpenStack: whoever may see a resource may tag it; an invisible one is TagResourceNotFound.
-  const visibleOne = (db: Db, caller: ReturnType<typeof callerOf>, id: string) => loadOne(c, db, caller, id).catch((err: unknown) => {
-    if (err instanceof NotFound) throw new NotFound(`Resource ${type} ${id} could not be found.`, 'TagResourceNotFound');
-    throw err;
-  });
-  const replace = async (id: string, caller: ReturnType<typeof callerOf>, next: (tags: string[]) => string[]) => {
-    return ctx.store.tx(async (tx) => {
-      const current = await visibleOne(tx.db, caller, id);
-      const tags = [...new Set(next(current.tags as string[]))];
-      if (tags.length > MAX_TAGS) throw new BadRequest(`Invalid input for operation: more than ${MAX_TAGS} tags.`, 'InvalidInput');
-      await tx.db.deleteFrom('tags').where('resource_type', '=', type).where('resource_id', '=', id).execute();
-      if (tags.length) await tx.db.insertInto('tags').values(tags.map((tag) => ({ resource_type: type, resource_id: id, tag }))).execute();
-      await touch(tx, c, id);
-      await tx.emit({ resource: type, id, action: 'update', projectId: String(current.project_id) });
-      return tags;
-    });
-  };
-  scope.get<P>(`${base}/:id/tags`, async (req) => ({ tags: (await visibleOne(ctx.store.db, callerOf(req), req.params.id)).tags }));
+  const replace = (id: string, caller: Caller, next: (tags: string[]) => string[]) => replaceTags(ctx, c, caller, id, next);
+  scope.get<P>(`${base}/:id/tags`, async (req) => ({ tags: (await visibleOne(c, ctx.store.db, callerOf(req), req.params.id)).tags }));
   scope.put<P>(`${base}/:id/tags`, async (req) => {
     const body = req.body as { tags?: unknown } | undefined;
     if (!Array.isArray(body?.tags)) throw new BadRequest("Invalid input for operation: 'tags' must be a list.", 'InvalidInput');
-    const tags = body.tags.map((t) => checkTag(t, false));
+    const tags = checkTags(body.tags);
     return { tags: await replace(req.params.id, callerOf(req), () => tags) };
   });
   scope.delete<P>(`${base}/:id/tags`, async (req, reply) => {
@@ -75,7 +85,7 @@ export function tagRoutes(scope: FastifyInstance, ctx: Networking, c: Collection
     return reply.code(204).send();
   });
   scope.get<P>(`${base}/:id/tags/:tag`, async (req, reply) => {
-    const v = await visibleOne(ctx.store.db, callerOf(req), req.params.id);
+    const v = await visibleOne(c, ctx.store.db, callerOf(req), req.params.id);
     if (!(v.tags as string[]).includes(req.params.tag)) throw new NotFound(`Tag ${req.params.tag} could not be found for ${type} ${req.params.id}.`, 'TagNotFound');
     return reply.code(204).send();
   });
