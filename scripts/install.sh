@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Installs what Pier needs on Debian 12: the npm packages (better-sqlite3 compiles from source,
-# about a minute), then builds. With --system (as root), also the Debian packages the tests use.
+# about a minute), then builds. As root, also Debian packages: with --runtime what the default
+# dataplane and compute runtime use (scripts/up.sh), with --system those and what the tests use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ "${1:-}" = --system ]; then
-  pkgs=(postgresql python3-openstackclient python3-openstacksdk runc busybox-static iproute2 nftables iputils-ping netcat-openbsd containernetworking-plugins python3-heatclient openssh-client)
+runtime=(runc busybox-static iproute2 nftables util-linux tar)
+tests=(postgresql python3-openstackclient python3-openstacksdk iputils-ping netcat-openbsd containernetworking-plugins python3-heatclient openssh-client)
+pkgs=()
+case "${1:-}" in
+  --runtime) pkgs=("${runtime[@]}") ;;
+  --system) pkgs=("${runtime[@]}" "${tests[@]}") ;;
+esac
+if [ ${#pkgs[@]} -gt 0 ]; then
   missing=()
   for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   if [ ${#missing[@]} -gt 0 ]; then

@@ -76,12 +76,12 @@ export async function startPier(config: PierConfig): Promise<Pier> {
   const roles = config.roles ?? ['api', 'agent'];
   const modules = MODULES.filter((m) => m.roles.some((r) => roles.includes(r)));
   const made = new Map<ServiceModule<any, any>, ModuleInstance<unknown>>();
-  const started: ModuleInstance<unknown>[] = [];
+  const stoppable: ModuleInstance<unknown>[] = []; // every made module: stop undoes start and create
   let app: FastifyInstance | undefined;
   let url = '';
   const close = async () => {
     await app?.close().catch(() => {});
-    for (const m of started.splice(0).reverse()) await m.stop?.().catch((err) => logger.warn({ err }, 'module stop failed'));
+    for (const m of stoppable.splice(0).reverse()) await m.stop?.().catch((err) => logger.warn({ err }, 'module stop failed'));
     clearInterval(pruner);
     await store.close().catch(() => {});
   };
@@ -103,7 +103,9 @@ export async function startPier(config: PierConfig): Promise<Pier> {
         find: (u) => { if (!m.uses?.includes(u)) throw new ModuleError(`${m.name} does not use ${u.name}`); return made.has(u) ? get(u) : undefined; },
       };
       try {
-        made.set(m, await m.create(env));
+        const instance = await m.create(env);
+        made.set(m, instance);
+        stoppable.push(instance);
       } catch (err) {
         if (err instanceof ModuleError) throw new StartupError(`${m.name}: ${err.message}`);
         throw err;
@@ -124,10 +126,7 @@ export async function startPier(config: PierConfig): Promise<Pier> {
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-    for (const m of made.values()) {
-      started.push(m);
-      await m.start?.();
-    }
+    for (const m of made.values()) await m.start?.();
     const { boot } = get(identityModule);
     const given = config.identity ?? {};
     return {

@@ -1,8 +1,8 @@
 // `pier up`: start Pier in the foreground until Ctrl-C / SIGTERM.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultDataplaneConfig } from '../dataplane/index.js';
-import { computeModule } from '../compute/index.js';
+import { defaultDataplaneConfig, defaultDriverChoice } from '../dataplane/index.js';
+import { computeModule, defaultComputeChoice } from '../compute/index.js';
 import { DEFAULT_PORT, StartupError, startPier } from '../pier.js';
 import { writeCloudsYaml } from './clouds-yaml.js';
 
@@ -109,7 +109,10 @@ export async function up(argv: string[]): Promise<number> {
   }
   const clouds = writeCloudsYaml(dataDir, `${pier.url}/identity/v3`, pier.knownPasswords);
   const lines = [`Pier is listening on ${pier.url} (store: ${pier.store.kind}, data: ${dataDir}, dataplane: ${dataplane.driver}, compute: ${pier.get(computeModule).driver.name})`];
-  if (dataplane.driver === 'noop' && args.dataplane === undefined) lines.push('Not root on Linux: the noop dataplane is in use (no packets flow; ports go ACTIVE when bound).');
+  const dpChoice = defaultDriverChoice();
+  if (args.dataplane === undefined && dpChoice.reason) lines.push(`The noop dataplane is in use, ${dpChoice.reason} (no packets flow; ports go ACTIVE when bound).`);
+  const computeChoice = defaultComputeChoice(dataplane.driver);
+  if (args.compute === undefined && computeChoice.reason) lines.push(`The fake compute runtime is in use, ${computeChoice.reason} (servers run no processes).`);
   if (pier.generatedPasswords.admin) lines.push(`Generated admin password (shown once, also in clouds.yaml): ${pier.generatedPasswords.admin}`);
   lines.push(`  export OS_CLIENT_CONFIG_FILE=${clouds}`, '  openstack --os-cloud pier token issue');
   process.stderr.write(`${lines.join('\n')}\n`);

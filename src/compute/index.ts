@@ -1,6 +1,7 @@
 // Compute (Nova v2.1): the only import surface for other folders.
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { onPath } from '../core/exec.js';
 import { defineModule, ModuleError } from '../core/module.js';
 import { dataplaneModule, portPlugger } from '../dataplane/index.js';
 import { imageModule } from '../image/index.js';
@@ -37,7 +38,7 @@ export const computeModule = defineModule<Compute, ComputeConfig>({
   catalog: [{ type: 'compute', name: 'nova', path: '/compute/v2.1' }],
   create(env) {
     const dataplane = env.find(dataplaneModule);
-    const config: ComputeConfig = { driver: defaultDriver(dataplane?.driver.name), host: dataplane?.host ?? hostname(), ...env.config };
+    const config: ComputeConfig = { driver: defaultComputeChoice(dataplane?.driver.name).driver, host: dataplane?.host ?? hostname(), ...env.config };
     const plugger = dataplane && portPlugger(dataplane);
     if (config.driver === 'runc' && (!plugger || dataplane.driver.name === 'noop')) throw new ModuleError('the runc runtime needs a dataplane that plugs ports (linuxbridge or routed)');
     const { ctx, controller, driver } = createCompute(env.store, env.get(networkingModule), env.dataDir, config, env.logger, plugger);
@@ -51,9 +52,13 @@ export const computeModule = defineModule<Compute, ComputeConfig>({
   },
 });
 
-/** runc where it can work — root on Linux with a dataplane that really plugs ports — else fake. */
-function defaultDriver(dataplane: string | undefined): ComputeConfig['driver'] {
-  return process.platform === 'linux' && process.getuid?.() === 0 && dataplane !== undefined && dataplane !== 'noop' ? 'runc' : 'fake';
+/** runc where it can work — root on Linux, runc installed, a dataplane that really plugs ports — else fake, and why. */
+export function defaultComputeChoice(dataplane: string | undefined): { driver: ComputeConfig['driver']; reason?: string } {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return { driver: 'fake', reason: 'not root on Linux' };
+  if (dataplane === undefined || dataplane === 'noop') return { driver: 'fake', reason: 'the noop dataplane plugs no ports' };
+  const missing = ['runc', 'tar', 'mount'].filter((c) => !onPath(c));
+  if (missing.length) return { driver: 'fake', reason: `${missing.join(', ')} not installed (Debian package ${missing.includes('runc') ? 'runc' : 'tar, mount'})` };
+  return { driver: 'runc' };
 }
 
 function createCompute(store: Store, networking: NetworkingService, dataDir: string, config: ComputeConfig, logger: Logger, plugger?: PortPlugger) {

@@ -1,6 +1,8 @@
 // Running a host tool: one process, its input on stdin, its output back — the one way Pier runs
 // programs (ip, nft, tc, runc, tar, mount), so every failure reads the same.
 import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 export class CommandError extends Error {
   constructor(readonly command: string, readonly code: number | null, readonly stderr: string) {
@@ -20,5 +22,12 @@ export function run(cmd: string, args: string[], input?: string): Promise<string
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new CommandError(`${cmd} ${args.join(' ')}`, code, err))));
     child.stdin.on('error', () => { /* the tool exited before reading its input; its exit code tells */ });
     child.stdin.end(input ?? '');
+  });
+}
+
+/** Whether `cmd` is an executable on PATH (a default that needs a tool checks before choosing it). */
+export function onPath(cmd: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try { accessSync(join(dir, cmd), constants.X_OK); return true; } catch { return false; }
   });
 }

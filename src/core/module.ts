@@ -43,7 +43,7 @@ export interface ModuleInstance<Exports> {
   http?: Service;
   /** Starts background work once Pier listens (controllers, resumed work); the kernel may be touched from here on. */
   start?(): Promise<void>;
-  /** Stops that work; called in reverse module order, after the server stopped taking requests. */
+  /** Stops that work and releases what `create` took; called in reverse module order, after the server stopped taking requests — also when `start` never ran (a later module failed). */
   stop?(): Promise<void>;
 }
 

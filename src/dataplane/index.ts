@@ -1,12 +1,14 @@
 // The dataplane: the only import surface for other folders.
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { defineModule } from '../core/module.js';
+import { onPath } from '../core/exec.js';
+import { defineModule, ModuleError } from '../core/module.js';
 import { DataplaneController } from './controller.js';
 import type { NetworkDriver } from './driver.js';
 import { LinuxbridgeDriver } from './drivers/linuxbridge.js';
 import { NoopDriver } from './drivers/noop.js';
 import { RoutedDriver } from './drivers/routed.js';
+import { lockNamespace, type InstanceLock } from './instance-lock.js';
 import { dataplaneService } from './routes.js';
 
 export type DataplaneName = 'noop' | 'linuxbridge' | 'routed';
@@ -20,8 +22,16 @@ export interface DataplaneConfig {
   vxlanPeers: string[];
 }
 
+/** The network driver this host can run by default, and why it is noop when it is. */
+export function defaultDriverChoice(): { driver: DataplaneName; reason?: string } {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return { driver: 'noop', reason: 'not root on Linux' };
+  const missing = ['ip', 'nft', 'nsenter'].filter((c) => !onPath(c));
+  if (missing.length) return { driver: 'noop', reason: `${missing.join(', ')} not installed (Debian packages iproute2, nftables, util-linux)` };
+  return { driver: 'linuxbridge' };
+}
+
 export const defaultDataplaneConfig = (): DataplaneConfig => ({
-  driver: process.platform === 'linux' && process.getuid?.() === 0 ? 'linuxbridge' : 'noop',
+  driver: defaultDriverChoice().driver,
   hostId: hostname(),
   namespace: 'pier-dp',
   physnets: { public: { hostAddress: '172.24.4.1/24' }, physnet1: {} },
@@ -42,9 +52,16 @@ export const dataplaneModule = defineModule<DataplaneController, DataplaneConfig
   roles: ['agent'],
   create(env) {
     const config = { ...defaultDataplaneConfig(), ...env.config };
+    let lock: InstanceLock | undefined;
+    if (config.driver !== 'noop') {
+      try { lock = lockNamespace(config.namespace, env.dataDir); } catch (err) { throw new ModuleError((err as Error).message); }
+    }
     const ctl = new DataplaneController(env.store, createDriver(config, env.logger), config.hostId, env.logger);
     // The kernel is touched only once Pier is surely up: the startup diff-sync is in start.
-    return { exports: ctl, http: dataplaneService(ctl), start: () => ctl.start(), stop: () => ctl.stop() };
+    return {
+      exports: ctl, http: dataplaneService(ctl), start: () => ctl.start(),
+      async stop() { await ctl.stop(); lock?.release(); },
+    };
   },
 });
 
