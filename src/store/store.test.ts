@@ -142,7 +142,53 @@ for (const kind of testStores()) describe(`store on ${kind}`, () => {
         await tx.emit({ resource: 'region', id: 'remote', action: 'create' });
       });
       const e = await Promise.race([heard, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no notification within 5 s')), 5000))]);
-      assert.deepEqual(e, { resource: 'region', id: 'remote', action: 'create' });
+      assert.deepEqual(e, { resource: 'region', id: 'remote', action: 'create', projectId: null });
+    });
+
+    test('the change feed delivers every change exactly once: an earlier id committed later, and a dead LISTEN connection', async () => {
+      const a = await open();
+      const b = await open({ dataDir: a.dataDir, url: a.url });
+      const heard: string[] = [];
+      const own: string[] = [];
+      b.store.subscribe((e) => heard.push(e.id));
+      a.store.subscribe((e) => own.push(e.id));
+      // `slow` takes its event id first and commits after `fast`, which has the later id.
+      let release!: () => void;
+      const held = new Promise<void>((r) => { release = r; });
+      const slow = a.store.tx(async (tx) => {
+        await tx.emit({ resource: 'region', id: 'slow', action: 'create' });
+        await tx.db.insertInto('regions').values(region('slow')).execute();
+        await held;
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      await a.store.tx(async (tx) => { await tx.emit({ resource: 'region', id: 'fast', action: 'create' }); });
+      await until(() => heard.includes('fast'), 'fast');
+      release();
+      await slow;
+      await until(() => heard.includes('slow'), 'slow');
+      // b's LISTEN connection killed: changes still arrive (the feed reads every second), and it reconnects.
+      const pg = (await import('pg')).default;
+      const admin = new pg.Client({ connectionString: a.url });
+      await admin.connect();
+      const killed = await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1`, [`pier-listen-${process.pid}`]);
+      assert.ok(killed.rowCount! >= 2, 'both stores had a listener to kill');
+      const t0 = Date.now();
+      await a.store.tx(async (tx) => { await tx.emit({ resource: 'region', id: 'after-kill', action: 'create' }); });
+      await until(() => heard.includes('after-kill'), 'after-kill');
+      assert.ok(Date.now() - t0 < 2000, `delivered ${Date.now() - t0} ms after commit`);
+      await until(async () => (await admin.query(`select 1 from pg_stat_activity where application_name = $1`, [`pier-listen-${process.pid}`])).rowCount! >= 2, 'reconnected listeners');
+      await admin.end();
+      await new Promise((r) => setTimeout(r, 1200)); // another read of the feed: nothing twice
+      assert.deepEqual(heard.filter((id) => ['slow', 'fast', 'after-kill'].includes(id)).sort(), ['after-kill', 'fast', 'slow']);
+      assert.deepEqual(own.filter((id) => ['slow', 'fast', 'after-kill'].includes(id)).sort(), ['after-kill', 'fast', 'slow'], 'its own changes reach a store once, in-process');
     });
   }
 });
+
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
