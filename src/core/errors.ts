@@ -28,6 +28,7 @@ export class PreconditionFailed extends ApiError { override readonly status: num
 export class PayloadTooLarge extends ApiError { override readonly status: number = 413; }
 export class UnsupportedMediaType extends ApiError { override readonly status: number = 415; }
 export class InternalError extends ApiError { override readonly status: number = 500; }
+export class ServiceUnavailable extends ApiError { override readonly status: number = 503; }
 
 /**
  * One attribute of a request body is wrong: unknown, not writable in this request, missing,

@@ -14,6 +14,7 @@ const EXPLANATIONS: Record<number, string> = {
   413: 'The body of your request was too large for this server.',
   415: 'The request media type is not supported by this server.',
   500: 'The server has either erred or is incapable of performing the requested operation.',
+  503: 'The server is currently unavailable. Please try again at a later time.',
 };
 
 export class ImageNotFound extends NotFound {

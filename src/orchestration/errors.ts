@@ -14,6 +14,7 @@ const EXPLANATIONS: Record<number, string> = {
   413: 'The body of your request was too large for this server.',
   415: 'The request media type is not supported by this server.',
   500: 'The server has either erred or is incapable of performing the requested operation.',
+  503: 'The server is currently unavailable. Please try again at a later time.',
 };
 
 /** A stack that does not exist (or is not the caller's). */
@@ -45,5 +46,5 @@ export const renderHeatError: ErrorRenderer = (err) => ({
   code: err.status,
   title: httpTitles[err.status] ?? 'Error',
   explanation: EXPLANATIONS[err.status] ?? '',
-  error: { type: err.status >= 500 ? 'InternalServerError' : err.type, message: err.status >= 500 ? 'An unexpected error occurred.' : err.message, traceback: null },
+  error: { type: err.status === 500 ? 'InternalServerError' : err.type, message: err.status === 500 ? 'An unexpected error occurred.' : err.message, traceback: null },
 });

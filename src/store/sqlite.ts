@@ -7,6 +7,8 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { isUniqueViolation, type Backend } from './store.js';
 
+const ALREADY_ROLLED_BACK = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }) } as unknown as Sqlite.Statement;
+
 export function openSqlite(file: string): Backend {
   const conn = new Sqlite(file);
   conn.pragma('journal_mode = WAL');
@@ -22,6 +24,9 @@ export function openSqlite(file: string): Backend {
   const statements = new Map<string, Sqlite.Statement>();
   const database = {
     prepare(text: string) {
+      // SQLite rolls a transaction back by itself on SQLITE_FULL or IOERR; kysely's rollback then
+      // finds none, and its "no transaction is active" would hide the error that tells why.
+      if (text === 'rollback' && !conn.inTransaction) return ALREADY_ROLLED_BACK;
       let s = statements.get(text);
       if (!s) {
         if (statements.size >= 2000) statements.clear();

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { ApiError, InternalError, MalformedBody, NotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType, BadRequest } from '../errors.js';
+import { ApiError, InternalError, MalformedBody, NotFound, PayloadTooLarge, ServiceUnavailable, Unauthorized, UnsupportedMediaType, BadRequest } from '../errors.js';
+import { unavailableReason } from '../../store/unavailable.js';
 import type { AuthContext, RequestContext } from './context.js';
 
 declare module 'fastify' {
@@ -95,7 +96,8 @@ export async function mount(app: FastifyInstance, service: Service, authenticate
     });
     scope.setErrorHandler((err: FastifyError | ApiError, req: FastifyRequest, reply: FastifyReply) => {
       const api = toApiError(err);
-      if (api.status >= 500) req.log.error({ err }, 'unexpected error');
+      if (api.status === 503) req.log.warn({ err }, 'store unavailable');
+      else if (api.status >= 500) req.log.error({ err }, 'unexpected error');
       const body = service.renderError(api, req.ctx); // may add headers (WWW-Authenticate)
       void reply.code(api.status).headers(api.headers).send(body);
     });
@@ -110,5 +112,7 @@ function toApiError(err: FastifyError | ApiError): ApiError {
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new UnsupportedMediaType(err.message);
   const status = (err as FastifyError).statusCode;
   if (status && status >= 400 && status < 500) return Object.assign(new BadRequest(err.message, 'HTTPBadRequest'), { status });
+  const unavailable = unavailableReason(err);
+  if (unavailable) return new ServiceUnavailable(`The service is unavailable: ${unavailable}. Try again later.`);
   return new InternalError('An unexpected error prevented the server from fulfilling your request.');
 }
