@@ -8,6 +8,7 @@ import { benchDataplane } from './dataplane.js';
 import { benchCompute } from './compute.js';
 import { benchNetworking, benchNeutronReference, NEUTRON_URL } from './networking.js';
 import { benchOrchestration } from './orchestration.js';
+import { benchLists } from './lists.js';
 
 type Store = 'sqlite' | 'postgres';
 
@@ -15,6 +16,9 @@ const targets: Record<string, string> = {
   'token validate/s (GET /v3/auth/tokens)': '≥ 5000',
   'start to first 200 ms (existing data dir, median of 5)': '< 500',
   'ports page (limit=100 of 10,000) median ms': '< 20',
+  'servers page (detail, limit=100 of 10,000) median ms': '< 20',
+  'images page (limit=100 of 10,000) median ms': '< 20',
+  'stacks page (limit=100 of 10,000) median ms': '< 20',
   'plug latency ratio Pier/CNI': '≤ 1.5',
   '200 ports created and plugged, s': '< 10',
   '100 resources (50 nets + 50 subnets) CREATE_COMPLETE, s': '< 2',
@@ -75,6 +79,7 @@ if (!wanted('networking')) {
   print(`networking reference: Neutron at ${NEUTRON_URL}`, { ...neutron, ...ratios });
 }
 if (wanted('orchestration')) for (const store of stores) print(`orchestration on ${store}`, await benchOrchestration(store), store);
+if (wanted('lists')) for (const store of stores) print(`lists (servers, images, stacks) on ${store}`, await benchLists(store), store);
 if (!wanted('dataplane')) {
   // not asked for
 } else if (process.getuid?.() === 0) print('dataplane (linuxbridge), against the CNI bridge plugin', await benchDataplane());

@@ -2,6 +2,7 @@
 // detail views with the attributes each microversion adds (2.3 extended attributes, 2.9 locked,
 // 2.16 host_status, 2.19 description, 2.26 tags, 2.47 embedded flavor, 2.63, 2.73).
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { NovaCaller } from './context.js';
 import { embeddedFlavor, resourceLinks, type FlavorRow } from './flavors.js';
 import { atLeast, baseUrlOf, type Asked } from './microversion.js';
@@ -29,14 +30,20 @@ export function statusOf(s: Pick<ServerRow, 'vm_state' | 'task_state'>): string 
   }
 }
 
-/** The vm_states (and task_states) a `status` filter means; undefined for no such status. */
-export const STATUS_FILTERS: Record<string, (s: ServerRow) => boolean> = {
-  ACTIVE: (s) => statusOf(s) === 'ACTIVE', BUILD: (s) => s.vm_state === 'building', SHUTOFF: (s) => statusOf(s) === 'SHUTOFF',
-  PAUSED: (s) => s.vm_state === 'paused', ERROR: (s) => statusOf(s) === 'ERROR', REBOOT: (s) => s.task_state === 'rebooting',
-  HARD_REBOOT: (s) => s.task_state === 'rebooting_hard', REBUILD: (s) => s.task_state === 'rebuilding', DELETED: () => false,
-  SUSPENDED: () => false, RESCUE: () => false, RESIZE: () => false, VERIFY_RESIZE: () => false, SHELVED: () => false,
-  SHELVED_OFFLOADED: () => false, SOFT_DELETED: () => false, MIGRATING: () => false, UNKNOWN: () => false,
-};
+/** `statusOf` as SQL over the servers table, for the `status` list filter (a test holds the two together). */
+export const STATUS_SQL = sql<string>`case
+  when servers.task_state = 'deleting' then (case when servers.vm_state = 'error' then 'ERROR' else 'ACTIVE' end)
+  when servers.vm_state = 'building' then 'BUILD'
+  when servers.vm_state = 'active' then (case servers.task_state when 'rebooting' then 'REBOOT' when 'rebooting_hard' then 'HARD_REBOOT'
+    when 'rebuilding' then 'REBUILD' else 'ACTIVE' end)
+  when servers.vm_state = 'stopped' then (case when servers.task_state = 'rebuilding' then 'REBUILD' else 'SHUTOFF' end)
+  when servers.vm_state = 'paused' then 'PAUSED'
+  when servers.vm_state = 'error' then (case when servers.task_state = 'rebuilding' then 'REBUILD' else 'ERROR' end)
+  else 'UNKNOWN' end`;
+
+/** Every status a `status` filter may name (Nova's; those Pier never has match nothing). */
+export const STATUSES = new Set(['ACTIVE', 'BUILD', 'SHUTOFF', 'PAUSED', 'ERROR', 'REBOOT', 'HARD_REBOOT', 'REBUILD', 'DELETED', 'SUSPENDED',
+  'RESCUE', 'RESIZE', 'VERIFY_RESIZE', 'SHELVED', 'SHELVED_OFFLOADED', 'SOFT_DELETED', 'MIGRATING', 'UNKNOWN']);
 
 /** `2026-12-01T07:20:20.000000` — Nova's launched_at form (no zone). */
 const micro = (iso: string | null) => (iso ? `${iso.slice(0, 19)}.000000` : null);

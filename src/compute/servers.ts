@@ -3,12 +3,15 @@
 // (which marks the row `deleting`; the controller removes the container and ports, then the row).
 import type { FastifyRequest } from 'fastify';
 import { BadRequest, Conflict } from '../core/errors.js';
+import { sql } from 'kysely';
 import { isoSeconds } from '../core/ids.js';
+import { keysetPage, nextPageQuery } from '../core/resource/index.js';
+import { regexpMatch } from '../store/index.js';
 import { novaCaller, type ComputeContext, type NovaCaller } from './context.js';
 import { PolicyNotAuthorized, serverNotFound, ValidationError } from './errors.js';
 import { atLeast, type Asked } from './microversion.js';
 import { addressesOf, serverPorts } from './ports.js';
-import { serverDetail, serverSummary, STATUS_FILTERS, type ServerRow } from './server-view.js';
+import { serverDetail, serverSummary, STATUS_SQL, STATUSES, type ServerRow } from './server-view.js';
 
 export async function loadServer(ctx: ComputeContext, caller: NovaCaller, id: string): Promise<ServerRow> {
   const s = await ctx.store.db.selectFrom('servers').selectAll().where('id', '=', id).executeTakeFirst();
@@ -30,92 +33,81 @@ export async function serverViews(ctx: ComputeContext, req: Asked, caller: NovaC
 const SORT_KEYS = ['access_ip_v4', 'access_ip_v6', 'auto_disk_config', 'availability_zone', 'config_drive', 'created_at', 'display_description', 'display_name',
   'host', 'hostname', 'image_ref', 'instance_type_id', 'kernel_id', 'key_name', 'launch_index', 'launched_at', 'locked', 'locked_by', 'node', 'power_state',
   'progress', 'project_id', 'ramdisk_id', 'root_device_name', 'task_state', 'terminated_at', 'updated_at', 'user_id', 'uuid', 'vm_state'];
-const COLUMN: Record<string, keyof ServerRow> = {
+/** Sort keys with a column of their own (after COLUMN's renames), and those that may be NULL. */
+const SORT_COLUMNS = new Set(['access_ipv4', 'access_ipv6', 'availability_zone', 'config_drive', 'created_at', 'description', 'name', 'host', 'hostname',
+  'image_id', 'flavor_id', 'key_name', 'launch_index', 'launched_at', 'locked', 'power_state', 'project_id', 'task_state', 'terminated_at', 'updated_at',
+  'user_id', 'id', 'vm_state']);
+const NULLABLE = new Set(['task_state', 'key_name', 'description', 'launched_at', 'terminated_at']);
+const COLUMN: Record<string, string> = {
   access_ip_v4: 'access_ipv4', access_ip_v6: 'access_ipv6', display_description: 'description', display_name: 'name', image_ref: 'image_id',
   instance_type_id: 'flavor_id', uuid: 'id', node: 'host',
 };
+
+/** A filter's time as the rows store it (`2026-12-01T07:20:20Z`), so text comparison is time order. */
+function rowTime(key: string, v: string): string {
+  const t = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
+  if (Number.isNaN(t)) throw new ValidationError(key, v, `'${v}' is not a 'date-time'`);
+  return isoSeconds(t);
+}
 
 export async function listServers(ctx: ComputeContext, req: FastifyRequest, detail: boolean): Promise<Record<string, unknown>> {
   const caller = novaCaller(req);
   const q = req.query as Record<string, string | string[] | undefined>;
   const one = (k: string) => { const v = q[k]; return Array.isArray(v) ? v.at(-1) : v; };
-  let rows = await ctx.store.db.selectFrom('servers').selectAll().execute();
+  let query = ctx.store.db.selectFrom('servers').selectAll();
   const allTenants = one('all_tenants');
   const all = allTenants !== undefined && !/^(0|false|off|no)$/i.test(allTenants);
   if (all && !caller.isAdmin) throw new PolicyNotAuthorized('os_compute_api:servers:index:get_all_tenants');
   const project = one('project_id') ?? one('tenant_id');
-  if (!all || !caller.isAdmin) rows = rows.filter((s) => s.project_id === caller.projectId);
-  else if (project) rows = rows.filter((s) => s.project_id === project);
+  if (!all || !caller.isAdmin) query = query.where('project_id', '=', caller.projectId);
+  else if (project) query = query.where('project_id', '=', project);
   const name = one('name');
   if (name !== undefined) {
-    let re: RegExp;
-    try { re = new RegExp(name); } catch { throw new BadRequest(`Invalid regex for name filter: ${name}`); }
-    rows = rows.filter((s) => re.test(s.name));
+    try { new RegExp(name); } catch { throw new BadRequest(`Invalid regex for name filter: ${name}`); }
+    query = query.where(regexpMatch(ctx.store.kind, 'servers.name', name));
   }
-  const statuses = ([] as string[]).concat(q.status ?? []);
+  const statuses = ([] as string[]).concat(q.status ?? []).map((st) => st.toUpperCase());
   if (statuses.length) {
-    const tests = statuses.map((st) => STATUS_FILTERS[st.toUpperCase()]);
-    if (tests.some((t) => !t)) {
-      // OpenStack: 2.38 made an unknown status a 400; before, it matched nothing.
-      if (atLeast(req, 2, 38)) throw new BadRequest('Invalid status value');
-      rows = [];
-    } else rows = rows.filter((s) => tests.some((t) => t!(s)));
+    // OpenStack: 2.38 made an unknown status a 400; before, it matched nothing.
+    if (statuses.some((st) => !STATUSES.has(st)) && atLeast(req, 2, 38)) throw new BadRequest('Invalid status value');
+    query = query.where(STATUS_SQL, 'in', statuses);
   }
   const image = one('image');
-  if (image !== undefined) rows = rows.filter((s) => s.image_id === image.split('/').at(-1));
+  if (image !== undefined) query = query.where('image_id', '=', image.split('/').at(-1)!);
   const flavor = one('flavor');
-  if (flavor !== undefined) rows = rows.filter((s) => s.flavor_id === flavor.split('/').at(-1));
-  for (const [key, after] of [['changes-since', true], ['changes-before', false]] as const) {
-    const v = one(key);
-    if (v === undefined) continue;
-    if (key === 'changes-before' && !atLeast(req, 2, 66)) continue;
-    const t = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
-    if (Number.isNaN(t)) throw new ValidationError(key, v, `'${v}' is not a 'date-time'`);
-    rows = rows.filter((s) => (after ? Date.parse(s.updated_at) >= t : Date.parse(s.updated_at) <= t));
-  }
+  if (flavor !== undefined) query = query.where('flavor_id', '=', flavor.split('/').at(-1)!);
+  const since = one('changes-since');
+  if (since !== undefined) query = query.where('updated_at', '>=', rowTime('changes-since', since));
+  const before = one('changes-before');
+  if (before !== undefined && atLeast(req, 2, 66)) query = query.where('updated_at', '<=', rowTime('changes-before', before));
   if (caller.isAdmin) {
     const host = one('host');
-    if (host !== undefined) rows = rows.filter((s) => s.host === host);
+    if (host !== undefined) query = query.where('host', '=', host);
     const userId = one('user_id');
-    if (userId !== undefined) rows = rows.filter((s) => s.user_id === userId);
+    if (userId !== undefined) query = query.where('user_id', '=', userId);
   }
   const keyName = one('key_name');
-  if (keyName !== undefined) rows = rows.filter((s) => s.key_name === keyName);
+  if (keyName !== undefined) query = query.where('key_name', '=', keyName);
   const keys = ([] as string[]).concat(q.sort_key ?? []);
   const dirs = ([] as string[]).concat(q.sort_dir ?? []);
   for (const k of keys) if (!SORT_KEYS.includes(k)) throw new BadRequest(`Invalid input for field/attribute sort_key. Value: ${k}. '${k}' is not one of the allowed sort keys`);
   for (const d of dirs) if (!['asc', 'desc'].includes(d)) throw new BadRequest(`Invalid input for field/attribute sort_dir. Value: ${d}. '${d}' is not one of ['asc', 'desc']`);
-  const plan: [keyof ServerRow, number][] = (keys.length ? keys : ['created_at']).map((k, i) => [COLUMN[k] ?? (k as keyof ServerRow), (dirs[i] ?? dirs[0] ?? 'desc') === 'asc' ? 1 : -1]);
-  if (!plan.some(([k]) => k === 'id')) plan.push(['id', plan.at(-1)![1]]);
-  rows.sort((a, b) => {
-    for (const [k, d] of plan) {
-      const x = a[k] ?? ''; const y = b[k] ?? '';
-      if (x < y) return -d;
-      if (x > y) return d;
-    }
-    return 0;
-  });
-  const marker = one('marker');
-  if (marker !== undefined) {
-    const at = rows.findIndex((s) => s.id === marker);
-    if (at < 0) throw new BadRequest(`marker [${marker}] not found`);
-    rows = rows.slice(at + 1);
-  }
+  const sort: [string, 'asc' | 'desc'][] = (keys.length ? keys : ['created_at']).map((k, i) => [COLUMN[k] ?? k, (dirs[i] ?? dirs[0] ?? 'desc') === 'asc' ? 'asc' : 'desc']);
+  if (!sort.some(([k]) => k === 'id')) sort.push(['id', sort.at(-1)![1]]);
   const limitText = one('limit');
-  let more = false;
-  if (limitText !== undefined) {
-    if (!/^\d+$/.test(limitText)) throw new ValidationError('limit', limitText, `'${limitText}' is not of type 'integer'`);
-    const limit = Number(limitText);
-    more = rows.length > limit && limit > 0;
-    rows = rows.slice(0, limit);
-  }
-  const items = detail ? await detailViews(ctx, req, rows) : rows.map((r) => serverSummary(req, r));
+  if (limitText !== undefined && !/^\d+$/.test(limitText)) throw new ValidationError('limit', limitText, `'${limitText}' is not of type 'integer'`);
+  const limit = limitText === undefined ? undefined : Number(limitText);
+  const marker = one('marker');
+  const markerRow = marker === undefined ? undefined : await ctx.store.db.selectFrom('servers').selectAll().where('id', '=', marker).executeTakeFirst();
+  if (marker !== undefined && !markerRow) throw new BadRequest(`marker [${marker}] not found`);
+  // Nova sorts a missing value as the least one: a NULL column, or a key Pier keeps no column for, sorts as ''.
+  const expr = (k: string) => (!SORT_COLUMNS.has(k) ? sql`''` : NULLABLE.has(k) ? sql`coalesce(${sql.ref(`servers.${k}`)}, '')` : sql.ref(`servers.${k}`));
+  const markerKeys = markerRow && Object.fromEntries(sort.map(([k]) => [k, SORT_COLUMNS.has(k) ? ((markerRow as Record<string, unknown>)[k] ?? '') : '']));
+  const page = limit === 0 ? { rows: [] as ServerRow[], more: false } : await keysetPage<ServerRow>('servers', query, { sort, limit }, markerKeys, expr);
+  const items = detail ? await detailViews(ctx, req, page.rows) : page.rows.map((r) => serverSummary(req, r));
   const out: Record<string, unknown> = { servers: items };
-  if (more && rows.length) {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(q)) if (k !== 'marker' && v !== undefined) for (const x of ([] as string[]).concat(v)) params.append(k, x);
-    params.set('marker', rows.at(-1)!.id);
-    out.servers_links = [{ rel: 'next', href: `${req.ctx.baseUrl}/compute/v2.1/servers${detail ? '/detail' : ''}?${params.toString()}` }];
+  if (page.more && page.rows.length) {
+    out.servers_links = [{ rel: 'next', href: `${req.ctx.baseUrl}/compute/v2.1/servers${detail ? '/detail' : ''}?${nextPageQuery(q, page.rows.at(-1)!.id)}` }];
   }
   return out;
 }

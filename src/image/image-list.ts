@@ -3,8 +3,10 @@
 // (property equality, `in:`, tags, size and time ranges), `sort`/`sort_key`+`sort_dir`, and
 // marker/limit pages with a `next` link.
 import { BadRequest } from '../core/errors.js';
-import { queryValues, type QueryParams } from '../core/resource/index.js';
-import type { Store } from '../store/index.js';
+import { sql } from 'kysely';
+import { isoSeconds } from '../core/ids.js';
+import { keysetPage, nextPageQuery, queryValues, type QueryParams } from '../core/resource/index.js';
+import { jsonText, type Store } from '../store/index.js';
 import { imageView, type ImageCaller, type ImageRow } from './images.js';
 
 const SORT_KEYS = ['name', 'status', 'container_format', 'disk_format', 'size', 'id', 'created_at', 'updated_at', 'visibility', 'owner', 'min_disk', 'min_ram', 'virtual_size', 'protected', 'os_hidden'];
@@ -36,23 +38,23 @@ function sortPlan(q: QueryParams): [string, 'asc' | 'desc'][] {
   return plan;
 }
 
-/** `gte:2026-01-01T00:00:00Z` style comparisons on timestamps. */
-function timeMatch(spec: string, value: string): boolean {
+/** `gte:2026-01-01T00:00:00Z` style comparisons on timestamps: the operator and the time as rows hold it. */
+function timeFilter(spec: string): ['>' | '>=' | '<' | '<=' | '=' | '<>', string] {
   const m = /^(gt|gte|lt|lte|eq|neq):(.+)$/.exec(spec);
   if (!m) throw new BadRequest(`Unable to filter by unknown operator '${spec.split(':')[0]}'.`);
   const t = Date.parse(m[2]!);
   if (Number.isNaN(t)) throw new BadRequest(`Unable to parse datetime '${m[2]}'.`);
-  const v = Date.parse(value);
-  return { gt: v > t, gte: v >= t, lt: v < t, lte: v <= t, eq: v === t, neq: v !== t }[m[1] as 'gt'];
+  const op = ({ gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '=', neq: '<>' } as const)[m[1] as 'gt'];
+  return [op, isoSeconds(t)];
 }
 
-function compare(a: unknown, b: unknown): number {
-  if (a === b) return 0;
-  if (a === null || a === undefined) return -1; // NULLs first, as Glance's ascending sort puts them
-  if (b === null || b === undefined) return 1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a) < String(b) ? -1 : 1;
-}
+// Glance sorts a missing value first (ascending): a NULL sorts as the least value of its type.
+const NUMERIC = new Set(['size', 'virtual_size', 'min_disk', 'min_ram', 'protected', 'os_hidden']);
+const NULLABLE = new Set(['name', 'checksum', 'size', 'virtual_size', 'owner', 'disk_format', 'container_format']);
+const least = (k: string) => (NUMERIC.has(k) ? -1 : '');
+const sortExpr = (k: string) => (NULLABLE.has(k) ? sql`coalesce(${sql.ref(`images.${k}`)}, ${least(k)})` : sql.ref(`images.${k}`));
+/** Columns a property filter compares as text, and the boolean one shown as true/false. */
+const TEXT_COLUMNS = new Set(['id', 'name', 'status', 'checksum', 'os_hash_algo', 'os_hash_value', 'owner', 'disk_format', 'container_format']);
 
 export async function listImages(store: Store, caller: ImageCaller, q: QueryParams): Promise<Record<string, unknown>> {
   const plan = sortPlan(q);
@@ -66,80 +68,54 @@ export async function listImages(store: Store, caller: ImageCaller, q: QueryPara
   }
   const memberStatus = queryValues(q, 'member_status')[0] ?? 'accepted';
   if (!['pending', 'accepted', 'rejected', 'all'].includes(memberStatus)) throw new BadRequest(`Invalid status value: ${memberStatus}`);
-
-  const rows = (await store.db.selectFrom('images').selectAll().execute()) as ImageRow[];
-  const memberships = new Map((await store.db.selectFrom('image_members').select(['image_id', 'status']).where('member_id', '=', caller.projectId).execute())
-    .map((m) => [m.image_id, m.status]));
-  const own = (r: ImageRow) => r.owner === caller.projectId;
-  const sharedOk = (r: ImageRow) => own(r) || (memberships.has(r.id) && (memberStatus === 'all' || memberships.get(r.id) === memberStatus));
-  const listed = (r: ImageRow): boolean => {
-    if (visibility === undefined || visibility === 'all') {
-      if (caller.isAdmin) return visibility === 'all' || r.visibility !== 'community' || own(r);
-      if (r.visibility === 'public') return true;
-      if (r.visibility === 'community') return own(r) || visibility === 'all';
-      if (r.visibility === 'shared') return sharedOk(r);
-      return own(r);
-    }
-    if (r.visibility !== visibility) return false;
-    if (caller.isAdmin || visibility === 'public' || visibility === 'community') return true;
-    return visibility === 'shared' ? sharedOk(r) : own(r);
-  };
-
   const hidden = queryValues(q, 'os_hidden')[0];
   if (hidden !== undefined && !/^(true|false)$/i.test(hidden)) throw new BadRequest(`Invalid value '${hidden}' for 'os_hidden' filter. Valid values are 'true' or 'false'.`);
-  const wantHidden = hidden?.toLowerCase() === 'true';
+  const sizes = { size_min: queryValues(q, 'size_min')[0], size_max: queryValues(q, 'size_max')[0] };
+  for (const [k, v] of Object.entries(sizes)) if (v !== undefined && !/^\d+$/.test(v)) throw new BadRequest(`Invalid value for ${k}: ${v}`);
+
+  let query = store.db.selectFrom('images').selectAll().where((eb) => {
+    const own = eb('owner', '=', caller.projectId);
+    const member = eb.exists(eb.selectFrom('image_members').select('image_id').whereRef('image_members.image_id', '=', 'images.id')
+      .where('member_id', '=', caller.projectId).$if(memberStatus !== 'all', (m) => m.where('status', '=', memberStatus)));
+    const sharedOk = eb.or([own, member]);
+    const is = (v: string) => eb('visibility', '=', v);
+    if (visibility === undefined || visibility === 'all') {
+      if (caller.isAdmin) return visibility === 'all' ? eb.lit(true) : eb.or([eb('visibility', '<>', 'community'), own]);
+      return eb.or([is('public'), eb.and([is('community'), visibility === 'all' ? eb.lit(true) : own]), eb.and([is('shared'), sharedOk]), own]);
+    }
+    if (caller.isAdmin || visibility === 'public' || visibility === 'community') return is(visibility);
+    return eb.and([is(visibility), visibility === 'shared' ? sharedOk : own]);
+  });
+  query = query.where('os_hidden', '=', hidden?.toLowerCase() === 'true' ? 1 : 0);
   const tags = queryValues(q, 'tag');
-  const sizeMin = queryValues(q, 'size_min')[0];
-  const sizeMax = queryValues(q, 'size_max')[0];
-  for (const [k, v] of [['size_min', sizeMin], ['size_max', sizeMax]] as const) {
-    if (v !== undefined && !/^\d+$/.test(v)) throw new BadRequest(`Invalid value for ${k}: ${v}`);
+  // Tags are a JSON list in text: a LIKE finds candidates, the view's own list decides (below).
+  for (const t of tags) query = query.where(sql<boolean>`images.tags like ${`%${JSON.stringify(t).replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
+  if (sizes.size_min !== undefined) query = query.where('size', '>=', Number(sizes.size_min));
+  if (sizes.size_max !== undefined) query = query.where('size', '<=', Number(sizes.size_max));
+  for (const key of ['created_at', 'updated_at'] as const) {
+    const spec = queryValues(q, key)[0];
+    if (spec !== undefined) query = query.where(key, ...timeFilter(spec));
   }
-  const views = rows.filter(listed).map(imageView).filter((v) => {
-    if ((v.os_hidden === true) !== wantHidden) return false;
-    if (tags.length && !tags.every((t) => (v.tags as string[]).includes(t))) return false;
-    const size = v.size as number | null;
-    if (sizeMin !== undefined && (size === null || size < Number(sizeMin))) return false;
-    if (sizeMax !== undefined && (size === null || size > Number(sizeMax))) return false;
-    for (const key of ['created_at', 'updated_at']) {
-      const spec = queryValues(q, key)[0];
-      if (spec !== undefined && !timeMatch(spec, v[key] as string)) return false;
+  for (const [key, raw] of Object.entries(q)) {
+    if (CONTROLS.has(key) || raw === undefined) continue;
+    for (const w of Array.isArray(raw) ? raw : [raw]) {
+      const options = w.startsWith('in:') ? w.slice(3).split(',') : [w];
+      if (TEXT_COLUMNS.has(key)) query = query.where(sql.ref(`images.${key}`), 'in', options);
+      else if (key === 'protected') query = query.where('protected', 'in', options.flatMap((o) => (o === 'true' ? [1] : o === 'false' ? [0] : [])));
+      else if (NUMERIC.has(key)) query = query.where(sql`cast(${sql.ref(`images.${key}`)} as text)`, 'in', options);
+      else query = query.where(jsonText(store.kind, 'images.properties', key), 'in', options);
     }
-    for (const [key, raw] of Object.entries(q)) {
-      if (CONTROLS.has(key) || raw === undefined) continue;
-      const wanted = (Array.isArray(raw) ? raw : [raw]);
-      const have = v[key] === undefined || v[key] === null ? null : String(v[key]);
-      for (const w of wanted) {
-        const options = w.startsWith('in:') ? w.slice(3).split(',') : [w];
-        if (have === null || !options.includes(have)) return false;
-      }
-    }
-    return true;
-  });
-  views.sort((a, b) => {
-    for (const [k, d] of plan) {
-      const c = compare(a[k], b[k]);
-      if (c) return d === 'asc' ? c : -c;
-    }
-    return 0;
-  });
-  let start = 0;
+  }
   const marker = queryValues(q, 'marker')[0];
+  let markerKeys: Record<string, unknown> | undefined;
   if (marker !== undefined) {
-    const at = views.findIndex((v) => v.id === marker);
-    if (at < 0) throw new BadRequest(`marker not found: Invalid marker. Image ${marker} could not be found.`);
-    start = at + 1;
+    const m = await store.db.selectFrom('images').selectAll().where('id', '=', marker).executeTakeFirst();
+    if (!m) throw new BadRequest(`marker not found: Invalid marker. Image ${marker} could not be found.`);
+    markerKeys = Object.fromEntries(plan.map(([k]) => [k, (m as Record<string, unknown>)[k] ?? least(k)]));
   }
-  const page = views.slice(start, start + limit);
-  const out: Record<string, unknown> = { images: page, first: '/v2/images', schema: '/v2/schemas/images' };
-  if (start + limit < views.length && page.length) {
-    const params = new URLSearchParams();
-    for (const [k, raw] of Object.entries(q)) {
-      if (k === 'marker' || raw === undefined) continue;
-      for (const v of Array.isArray(raw) ? raw : [raw]) params.append(k, v);
-    }
-    params.set('marker', String(page.at(-1)!.id));
-    params.set('limit', String(limit));
-    out.next = `/v2/images?${params.toString()}`;
-  }
+  const page = limit === 0 ? { rows: [] as ImageRow[], more: false } : await keysetPage<ImageRow>('images', query, { sort: plan, limit }, markerKeys, sortExpr);
+  const views = page.rows.map(imageView).filter((v) => tags.every((t) => (v.tags as string[]).includes(t)));
+  const out: Record<string, unknown> = { images: views, first: '/v2/images', schema: '/v2/schemas/images' };
+  if (page.more && page.rows.length) out.next = `/v2/images?${nextPageQuery(q, page.rows.at(-1)!.id, { limit: String(limit) })}`;
   return out;
 }

@@ -1,6 +1,8 @@
 // /v1/{project}/stacks: create, list, show (a name redirects to name/id), update (PUT; PATCH is
 // --existing), delete, previews, template / environment / files, outputs and actions.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import { keysetPage } from '../core/resource/index.js';
 import { Engine } from './engine/engine.js';
 import { loadStack } from './engine/loaded.js';
 import { ownerOf } from './engine/loaded.js';
@@ -90,14 +92,19 @@ export function stackRoutes(scope: FastifyInstance, engine: Engine): void {
     if (q['action'] !== undefined) query = query.where('action', 'in', list(q['action']));
     const sortKeys: Record<string, 'name' | 'status' | 'created_at' | 'updated_at'> = { stack_name: 'name', stack_status: 'status', creation_time: 'created_at', updated_time: 'updated_at' };
     const keys = list(q['sort_keys']).map((k) => { const c = sortKeys[k]; if (!c) throw new HeatBadRequest(`Sort key "${k}" not allowed`); return c; });
-    const dir = q['sort_dir'] === 'asc' ? 'asc' : 'desc';
     if (q['sort_dir'] !== undefined && !['asc', 'desc'].includes(String(q['sort_dir']))) throw new HeatBadRequest(`Unknown sort direction, must be one of: asc, desc`);
-    for (const k of keys.length ? keys : ['created_at' as const]) query = query.orderBy(k, dir);
-    let rows = await query.orderBy('id', dir).execute();
+    const dir = q['sort_dir'] === 'asc' ? 'asc' : 'desc';
     const tags = list(q['tags']).flatMap((t) => t.split(','));
-    if (tags.length) rows = rows.filter((r) => { const have = parseJson<string[]>(r.tags); return tags.every((t) => have.includes(t)); });
-    if (q['marker'] !== undefined) { const i = rows.findIndex((r) => r.id === q['marker']); rows = i < 0 ? rows : rows.slice(i + 1); }
-    if (q['limit'] !== undefined) rows = rows.slice(0, Math.max(0, Number(q['limit']) || 0));
+    // Tags are a JSON list in text: a LIKE finds candidates, the row's own list decides (below).
+    for (const t of tags) query = query.where(sql<boolean>`heat_stacks.tags like ${`%${JSON.stringify(t).replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
+    const sort: [string, 'asc' | 'desc'][] = [...(keys.length ? keys : ['created_at']).map((k) => [k, dir] as [string, 'asc' | 'desc']), ['id', dir]];
+    const limit = q['limit'] === undefined ? undefined : Math.max(0, Number(q['limit']) || 0);
+    const marker = q['marker'] === undefined ? undefined : await store.db.selectFrom('heat_stacks').selectAll().where('id', '=', String(q['marker'])).executeTakeFirst();
+    // A stack not yet updated sorts as the oldest (updated_at NULL).
+    const expr = (k: string) => (k === 'updated_at' ? sql`coalesce(heat_stacks.updated_at, '')` : sql.ref(`heat_stacks.${k}`));
+    const markerKeys = marker && Object.fromEntries(sort.map(([k]) => [k, (marker as Record<string, unknown>)[k] ?? '']));
+    const page = limit === 0 ? { rows: [] as StackRow[] } : await keysetPage<StackRow>('heat_stacks', query, { sort, limit }, markerKeys, expr);
+    const rows = page.rows.filter((r) => { const have = parseJson<string[]>(r.tags); return tags.every((t) => have.includes(t)); });
     return { stacks: rows.map((r) => stackSummary(base(req), r)) };
   });
 

@@ -29,3 +29,4 @@ export type { Store, Tx, ChangeEvent, TxOptions } from './store.js';
 export { isUniqueViolation, nowIso } from './store.js';
 export { insertRow, prepared, type Prepared } from './prepared.js';
 export { PORT_INDEX_TERMS } from './migrations/0012-partial-port-indexes.js';
+export { jsonText, regexpMatch } from './portable-sql.js';

@@ -15,6 +15,17 @@ export function openSqlite(file: string): Backend {
   conn.pragma('synchronous = NORMAL');
   conn.pragma('busy_timeout = 5000');
   conn.pragma('foreign_keys = ON');
+  // `x REGEXP p` (portable-sql.ts); patterns were checked by the caller, so a bad one is no match.
+  const patterns = new Map<string, RegExp | null>();
+  conn.function('regexp', { deterministic: true }, (pattern, value) => {
+    let re = patterns.get(String(pattern));
+    if (re === undefined) {
+      try { re = new RegExp(String(pattern)); } catch { re = null; }
+      if (patterns.size > 100) patterns.clear();
+      patterns.set(String(pattern), re);
+    }
+    return re && value !== null && re.test(String(value)) ? 1 : 0;
+  });
   // Checkpoints (copying the WAL into the database, with two fsyncs) run on a thread of their
   // own: inline, every thousandth page made one request in ~70 pay tens of milliseconds.
   conn.pragma('wal_autocheckpoint = 0');

@@ -211,4 +211,22 @@ for (const store of testStores()) describe(`image: glance v2 on ${store}`, () =>
     assert.equal((await img(c.demo, 'GET', '/v2/images?name=in:page-0,page-1&visibility=private')).body.images.length, 5);
     for (const i of made) await img(c.demo, 'DELETE', `/v2/images/${i.id}`);
   });
+
+  test('filters run in the database: properties, numbers, booleans, sizes, times, tags with LIKE characters', async () => {
+    const a = await create(c.demo, { name: 'flt-a', visibility: 'private', min_ram: 512, os_distro: 'flt-linux', tags: ['50%_off', 'x"y'] });
+    const b = await create(c.demo, { name: 'flt-b', visibility: 'private', protected: true, os_distro: 'other' });
+    const ids = async (q: string) => ((await img(c.demo, 'GET', `/v2/images?visibility=private&${q}`)).body.images as any[]).map((x) => x.id).filter((id) => id === a.id || id === b.id).sort();
+    assert.deepEqual(await ids('os_distro=flt-linux'), [a.id]);
+    assert.deepEqual(await ids('os_distro=in:flt-linux,other'), [a.id, b.id].sort());
+    assert.deepEqual(await ids('min_ram=512'), [a.id]);
+    assert.deepEqual(await ids('protected=true'), [b.id]);
+    assert.deepEqual(await ids('tag=50%25_off'), [a.id]);
+    assert.deepEqual(await ids('tag=50%25'), []);
+    assert.deepEqual(await ids('tag=x%22y'), [a.id]);
+    assert.deepEqual(await ids(`created_at=gte:${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`), [a.id, b.id].sort());
+    assert.deepEqual(await ids('created_at=lt:2000-01-01T00:00:00Z'), []);
+    assert.deepEqual(await ids('size_min=1'), []); // neither has data
+    assert.equal((await img(c.demo, 'PATCH', `/v2/images/${b.id}`, [{ op: 'replace', path: '/protected', value: false }], { 'content-type': 'application/openstack-images-v2.1-json-patch' })).status, 200);
+    for (const i of [a, b]) assert.equal((await img(c.demo, 'DELETE', `/v2/images/${i.id}`)).status, 204);
+  });
 });

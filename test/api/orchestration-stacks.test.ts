@@ -133,4 +133,28 @@ for (const store of testStores()) describe(`orchestration: stacks on ${store}`, 
     assert.equal((await c.neutron('GET', `/networks/${id('kept')}`)).status, 200);
     await c.neutron('DELETE', `/networks/${id('kept')}`);
   });
+
+  test('stack list: pages by marker and limit in sort order, sort_keys, tags with LIKE characters', async () => {
+    const empty = { heat_template_version: '2018-08-31', resources: {} };
+    const made: string[] = [];
+    for (const [i, tags] of [['p-c', 'a,50%_x'], ['p-a', 'a'], ['p-e', 'b'], ['p-b', 'a,b'], ['p-d', '']] as const) made.push((await c.stack(i, empty, tags ? { tags } : {})).id);
+    const names = async (q: string) => ((await c.heat('GET', `/stacks?${q}`)).body.stacks as any[]).map((x) => x.stack_name).filter((n: string) => n.startsWith('p-'));
+    assert.deepEqual(await names('sort_keys=stack_name&sort_dir=asc'), ['p-a', 'p-b', 'p-c', 'p-d', 'p-e']);
+    const walked: string[] = [];
+    let marker = '';
+    for (let page = 0; page < 10; page++) {
+      const r = (await c.heat('GET', `/stacks?sort_keys=stack_name&sort_dir=desc&limit=2${marker ? `&marker=${marker}` : ''}`)).body.stacks as any[];
+      if (!r.length) break;
+      assert.ok(r.length <= 2);
+      walked.push(...r.map((x) => x.stack_name).filter((n: string) => n.startsWith('p-')));
+      marker = r.at(-1).id;
+    }
+    assert.deepEqual(walked, ['p-e', 'p-d', 'p-c', 'p-b', 'p-a']);
+    assert.deepEqual((await names('tags=a&sort_keys=stack_name&sort_dir=asc')), ['p-a', 'p-b', 'p-c']);
+    assert.deepEqual((await names('tags=a,b')), ['p-b']);
+    assert.deepEqual((await names('tags=50%25_x')), ['p-c']);
+    assert.deepEqual((await names('tags=50%25')), []);
+    assert.deepEqual((await names('limit=0')), []);
+    for (const [i, id] of made.entries()) assert.equal((await c.heat('DELETE', `/stacks/${['p-c', 'p-a', 'p-e', 'p-b', 'p-d'][i]}/${id}`)).status, 204);
+  });
 });

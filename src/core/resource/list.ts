@@ -81,27 +81,45 @@ export function planList(def: ResourceDef, params: QueryParams, opts: ListOption
 }
 
 /**
- * Orders and pages `qb`. With a marker, continues after the marker row in the sort order
- * (keyset: no OFFSET scan). Fetches one row more than the limit so the caller knows a next page exists.
+ * Orders and pages `qb` (a query on `table`) by `plan`. With a marker row, continues after it in
+ * the sort order (keyset: no OFFSET scan). Fetches one row more than the limit so the caller
+ * knows whether a next page exists. `expr` maps a sort key to the SQL it sorts by (default the
+ * column of that name): every service pages this way, whatever its parameters are called.
  */
-export async function pageRows(def: ResourceDef, qb: AnyQuery, plan: ListPlan, markerRow?: Record<string, unknown>) {
-  const t = def.table;
+export async function keysetPage<R = Record<string, unknown>>(
+  table: string, qb: AnyQuery, plan: ListPlan, markerRow?: Record<string, unknown>, expr: (key: string) => any = (k) => sql.ref(`${table}.${k}`),
+): Promise<{ rows: R[]; more: boolean }> {
   if (markerRow) {
     qb = qb.where((eb) => {
       // (k1 > m1) or (k1 = m1 and k2 > m2) or … — lexicographic "after the marker".
       const ors = plan.sort.map((_, i) => {
-        const ands = plan.sort.slice(0, i).map(([k]) => eb(`${t}.${k}`, '=', markerRow[k]));
+        const ands = plan.sort.slice(0, i).map(([k]) => eb(expr(k), '=', markerRow[k]));
         const [k, d] = plan.sort[i]!;
-        ands.push(eb(`${t}.${k}`, d === 'asc' ? '>' : '<', markerRow[k]));
+        ands.push(eb(expr(k), d === 'asc' ? '>' : '<', markerRow[k]));
         return eb.and(ands);
       });
       return eb.or(ors);
     });
   }
-  for (const [k, d] of plan.sort) qb = qb.orderBy(`${t}.${k}`, d);
+  for (const [k, d] of plan.sort) qb = qb.orderBy(expr(k), d);
   if (plan.limit) qb = qb.limit(plan.limit + 1);
-  const rows = (await qb.execute()) as Record<string, unknown>[];
+  const rows = (await qb.execute()) as R[];
   const more = plan.limit !== undefined && rows.length > plan.limit;
   if (more) rows.pop();
   return { rows, more };
+}
+
+/** Neutron's paging over a definition's table. */
+export const pageRows = (def: ResourceDef, qb: AnyQuery, plan: ListPlan, markerRow?: Record<string, unknown>) => keysetPage(def.table, qb, plan, markerRow);
+
+/** The query string of the next page: the request's own parameters with the last item as marker. */
+export function nextPageQuery(params: QueryParams, marker: string, set: Record<string, string> = {}): string {
+  const out = new URLSearchParams();
+  for (const [k, raw] of Object.entries(params)) {
+    if (k === 'marker' || k in set || raw === undefined) continue;
+    for (const v of Array.isArray(raw) ? raw : [raw]) out.append(k, v);
+  }
+  out.set('marker', marker);
+  for (const [k, v] of Object.entries(set)) out.set(k, v);
+  return out.toString();
 }
