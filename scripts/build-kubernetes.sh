@@ -33,11 +33,10 @@ export GOPATH=$cache/go/path GOCACHE=$cache/go/cache GOTOOLCHAIN=local CGO_ENABL
 export GOFLAGS="-modcacherw -buildvcs=false -mod=readonly"
 
 # What upstream's hack/lib/golang.sh builds with: selinux, notest, grpcnotrace (drops x/net/trace
-# so the linker can discard more). No DWARF at compile time, as -s -w would drop it at link anyway.
+# so the linker can discard more). -gcflags=all=-dwarf=false was measured (kube/README.md): no gain.
 tags=selinux,notest,grpcnotrace
-gcflags=all=-dwarf=false
 minor=${version#v1.}; minor=${minor%%.*}
-stamp_of() { cat go.mod go.sum main.go; echo "$tags $gcflags $(go version)"; }
+stamp_of() { cat go.mod go.sum main.go; echo "$tags $(go version)"; }
 stamp=$(stamp_of | sha256sum | cut -c1-16)
 if [ -x "$out/bin/kube" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
   log "reusing $out (built from the same sources)"
@@ -64,7 +63,7 @@ done
 total=$(go list -deps -tags "$tags" . | wc -l)
 log "compiling up to $total packages (2 cores: expect ~20 min cold)"
 # -v names each package as it is compiled: turned into a count every 100 packages.
-go build -v -trimpath -tags "$tags" -gcflags "$gcflags" -ldflags "$ldflags" -o "$out/bin/kube.new" . 2>&1 |
+go build -v -trimpath -tags "$tags" -ldflags "$ldflags" -o "$out/bin/kube.new" . 2>&1 |
   awk -v total="$total" -v t0="$t0" '
     /[ :]/ { print > "/dev/stderr"; next }  # a package path has neither: anything else passes through
     { n++; if (n % 100 == 0) { printf "build-kubernetes: %d/%d packages, %d s\n", n, total, systime() - t0 > "/dev/stderr" } }'
