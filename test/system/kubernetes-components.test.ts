@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { requireRoot, uniquePrefix, waitFor, netnsWith } from '../support/system.js';
+import { requireRoot, uniquePrefix, netnsWith } from '../support/system.js';
 import { NodeHost } from '../support/kube/node-host.js';
-import { makePki, writeKubeconfig, type CertSpec } from '../support/kube/pki.js';
-import { writeCniConfig, writeContainerdConfig, writeKubeletConfig } from '../support/kube/node-configs.js';
+import { startControlPlane, type ControlPlane } from '../support/kube/control-plane.js';
+import { KERNEL_DEFAULTS, TEST_IMAGES, writeCniConfig, writeContainerdConfig, writeKubeletConfig } from '../support/kube/node-configs.js';
 import { busyboxArchive } from '../support/kube/busybox-image.js';
 
 requireRoot();
@@ -37,74 +37,29 @@ describe('upstream Kubernetes components', { skip: missing }, () => {
   const host = new NodeHost(prefix, work, NODE_IP);
   const nodeName = `${prefix}-node`;
   const bin = (name: string) => join(BIN, name);
-  let admin = '';
   let tornDown = false;
   const hostPathsBefore = HOST_PATHS.filter((p) => existsSync(p));
   const sysctlsBefore = readFileSync('/proc/sys/vm/overcommit_memory', 'utf8');
-
-  const kubectl = (...args: string[]) => host.exec([bin('kubectl'), '--kubeconfig', admin, ...args]);
-  const kubectlWith = (input: string, ...args: string[]) => host.exec([bin('kubectl'), '--kubeconfig', admin, ...args], input);
+  let cp: ControlPlane;
+  const kubectl = (...args: string[]) => cp.kubectl(...args);
   const logs = (...names: string[]) => names.map((n) => host.tail(n)).join('\n');
-  const waitKube = async (what: string, ms: number, check: () => Promise<boolean>, ...daemons: string[]) => {
-    try { await waitFor(what, check, ms); } catch (e) { throw new Error(`${(e as Error).message}\n${logs(...daemons)}`); }
-  };
+  const waitKube = (what: string, ms: number, check: () => Promise<boolean>, ...daemons: string[]) => cp.wait(what, ms, check, ...daemons);
 
   before(async () => {
-    const client = (name: string, cn: string, groups: string[] = []): CertSpec => ({ name, cn, groups, usage: 'client' });
-    const pki = makePki(join(work, 'pki'), [
-      { name: 'apiserver', cn: 'kube-apiserver', usage: 'server', sans: [
-        'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc', 'DNS:localhost',
-        'IP:127.0.0.1', `IP:${NODE_IP}`, 'IP:10.96.0.1'] },
-      client('admin', 'admin', ['system:masters']),
-      client('apiserver-kubelet-client', 'kube-apiserver-kubelet-client', ['system:masters']),
-      client('controller-manager', 'system:kube-controller-manager'),
-      client('scheduler', 'system:kube-scheduler'),
-      client('kubelet', `system:node:${nodeName}`, ['system:nodes']),
-    ]);
-    const server = `https://${NODE_IP}:6443`;
-    const kc = (user: string) => writeKubeconfig(join(work, `${user}.kubeconfig`), pki, server, user);
-    admin = kc('admin');
-
     // kubelet checks these global sysctls (protectKernelDefaults) and would write them otherwise:
     // it is shown the values it wants in the node's private mount namespace; the host keeps its own.
-    await host.setUp({ '/proc/sys/vm/overcommit_memory': '1\n', '/proc/sys/kernel/panic': '10\n', '/proc/sys/kernel/panic_on_oops': '1\n' });
-
-    host.start('etcd', [bin('etcd'), '--name', 'node', '--data-dir', join(work, 'etcd'), '--unsafe-no-fsync',
-      '--listen-client-urls', 'http://127.0.0.1:2379', '--advertise-client-urls', 'http://127.0.0.1:2379',
-      '--listen-peer-urls', 'http://127.0.0.1:2380', '--initial-advertise-peer-urls', 'http://127.0.0.1:2380',
-      '--initial-cluster', 'node=http://127.0.0.1:2380', '--listen-metrics-urls', 'http://127.0.0.1:2381']);
-    host.start('kube-apiserver', [bin('kube-apiserver'), '--etcd-servers', 'http://127.0.0.1:2379',
-      '--bind-address', NODE_IP, '--advertise-address', NODE_IP, '--secure-port', '6443', '--cert-dir', join(work, 'apiserver'),
-      '--tls-cert-file', pki.crt('apiserver'), '--tls-private-key-file', pki.key('apiserver'), '--client-ca-file', pki.ca,
-      '--kubelet-client-certificate', pki.crt('apiserver-kubelet-client'), '--kubelet-client-key', pki.key('apiserver-kubelet-client'),
-      '--kubelet-preferred-address-types', 'InternalIP',
-      '--service-account-issuer', 'https://kubernetes.default.svc', '--service-account-key-file', pki.saPub,
-      '--service-account-signing-key-file', pki.saKey, '--service-cluster-ip-range', SERVICE_CIDR,
-      '--authorization-mode', 'Node,RBAC', '--enable-admission-plugins', 'NodeRestriction', '--profiling=false']);
+    await host.setUp(KERNEL_DEFAULTS);
+    cp = await startControlPlane(host, { bin, address: NODE_IP, serviceCidr: SERVICE_CIDR, nodes: [nodeName] });
 
     const { socket, cniConf, config } = writeContainerdConfig(work, 'pier.test/pause:1');
     host.start('containerd', ['containerd', '--config', config]);
     await waitKube('containerd\'s socket', 30_000, async () => existsSync(socket), 'containerd');
-    const images = busyboxArchive(work, [
-      { ref: 'pier.test/pause:1', cmd: ['/bin/sleep', '2147483647'] },
-      { ref: 'pier.test/busybox:1', cmd: ['/bin/sh'] },
-    ]);
-    const imported = await host.exec(['ctr', '--address', socket, '-n', 'k8s.io', 'images', 'import', images]);
+    const imported = await host.exec(['ctr', '--address', socket, '-n', 'k8s.io', 'images', 'import', busyboxArchive(work, TEST_IMAGES)]);
     assert.equal(imported.code, 0, `ctr images import: ${imported.stderr}`);
 
-    await waitKube('kube-apiserver /readyz', 120_000, async () => (await kubectl('get', '--raw', '/readyz')).stdout === 'ok', 'etcd', 'kube-apiserver');
-    host.start('kube-controller-manager', [bin('kube-controller-manager'), '--kubeconfig', kc('controller-manager'),
-      '--authentication-kubeconfig', kc('controller-manager'), '--authorization-kubeconfig', kc('controller-manager'),
-      '--bind-address', '127.0.0.1', '--leader-elect=false', '--use-service-account-credentials',
-      '--service-account-private-key-file', pki.saKey, '--root-ca-file', pki.ca, '--cert-dir', join(work, 'controller-manager'),
-      '--flex-volume-plugin-dir', join(work, 'controller-manager/flexvolume')]); // it would make /usr/libexec/kubernetes/…
-    host.start('kube-scheduler', [bin('kube-scheduler'), '--kubeconfig', kc('scheduler'),
-      '--authentication-kubeconfig', kc('scheduler'), '--authorization-kubeconfig', kc('scheduler'),
-      '--bind-address', '127.0.0.1', '--leader-elect=false']);
-
     writeCniConfig(work, cniConf, POD_CIDR);
-    const kubeletConfig = writeKubeletConfig({ work, address: NODE_IP, cgroupRoot: host.cgroupRoot, containerdSocket: socket, clientCa: pki.ca });
-    host.start('kubelet', [bin('kubelet'), '--config', kubeletConfig, '--kubeconfig', kc('kubelet'),
+    const kubeletConfig = writeKubeletConfig({ work, address: NODE_IP, cgroupRoot: host.cgroupRoot, containerdSocket: socket, clientCa: cp.pki.ca });
+    host.start('kubelet', [bin('kubelet'), '--config', kubeletConfig, '--kubeconfig', cp.kubeconfig(`kubelet-${nodeName}`),
       '--root-dir', join(work, 'kubelet/root'), '--hostname-override', nodeName, '--node-ip', NODE_IP, '--v', '2']);
   });
 
@@ -151,7 +106,7 @@ describe('upstream Kubernetes components', { skip: missing }, () => {
         },
       },
     });
-    const applied = await kubectlWith(manifest, 'apply', '-f', '-');
+    const applied = await cp.kubectlWith(manifest, 'apply', '-f', '-');
     assert.equal(applied.code, 0, applied.stderr);
     const pod = async () => JSON.parse((await kubectl('get', 'pods', '-l', 'app=hello', '-o', 'json')).stdout).items[0];
     await waitKube('the pod to run', 150_000, async () => (await pod())?.status?.phase === 'Running', 'kubelet', 'containerd', 'kube-scheduler', 'kube-controller-manager');

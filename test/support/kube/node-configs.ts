@@ -5,6 +5,21 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/**
+ * The global sysctls kubelet wants (vm.overcommit_memory=1, kernel.panic=10, kernel.panic_on_oops=1):
+ * with protectKernelDefaults it only checks them, so a node is shown these values through files
+ * bind-mounted over them in its own mount namespace — the host keeps its own.
+ */
+export const KERNEL_DEFAULTS: Record<string, string> = {
+  '/proc/sys/vm/overcommit_memory': '1\n', '/proc/sys/kernel/panic': '10\n', '/proc/sys/kernel/panic_on_oops': '1\n',
+};
+
+/** The pod sandbox image containerd is configured with, and the image the pods run. */
+export const TEST_IMAGES = [
+  { ref: 'pier.test/pause:1', cmd: ['/bin/sleep', '2147483647'] },
+  { ref: 'pier.test/busybox:1', cmd: ['/bin/sh'] },
+];
+
 export interface ContainerdPaths { root: string; state: string; socket: string; cniConf: string }
 
 export function writeContainerdConfig(work: string, sandboxImage: string): ContainerdPaths & { config: string } {
