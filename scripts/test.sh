@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what it needs (Debian packages when root),
-# starts PostgreSQL, builds upstream Kubernetes (root), then runs every unit, API (embedded and PostgreSQL), client and system test
-# in one node:test run.
+# starts PostgreSQL, builds upstream Kubernetes (root), then runs every unit, API (embedded and
+# PostgreSQL), client and system test in one node:test run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ]; then bash scripts/install.sh --system; else bash scripts/install.sh; fi
