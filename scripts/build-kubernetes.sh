@@ -61,7 +61,7 @@ for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
 done
 
 total=$(go list -deps -tags "$tags" . | wc -l)
-log "compiling up to $total packages (2 cores: expect ~20 min cold)"
+log "compiling up to $total packages (cold on 2 cores: 12–20 min)"
 # -v names each package as it is compiled: turned into a count every 100 packages.
 go build -v -trimpath -tags "$tags" -ldflags "$ldflags" -o "$out/bin/kube.new" . 2>&1 |
   awk -v total="$total" -v t0="$t0" '
