@@ -141,7 +141,7 @@ describe(`CNI plugin on ${driver}`, () => {
       const kernelRoutes = (JSON.parse((await inNs(ns, 'ip', '-j', 'route', 'show', 'dev', 'eth0')).stdout) as { dst: string; protocol?: string }[]).filter((x) => x.protocol !== 'kernel');
       assert.equal(r.json.routes.length, kernelRoutes.length, JSON.stringify(kernelRoutes));
       if (driver === 'linuxbridge') assert.deepEqual(r.json.routes.find((x: any) => x.dst === hostRoute.destination), { dst: hostRoute.destination, gw: hostRoute.nexthop });
-      else assert.deepEqual(r.json.routes.find((x: any) => x.dst === `${gateway}/32`), { dst: `${gateway}/32` });
+      else assert.deepEqual(r.json.routes.find((x: any) => x.dst === `${gateway}/32`), { dst: `${gateway}/32`, ...(version === '1.1.0' ? { scope: 253 } : {}) });
       assert.deepEqual(r.json.dns, { nameservers: [dnsServer] });
       await waitFor('port ACTIVE', async () => (await portsOf(name))[0].status === 'ACTIVE');
       assert.ok(await pings(probe.ns, ip), 'the probe reaches the container');

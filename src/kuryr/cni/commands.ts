@@ -43,9 +43,11 @@ async function add(k: KuryrContext, req: CniRequest): Promise<CniResult> {
     await plugContainerPort(k, portId, sandbox.name, req.ifname).catch((err: unknown) => {
       throw new CniError(CNI_CODES.plugFailed, `could not plug port ${portId} into ${req.netns} as ${req.ifname}`, (err as Error).message);
     });
-    const seen = await readInterface(sandbox.name, req.ifname);
-    if (!seen) throw new CniError(CNI_CODES.plugFailed, `${req.ifname} is not in ${req.netns} after plugging port ${portId}`);
-    return addResult(req.version, req.netns, seen, await addressesOf(k, caller, port), config.prevResult);
+    // What the dataplane configured, from its own description (reading the kernel back would
+    // cost a process per ADD): a driver that configures nothing leaves the subnets' prefixes.
+    const side = await k.plugger.containerSide(portId);
+    const plugged = { name: req.ifname, ...(side ?? { mac: String(port.mac_address), mtu: 0, addresses: [], routes: [] }) };
+    return addResult(req.version, req.netns, plugged, await addressesOf(k, caller, port), config.prevResult);
   } catch (err) {
     await releaseContainerPort(k, portId).catch((e: unknown) => k.log.warn({ err: e, port: portId }, 'releasing the port of a failed CNI ADD failed'));
     if (sandbox.attached) await closeSandbox(portId).catch(() => {});

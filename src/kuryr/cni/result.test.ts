@@ -28,9 +28,12 @@ describe('CNI ADD results', () => {
     for (const v of ['0.3.0', '0.3.1', '0.4.0'] as const) assert.deepEqual(addResult(v, '/x', seen, addresses).ips.map((i) => i.version), ['4', '6']);
     assert.equal(addResult('1.1.0', '/x', seen, addresses).interfaces[0]!.mtu, 1450);
     assert.equal(addResult('1.0.0', '/x', seen, addresses).interfaces[0]!.mtu, undefined);
+    const onLink = { ...seen, routes: [{ dst: '10.0.0.1/32', link: true as const }] };
+    assert.deepEqual(addResult('1.1.0', '/x', onLink, addresses).routes, [{ dst: '10.0.0.1/32', scope: 253 }]);
+    assert.deepEqual(addResult('1.0.0', '/x', onLink, addresses).routes, [{ dst: '10.0.0.1/32' }]);
   });
 
-  it('the kernel\'s prefix wins (routed: /32), the subnet\'s fills in; no gateway, none given', () => {
+  it('the dataplane\'s prefix wins (routed: /32), the subnet\'s fills in; no gateway, none given', () => {
     const routed = { ...seen, addresses: [{ ip: '10.0.0.5', prefix: 32, version: 4 as const }] };
     const r = addResult('1.0.0', '/x', routed, [addresses[0]!, { ip: '10.0.1.9', prefix: 24, gateway: null, nameservers: [] }]);
     assert.deepEqual(r.ips, [{ address: '10.0.0.5/32', gateway: '10.0.0.1', interface: 0 }, { address: '10.0.1.9/24', interface: 0 }]);
