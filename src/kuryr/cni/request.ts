@@ -2,7 +2,7 @@
 // network config — checked the way the spec and libcni's skel check it (environment, decoding,
 // name, version, then each command's own needs) and turned into typed data. No side effects.
 import { CNI_CODES, CniError } from './errors.js';
-import { atLeast, isSupported, LATEST_VERSION, type CniVersion } from './versions.js';
+import { atLeast, isSupported, LATEST_VERSION, SUPPORTED_VERSIONS, type CniVersion } from './versions.js';
 
 export type CniCommand = 'ADD' | 'DEL' | 'CHECK' | 'STATUS' | 'GC';
 
@@ -69,7 +69,7 @@ export function parseRequest(call: ForwardedCall): CniRequest {
   const containerId = env('CNI_CONTAINERID');
   if (containerId && !NAME.test(containerId)) throw new CniError(CNI_CODES.invalidEnvironment, 'invalid characters in CNI_CONTAINERID', containerId);
   const ifname = env('CNI_IFNAME');
-  if (ifname && !/^[^/:\s]{1,15}$/.test(ifname) || ifname === '.' || ifname === '..') {
+  if (ifname && (!/^[^/:\s]{1,15}$/.test(ifname) || ifname === '.' || ifname === '..')) {
     throw new CniError(CNI_CODES.invalidEnvironment, 'invalid CNI_IFNAME', `'${ifname}': 1-15 characters, no '/', ':' or whitespace`);
   }
   const netns = env('CNI_NETNS');
@@ -85,7 +85,7 @@ export function parseRequest(call: ForwardedCall): CniRequest {
   if (typeof raw.name !== 'string' || !raw.name) throw new CniError(CNI_CODES.invalidConfig, 'missing network name');
   if (!NAME.test(raw.name)) throw new CniError(CNI_CODES.invalidConfig, 'invalid characters found in network name', raw.name);
   if (!isSupported(raw.cniVersion)) {
-    throw new CniError(CNI_CODES.incompatibleVersion, 'incompatible CNI versions', `config is ${JSON.stringify(raw.cniVersion ?? null)}, plugin supports 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0`);
+    throw new CniError(CNI_CODES.incompatibleVersion, 'incompatible CNI versions', `config is ${JSON.stringify(raw.cniVersion ?? null)}, plugin supports ${SUPPORTED_VERSIONS.join(', ')}`);
   }
   const version = raw.cniVersion;
   const since = SINCE[command];

@@ -2,7 +2,7 @@
 // podman's and containerd's paths are /run/netns/<name> (or /var/run/netns/<name>) already; any
 // other (/proc/<pid>/ns/net, a runtime's own bind mount) is attached under a name derived from
 // the attachment's port, so DEL and GC find it again to detach it.
-import { existsSync, realpathSync, statfsSync } from 'node:fs';
+import { existsSync, realpathSync, statSync, statfsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { attachNetns, detachNetns, netnsExists } from '../../dataplane/index.js';
 import { CNI_CODES, CniError } from './errors.js';
@@ -35,9 +35,17 @@ export async function openSandbox(path: string, portId: string): Promise<{ name:
   return { name, attached: true };
 }
 
-/** The name `path` was given by `openSandbox` (CHECK), or undefined when it is unknown. */
+/** The name `path` was given by `openSandbox` (CHECK), or undefined when it has none (any more). */
 export function sandboxName(path: string, portId: string): string | undefined {
-  return ownName(path) ?? (netnsExists(attachedName(portId)) ? attachedName(portId) : undefined);
+  const own = ownName(path);
+  if (own) return own;
+  const name = attachedName(portId);
+  try {
+    const [a, b] = [statSync(path), statSync(`/run/netns/${name}`)];
+    return a.dev === b.dev && a.ino === b.ino ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Detaches the attachment's namespace name, if `openSandbox` made one. */
