@@ -40,6 +40,7 @@ describe('CNI requests', () => {
       ['GC without CNI_PATH', { command: 'GC', env: {}, config: config({ cniVersion: '1.1.0' }) }, 4],
       ['GC with bad attachments', { command: 'GC', env, config: config({ cniVersion: '1.1.0', 'cni.dev/valid-attachments': [{ containerID: 1 }] }) }, 6],
       ['ipam section', { command: 'ADD', env, config: config({ ipam: { type: 'host-local' } }) }, 2],
+      ['another cloud', { command: 'ADD', env, config: config({ cloud: 'other' }) }, 2],
       ['no network for ADD', { command: 'ADD', env, config: config({ network: undefined }) }, 7],
       ['network not a string', { command: 'ADD', env, config: config({ network: 7 }) }, 7],
       ['securityGroups not a list of names', { command: 'ADD', env, config: config({ securityGroups: [''] }) }, 7],

@@ -92,6 +92,8 @@ export function parseRequest(call: ForwardedCall): CniRequest {
   if (since && !atLeast(version, since)) throw new CniError(CNI_CODES.incompatibleVersion, `config version does not allow ${command}`, `${command} needs cniVersion ${since} or later, the config is ${version}`);
   // Pier is the IPAM (Neutron's): an ipam section would be silently ignored, so it is refused.
   if (raw.ipam !== undefined) throw new CniError(CNI_CODES.unsupportedField, `unsupported field ipam: ${JSON.stringify(raw.ipam)}`, 'Pier allocates addresses from the Neutron subnet; use "subnet" to pick one');
+  // Every call acts as Kuryr's configured user: a config naming another would silently not.
+  if (raw.cloud !== undefined) throw new CniError(CNI_CODES.unsupportedField, `unsupported field cloud: ${JSON.stringify(raw.cloud)}`, 'Pier acts as the user and project Kuryr is configured with');
 
   const config: PierNetConfig = { name: raw.name };
   const text = (k: 'network' | 'subnet') => {
