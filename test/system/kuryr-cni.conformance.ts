@@ -237,8 +237,10 @@ describe(`CNI plugin on ${driver}`, () => {
   });
 
   test('GC (1.1.0) releases the network\'s ports on this host that no valid attachment names', async () => {
-    const spaces = await Promise.all(['g1', 'g2', 'g3'].map((n) => nss.add(n)));
+    const spaces = await Promise.all(['g1', 'g2', 'g3', 'gx'].map((n) => nss.add(n)));
     for (const [i, n] of ['g1', 'g2', 'g3'].entries()) ok(await addTo(n, spaces[i]!, conf('1.1.0')), `ADD ${n}`);
+    const otherCni = conf('1.1.0', { name: `${prefix}-other` }); // another CNI network on the same Neutron network
+    ok(await addTo('gx', spaces[3]!, otherCni), 'ADD gx');
     cniError(await run({ command: 'GC' }, conf('1.0.0', { 'cni.dev/valid-attachments': [] })), 1, 'GC at 1.0.0');
     const gc = await run({ command: 'GC' }, conf('1.1.0', { 'cni.dev/valid-attachments': [{ containerID: cid('g1'), ifname: 'eth0' }] }));
     ok(gc, 'GC');
@@ -248,9 +250,11 @@ describe(`CNI plugin on ${driver}`, () => {
     assert.deepEqual(await links(spaces[1]!), ['lo']);
     const ip = (await portsOf('g1'))[0].fixed_ips[0].ip_address;
     assert.ok(await pings(probe.ns, ip), 'the valid attachment still answers');
-    // The probe's port (not a CNI port) and other CNI networks' ports are not GC's to touch.
-    assert.equal((await net('GET', `/ports?network_id=${ids.net}`)).ports.filter((p: any) => p.device_owner !== 'compute:kuryr').length >= 1, true);
+    // Another CNI network's ports and the probe's (no CNI port) are not this GC's to touch.
+    assert.equal((await portsOf('gx')).length, 1);
+    assert.ok((await net('GET', `/ports?network_id=${ids.net}`)).ports.some((p: any) => p.fixed_ips[0].ip_address === probe.ip));
     ok(await del('g1', conf('1.1.0')), 'DEL g1');
+    ok(await del('gx', otherCni), 'DEL gx');
   });
 
   test('STATUS (1.1.0): ready while Pier and the network are there; 50 when not', async () => {
