@@ -6,6 +6,7 @@ import { cpus, loadavg } from 'node:os';
 import { benchIdentity } from './identity.js';
 import { benchDataplane } from './dataplane.js';
 import { benchCompute } from './compute.js';
+import { benchKuryrCni } from './kuryr-cni.js';
 import { benchNetworking, benchNeutronReference, NEUTRON_URL } from './networking.js';
 import { benchOrchestration } from './orchestration.js';
 import { benchLists } from './lists.js';
@@ -24,6 +25,8 @@ const targets: Record<string, string> = {
   '100 resources (50 nets + 50 subnets) CREATE_COMPLETE, s': '< 2',
   'ratio Pier/bare runc, to first ping': '≤ 2×',
   '20 servers created at once, all ACTIVE, s': '< 10',
+  'CNI ADD to first ping ratio Pier/bridge': '≤ 1.5',
+  '200 ADDs ratio Pier/bridge': '≤ 1.5',
 };
 // Targets that hold on one store only.
 const storeTargets: Record<Store, Record<string, string>> = {
@@ -88,4 +91,8 @@ if (!wanted('compute')) {
   // not asked for
 } else if (process.getuid?.() === 0) print('compute (runc + linuxbridge), against bare runc', await benchCompute());
 else console.log('\ncompute: needs root; skipped');
+if (!wanted('kuryr-cni')) {
+  // not asked for
+} else if (process.getuid?.() === 0) print('kuryr CNI (pier plugin on linuxbridge), against the CNI bridge + host-local plugins', await benchKuryrCni());
+else console.log('\nkuryr-cni: needs root; skipped');
 console.log(`\nmachine: ${machine()} at the end`);

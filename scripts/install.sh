@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Pier needs on Debian 12: the npm packages (better-sqlite3 compiles from source,
-# about a minute), then builds. As root, also Debian packages: with --runtime what the default
+# about a minute), then builds (with Go, the CNI plugin too). As root, also Debian packages: with --runtime what the default
 # dataplane and compute runtime use (scripts/up.sh), with --system those and what the tests use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runtime=(runc busybox-static iproute2 nftables util-linux tar)
-tests=(postgresql python3-openstackclient python3-openstacksdk iputils-ping netcat-openbsd containernetworking-plugins python3-heatclient openssh-client)
+tests=(postgresql python3-openstackclient python3-openstacksdk iputils-ping netcat-openbsd containernetworking-plugins python3-heatclient openssh-client podman)
 pkgs=()
 case "${1:-}" in
   --runtime) pkgs=("${runtime[@]}") ;;
@@ -24,3 +24,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 npm run build --silent
+# The `pier` CNI plugin (cni/, Go's standard library only) goes to cni/bin/pier, outside dist/
+# (which every build wipes); `pier cni install` copies it. Built when Go is there.
+GO=$(command -v go || echo /usr/local/go/bin/go)
+if [ -x "$GO" ]; then
+  (cd cni && GOTOOLCHAIN=local CGO_ENABLED=0 "$GO" build -trimpath -ldflags='-s -w' -o bin/pier .)
+else
+  echo "install.sh: no Go (/usr/local/go or go on PATH): the pier CNI plugin is not built" >&2
+fi

@@ -1,4 +1,5 @@
 // The `pier` command.
+import { cni } from './cni.js';
 import { port } from './port.js';
 import { up } from './up.js';
 
@@ -7,6 +8,7 @@ const USAGE = `Usage: pier <command> [options]
 Commands:
   up      start Pier (pier up --help)
   port    plug a port into a network namespace, or unplug it (pier port --help)
+  cni     install the pier CNI plugin (pier cni --help)
 `;
 
 export async function main(argv: string[]): Promise<void> {
@@ -15,6 +17,7 @@ export async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'up': code = await up(rest); break;
     case 'port': code = await port(rest); break;
+    case 'cni': code = await cni(rest); break;
     case undefined: case '-h': case '--help': case 'help': process.stdout.write(USAGE); code = 0; break;
     default: process.stderr.write(`pier: unknown command '${command}'\n${USAGE}`); code = 2;
   }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataplaneConfig, defaultDriverChoice } from '../dataplane/index.js';
 import { computeModule, defaultComputeChoice } from '../compute/index.js';
+import { DEFAULT_CNI_SOCKET } from '../kuryr/index.js';
 import { DEFAULT_PORT, StartupError, startPier } from '../pier.js';
 import { writeCloudsYaml } from './clouds-yaml.js';
 
@@ -33,6 +34,9 @@ Options:
   --compute NAME     compute runtime: runc (default as root with a real dataplane:
                      servers are runc containers on Pier networks) or fake
                      (default otherwise: no processes, API only)
+  --cni-socket PATH|none
+                     where the pier CNI plugin reaches this Pier (default
+                     ${DEFAULT_CNI_SOCKET} as root with a real dataplane, else none)
   --log-level LEVEL  fatal|error|warn|info|debug (default info; JSON lines on stdout)
   -h, --help         this text
 
@@ -60,6 +64,7 @@ export async function up(argv: string[]): Promise<number> {
         vtep: { type: 'string' },
         'vxlan-peer': { type: 'string', multiple: true },
         'host-id': { type: 'string' },
+        'cni-socket': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -96,11 +101,14 @@ export async function up(argv: string[]): Promise<number> {
   if (args.compute === 'runc' && process.getuid?.() !== 0) return fail('--compute runc needs root', 2);
   if (args.compute === 'runc' && args.dataplane === 'noop') return fail('--compute runc needs a dataplane that plugs ports (linuxbridge or routed)', 2);
   const compute = args.compute ? { driver: args.compute as 'fake' | 'runc' } : undefined;
+  const cniSocket = args['cni-socket'] ?? (process.getuid?.() === 0 && dataplane.driver !== 'noop' ? DEFAULT_CNI_SOCKET : 'none');
+  if (cniSocket !== 'none' && !cniSocket.startsWith('/')) return fail(`--cni-socket must be an absolute path or none, not '${cniSocket}'`, 2);
+  const kuryr = cniSocket === 'none' ? {} : { cni: { socket: cniSocket } };
 
   let pier;
   try {
     pier = await startPier({
-      host: args.host!, port, dataDir, databaseUrl: args.database, logLevel: args['log-level']!, dataplane, compute,
+      host: args.host!, port, dataDir, databaseUrl: args.database, logLevel: args['log-level']!, dataplane, compute, kuryr,
       identity: { tokenTtl, adminPassword: process.env.PIER_ADMIN_PASSWORD, demoPassword: process.env.PIER_DEMO_PASSWORD },
     });
   } catch (err) {
@@ -108,7 +116,7 @@ export async function up(argv: string[]): Promise<number> {
     return fail(`failed to start: ${(err as Error).message}`, 1);
   }
   const clouds = writeCloudsYaml(dataDir, `${pier.url}/identity/v3`, pier.knownPasswords);
-  const lines = [`Pier is listening on ${pier.url} (store: ${pier.store.kind}, data: ${dataDir}, dataplane: ${dataplane.driver}, compute: ${pier.get(computeModule).driver.name})`];
+  const lines = [`Pier is listening on ${pier.url} (store: ${pier.store.kind}, data: ${dataDir}, dataplane: ${dataplane.driver}, compute: ${pier.get(computeModule).driver.name}${kuryr.cni ? `, CNI: ${kuryr.cni.socket}` : ''})`];
   const dpChoice = defaultDriverChoice();
   if (args.dataplane === undefined && dpChoice.reason) lines.push(`The noop dataplane is in use, ${dpChoice.reason} (no packets flow; ports go ACTIVE when bound).`);
   const computeChoice = defaultComputeChoice(dataplane.driver);

@@ -81,6 +81,14 @@ export interface DesiredState {
   routers: RouterSpec[];
 }
 
+/** A port plugged into a namespace as its container sees it: what `sync` gives the far end of its veth. */
+export interface ContainerSide {
+  /** Each address with the prefix length it is configured with. */
+  addresses: { ip: string; prefix: number; version: 4 | 6 }[];
+  /** Routes through the interface: `dst` in CIDR form, `gateway` when via one, `link` for an on-link route. */
+  routes: { dst: string; gateway?: string; link?: true }[];
+}
+
 export type PortObserved = { status: 'ACTIVE' | 'DOWN' } | { status: 'ERROR'; reason: string };
 
 export interface SyncResult {
@@ -115,4 +123,16 @@ export interface NetworkDriver {
   sync(desired: DesiredState, hint?: SyncHint): Promise<SyncResult>;
   /** Removes everything this driver ever made (used on `pier down` and by tests). */
   destroy(): Promise<void>;
+  /**
+   * How `sync` configures `port` inside the namespace it is plugged into (addresses, routes):
+   * the one description the driver wires from, so callers can report it (CNI results) without
+   * reading the kernel. Pure. Absent for a driver that configures nothing (noop).
+   */
+  containerSide?(port: PortSpec): ContainerSide;
+}
+
+/** `ip route` text for one of a container side's routes on `dev`. */
+export function routeLine(r: ContainerSide['routes'][number], dev: string): string {
+  const dst = r.dst === '0.0.0.0/0' || r.dst === '::/0' ? 'default' : r.dst;
+  return `route replace ${dst}${r.gateway ? ` via ${r.gateway}` : ''} dev ${dev}${r.link ? ' scope link' : ''}`;
 }

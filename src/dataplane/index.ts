@@ -66,5 +66,7 @@ export const dataplaneModule = defineModule<DataplaneController, DataplaneConfig
 });
 
 export { DataplaneController } from './controller.js';
-export { plugPort, portPlugger, unplugPort } from './plug.js';
-export type { NetworkDriver } from './driver.js';
+export { plugPort, portPlugger, unplugPort, type DataplanePlugger } from './plug.js';
+export type { ContainerSide, NetworkDriver } from './driver.js';
+export { attachNetns, detachNetns, netnsExists } from './linux/netns.js';
+export { readInterface, type InterfaceObserved } from './linux/interface-state.js';

@@ -4,6 +4,8 @@
 import { ApiError, Conflict, NotFound, BadRequest } from '../core/errors.js';
 import { isoSeconds } from '../core/ids.js';
 import type { DataplaneController } from './controller.js';
+import { readPorts } from './desired.js';
+import type { ContainerSide } from './driver.js';
 import { netnsExists } from './linux/netns.js';
 
 export interface PlugRequest { netns: string; ifname?: string }
@@ -71,5 +73,19 @@ export function portPlugger(ctl: DataplaneController) {
       const rows = await ctl.store.db.selectFrom('port_plugs').select(['port_id', 'ifname']).where('netns', '=', netns).where('host', '=', ctl.host).execute();
       return rows.map((r) => ({ port: r.port_id, ifname: r.ifname }));
     },
+    /**
+     * How a port plugged here looks inside its namespace — MAC, MTU, addresses, routes — as the
+     * driver configures it (no kernel read); undefined when it is not plugged here or the driver
+     * configures nothing.
+     */
+    async containerSide(portId: string): Promise<(ContainerSide & { mac: string; mtu: number }) | undefined> {
+      const [spec] = await readPorts(ctl.store.db, ctl.host, [portId]);
+      if (spec?.attachment.kind !== 'netns') return undefined;
+      const side = ctl.driver.containerSide?.(spec);
+      return side && { mac: spec.mac, mtu: spec.mtu, ...side };
+    },
   };
 }
+
+/** What `portPlugger` gives its users. */
+export type DataplanePlugger = ReturnType<typeof portPlugger>;

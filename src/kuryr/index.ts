@@ -6,13 +6,19 @@ import { defineModule, ModuleError } from '../core/module.js';
 import { dataplaneModule, portPlugger } from '../dataplane/index.js';
 import { identityModule } from '../identity/index.js';
 import { networkingModule } from '../networking/index.js';
+import { serveCni } from './cni/endpoint.js';
 import type { KuryrContext } from './context.js';
 
 export interface KuryrConfig {
   /** The project and user (Default domain) Kuryr acts for. */
   project: string;
   user: string;
+  /** The CNI endpoint the `pier` CNI plugin talks to (a unix socket), or none. */
+  cni?: { socket: string };
 }
+
+/** Where the `pier` CNI plugin looks for Pier unless its network config names a `socket`. */
+export const DEFAULT_CNI_SOCKET = '/run/pier/cni.sock';
 
 /** Something an adapter serves while Pier runs (a unix socket). */
 export interface KuryrEndpoint { close(): Promise<void> }
@@ -35,6 +41,7 @@ export const kuryrModule = defineModule<KuryrContext, KuryrConfig>({
       exports: ctx,
       async start() {
         await ctx.caller().catch((err) => { throw new ModuleError(`kuryr cannot act for ${config.user} in ${config.project}: ${(err as Error).message}`); });
+        if (config.cni) endpoints.push(await serveCni(ctx, config.cni.socket));
       },
       async stop() { await Promise.all(endpoints.splice(0).map((e) => e.close())); },
     };

@@ -7,7 +7,7 @@
 // namespace. Routers are namespaces. A full sync reads the kernel and trusts no memory; a hinted
 // sync (only some ports changed) wires or unwires just those, from what this process remembers.
 import type { Logger } from 'pino';
-import type { DesiredState, NetworkDriver, NetworkSpec, PortObserved, PortSpec, RouterSpec, SyncHint, SyncResult } from '../driver.js';
+import { routeLine, type ContainerSide, type DesiredState, type NetworkDriver, type NetworkSpec, type PortObserved, type PortSpec, type RouterSpec, type SyncHint, type SyncResult } from '../driver.js';
 import { ipBatch, ipJson, nft, run, sysctl } from '../linux/exec.js';
 import { IpSession } from '../linux/ip-session.js';
 import { attachVlanFilters, vlanFiltersWork } from '../linux/vlan-tc.js';
@@ -339,16 +339,21 @@ export class LinuxbridgeDriver implements NetworkDriver {
       await ipBatch(ns, near);
     });
     // The far side: MAC, MTU, addresses, default route and host routes (idempotent: replace).
+    const side = this.containerSide(p);
     const far: string[] = ['link set lo up', `link set ${ifname} address ${p.mac} mtu ${p.mtu} up`];
-    for (const a of p.addresses) far.push(`addr replace ${a.ip}/${a.prefix} dev ${ifname}${a.version === 6 ? ' nodad' : ''}`);
-    if (p.attachment.kind === 'netns') {
-      for (const a of p.addresses) {
-        if (a.gateway && a.gateway !== a.ip) far.push(`route replace default via ${a.gateway} dev ${ifname}`);
-        for (const r of a.hostRoutes) far.push(`route replace ${r.destination} via ${r.nexthop} dev ${ifname}`);
-      }
-    }
+    for (const a of side.addresses) far.push(`addr replace ${a.ip}/${a.prefix} dev ${ifname}${a.version === 6 ? ' nodad' : ''}`);
+    for (const r of side.routes) far.push(routeLine(r, ifname));
     await ipBatch(targetNs, far);
     this.configured.set(p.id, { place, fingerprint });
+  }
+
+  /** A port's addresses on its subnets' prefixes; in a container, the default route via the gateway and the subnets' host routes. */
+  containerSide(p: PortSpec): ContainerSide {
+    const addresses = p.addresses.map((a) => ({ ip: a.ip, prefix: a.prefix, version: a.version }));
+    if (p.attachment.kind !== 'netns') return { addresses, routes: [] };
+    // One default route per IP version: the last address's gateway replaces an earlier one's.
+    const defaults = new Map(p.addresses.filter((a) => a.gateway && a.gateway !== a.ip).map((a) => [a.version, { dst: a.version === 6 ? '::/0' : '0.0.0.0/0', gateway: a.gateway! }]));
+    return { addresses, routes: [...defaults.values(), ...p.addresses.flatMap((a) => a.hostRoutes.map((r) => ({ dst: r.destination, gateway: r.nexthop })))] };
   }
 
   private async syncRouter(r: RouterSpec, routerPorts: PortSpec[]): Promise<void> {

@@ -9,7 +9,7 @@
 // A full sync reads the kernel's links; a hinted sync wires or unwires only the hinted ports,
 // then re-renders routes and rules from what this process wired (each applied only if changed).
 import type { Logger } from 'pino';
-import type { DesiredState, NetworkDriver, PortObserved, PortSpec, SyncHint, SyncResult } from '../driver.js';
+import { routeLine, type ContainerSide, type DesiredState, type NetworkDriver, type PortObserved, type PortSpec, type SyncHint, type SyncResult } from '../driver.js';
 import { ipBatch, ipJson, nft, sysctl } from '../linux/exec.js';
 import { IpSession } from '../linux/ip-session.js';
 import { deleteNetns, ensureNetns, netnsExists } from '../linux/netns.js';
@@ -247,17 +247,12 @@ export class RoutedDriver implements NetworkDriver {
     const created = !exists;
     if (created) near.push(`link add ${tap} mtu ${p.mtu} type veth peer name ${ifname} address ${p.mac} mtu ${p.mtu} netns ${netns}`);
     near.push(`link set ${tap} mtu ${p.mtu} ${p.adminUp ? 'up' : 'down'}`);
+    const side = this.containerSide(p);
     const far: string[] = ['link set lo up', `link set ${ifname} address ${p.mac} mtu ${p.mtu} up`];
-    for (const a of p.addresses) {
-      if (a.version === 4) {
-        const gw = a.gateway ?? LINK_LOCAL_GW;
-        far.push(`addr replace ${a.ip}/32 dev ${ifname}`, `route replace ${gw} dev ${ifname} scope link`, `route replace default via ${gw} dev ${ifname}`);
-        near.push(`addr replace ${gw}/32 dev ${tap} noprefixroute`);
-      } else {
-        far.push(`addr replace ${a.ip}/128 dev ${ifname} nodad`, `route replace default via fe80::1 dev ${ifname}`);
-        near.push(`addr replace fe80::1/64 dev ${tap} nodad`);
-      }
-    }
+    for (const a of side.addresses) far.push(`addr replace ${a.ip}/${a.prefix} dev ${ifname}${a.version === 6 ? ' nodad' : ''}`);
+    for (const r of side.routes) far.push(routeLine(r, ifname));
+    // The host end answers for the gateways the container routes through.
+    for (const a of p.addresses) near.push(a.version === 4 ? `addr replace ${a.gateway ?? LINK_LOCAL_GW}/32 dev ${tap} noprefixroute` : `addr replace fe80::1/64 dev ${tap} nodad`);
     await this.session.run(near).catch(async (err) => {
       if (!created) throw err;
       // A veth of ours this process did not know of is in the way: remove it and try once more.
@@ -267,6 +262,25 @@ export class RoutedDriver implements NetworkDriver {
     // proxy_arp lives as long as the link: set on a new one, or when this process has not set it yet.
     await Promise.all([ipBatch(netns, far), created || !done ? sysctl(ns, `net.ipv4.conf.${tap}.proxy_arp`, '1') : undefined]);
     this.configured.set(p.id, { place, fingerprint });
+  }
+
+  /** Each address as a /32 (/128) with the host end as next hop: the gateway on-link (IPv4), fe80::1 (IPv6). */
+  containerSide(p: PortSpec): ContainerSide {
+    const side: ContainerSide = { addresses: [], routes: [] };
+    const defaults = new Map<4 | 6, ContainerSide['routes'][number]>(); // one per version: the last address's
+    for (const a of p.addresses) {
+      if (a.version === 4) {
+        const gw = a.gateway ?? LINK_LOCAL_GW;
+        side.addresses.push({ ip: a.ip, prefix: 32, version: 4 });
+        side.routes.push({ dst: `${gw}/32`, link: true });
+        defaults.set(4, { dst: '0.0.0.0/0', gateway: gw });
+      } else {
+        side.addresses.push({ ip: a.ip, prefix: 128, version: 6 });
+        defaults.set(6, { dst: '::/0', gateway: 'fe80::1' });
+      }
+    }
+    side.routes.push(...defaults.values());
+    return side;
   }
 
   async destroy(): Promise<void> {

@@ -1,5 +1,5 @@
 // Network namespaces by name (/run/netns), as `ip netns` manages them.
-import { existsSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
 import { run } from './exec.js';
 
 export const netnsExists = (name: string) => /^[A-Za-z0-9_.-]+$/.test(name) && existsSync(`/run/netns/${name}`);
@@ -15,3 +15,26 @@ export async function ensureNetns(name: string): Promise<void> {
 export async function deleteNetns(name: string): Promise<void> {
   if (netnsExists(name)) await run('ip', ['netns', 'del', name]);
 }
+
+/**
+ * Makes the namespace at `path` (a /proc/PID/ns/net, a runtime's own bind mount) reachable as
+ * `name` under /run/netns by a bind mount, as `ip netns attach` does. Attached there already is
+ * success; `detachNetns` undoes it. The namespace lives on while its processes (or mounts) do.
+ */
+export async function attachNetns(name: string, path: string): Promise<void> {
+  const target = `/run/netns/${name}`;
+  if (netnsExists(name)) {
+    const [a, b] = [statSync(path), statSync(target)];
+    if (a.dev === b.dev && a.ino === b.ino) return;
+    await deleteNetns(name);
+  }
+  mkdirSync('/run/netns', { recursive: true });
+  closeSync(openSync(target, 'a'));
+  await run('mount', ['--bind', path, target]).catch(async (err) => {
+    await run('rm', ['-f', target]);
+    throw err;
+  });
+}
+
+/** Undoes `attachNetns` (the namespace itself stays while anything else holds it). */
+export const detachNetns = deleteNetns;

@@ -1,0 +1,3 @@
+module pier/cni
+
+go 1.22
