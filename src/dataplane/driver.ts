@@ -25,11 +25,27 @@ export interface AddressSpec {
   hostRoutes: { destination: string; nexthop: string }[];
 }
 
-/** Where a port's far end lives: a container's namespace (plugged), a router's, or nowhere yet (bound to this host only). */
+/**
+ * Where a port's far end lives: a container's namespace (plugged), the host namespace for a
+ * container runtime to take (handed off), a router's, or nowhere yet (bound to this host only).
+ */
 export type Attachment =
   | { kind: 'netns'; netns: string; ifname: string }
+  /** The far end stays in the host namespace as `ifname`, unconfigured: a runtime (Docker) moves it into its container and configures it as `farEnd` says. */
+  | { kind: 'handoff'; ifname: string }
   | { kind: 'router'; routerId: string; role: 'interface' | 'gateway' }
   | { kind: 'bound' };
+
+/** How a port's container end is configured (far-end.ts has each driver's style). */
+export interface FarEndSpec {
+  addresses: { ip: string; version: 4 | 6; prefix: number }[];
+  /** Destinations reached directly on the link, before any gateway (the routed style's next hops). */
+  onLink: string[];
+  /** The default gateways, when the port has one. */
+  gateway4: string | null;
+  gateway6: string | null;
+  routes: { destination: string; nexthop: string }[];
+}
 
 export interface PortSpec {
   id: string;
@@ -115,4 +131,10 @@ export interface NetworkDriver {
   sync(desired: DesiredState, hint?: SyncHint): Promise<SyncResult>;
   /** Removes everything this driver ever made (used on `pier down` and by tests). */
   destroy(): Promise<void>;
+  /**
+   * How the container end of a port with `addresses` must be configured for this driver's host
+   * end to serve it — what the driver sets on a plugged end, and what a runtime taking a
+   * handed-off end must set. Pure; without it, the bridged style (far-end.ts).
+   */
+  farEnd?(addresses: readonly AddressSpec[]): FarEndSpec;
 }

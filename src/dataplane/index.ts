@@ -49,5 +49,6 @@ export const dataplaneModule = defineModule<DataplaneController, DataplaneConfig
 });
 
 export { DataplaneController } from './controller.js';
-export { plugPort, portPlugger, unplugPort } from './plug.js';
-export type { NetworkDriver } from './driver.js';
+export { HANDOFF, plugPort, portPlugger, unplugPort } from './plug.js';
+export type { DataplanePlugger } from './plug.js';
+export type { AddressSpec, FarEndSpec, NetworkDriver } from './driver.js';
