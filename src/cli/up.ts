@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataplaneConfig } from '../dataplane/index.js';
 import { computeModule } from '../compute/index.js';
+import { defaultDockerPlugin, pluginSocket } from '../kuryr/index.js';
 import { DEFAULT_PORT, StartupError, startPier } from '../pier.js';
 import { writeCloudsYaml } from './clouds-yaml.js';
 
@@ -33,6 +34,19 @@ Options:
   --compute NAME     compute runtime: runc (default as root with a real dataplane:
                      servers are runc containers on Pier networks) or fake
                      (default otherwise: no processes, API only)
+  --docker-plugin NAME|none
+                     serve Docker as the libnetwork network and IPAM driver NAME
+                     (docker network create -d NAME --ipam-driver NAME); default
+                     kuryr as root with a real dataplane, else none
+  --docker-socket-dir DIR
+                     where the plugin's socket NAME.sock goes (default
+                     /run/docker/plugins, where Docker looks for it)
+  --docker-spec-dir DIR
+                     also write DIR/NAME.spec pointing at the socket (Docker
+                     reads /etc/docker/plugins); default none
+  --kuryr-project NAME, --kuryr-user NAME
+                     the project and user (Default domain) Docker's networks and
+                     ports belong to (default admin, admin)
   --log-level LEVEL  fatal|error|warn|info|debug (default info; JSON lines on stdout)
   -h, --help         this text
 
@@ -60,6 +74,11 @@ export async function up(argv: string[]): Promise<number> {
         vtep: { type: 'string' },
         'vxlan-peer': { type: 'string', multiple: true },
         'host-id': { type: 'string' },
+        'docker-plugin': { type: 'string' },
+        'docker-socket-dir': { type: 'string' },
+        'docker-spec-dir': { type: 'string' },
+        'kuryr-project': { type: 'string' },
+        'kuryr-user': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -97,10 +116,20 @@ export async function up(argv: string[]): Promise<number> {
   if (args.compute === 'runc' && args.dataplane === 'noop') return fail('--compute runc needs a dataplane that plugs ports (linuxbridge or routed)', 2);
   const compute = args.compute ? { driver: args.compute as 'fake' | 'runc' } : undefined;
 
+  const pluginName = args['docker-plugin'] ?? (process.getuid?.() === 0 && dataplane.driver !== 'noop' ? defaultDockerPlugin().name : 'none');
+  if (pluginName !== 'none' && !/^[A-Za-z0-9_.-]{1,64}$/.test(pluginName)) return fail(`--docker-plugin must be a name (letters, digits, _ . -) or none, not '${pluginName}'`, 2);
+  if (pluginName !== 'none' && dataplane.driver === 'noop') return fail('--docker-plugin needs a dataplane that plugs ports (linuxbridge or routed)', 2);
+  const docker = pluginName === 'none' ? undefined : {
+    ...defaultDockerPlugin(), name: pluginName,
+    ...(args['docker-socket-dir'] ? { socketDir: resolve(args['docker-socket-dir']) } : {}),
+    ...(args['docker-spec-dir'] ? { specDir: resolve(args['docker-spec-dir']) } : {}),
+  };
+  const kuryr = { ...(args['kuryr-project'] ? { project: args['kuryr-project'] } : {}), ...(args['kuryr-user'] ? { user: args['kuryr-user'] } : {}), docker };
+
   let pier;
   try {
     pier = await startPier({
-      host: args.host!, port, dataDir, databaseUrl: args.database, logLevel: args['log-level']!, dataplane, compute,
+      host: args.host!, port, dataDir, databaseUrl: args.database, logLevel: args['log-level']!, dataplane, compute, kuryr,
       identity: { tokenTtl, adminPassword: process.env.PIER_ADMIN_PASSWORD, demoPassword: process.env.PIER_DEMO_PASSWORD },
     });
   } catch (err) {
@@ -110,6 +139,7 @@ export async function up(argv: string[]): Promise<number> {
   const clouds = writeCloudsYaml(dataDir, `${pier.url}/identity/v3`, pier.knownPasswords);
   const lines = [`Pier is listening on ${pier.url} (store: ${pier.store.kind}, data: ${dataDir}, dataplane: ${dataplane.driver}, compute: ${pier.get(computeModule).driver.name})`];
   if (dataplane.driver === 'noop' && args.dataplane === undefined) lines.push('Not root on Linux: the noop dataplane is in use (no packets flow; ports go ACTIVE when bound).');
+  if (docker) lines.push(`Docker plugin ${docker.name} on ${pluginSocket(docker)}: docker network create -d ${docker.name} --ipam-driver ${docker.name} --subnet CIDR NAME`);
   if (pier.generatedPasswords.admin) lines.push(`Generated admin password (shown once, also in clouds.yaml): ${pier.generatedPasswords.admin}`);
   lines.push(`  export OS_CLIENT_CONFIG_FILE=${clouds}`, '  openstack --os-cloud pier token issue');
   process.stderr.write(`${lines.join('\n')}\n`);

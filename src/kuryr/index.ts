@@ -7,11 +7,14 @@ import { dataplaneModule, portPlugger } from '../dataplane/index.js';
 import { identityModule } from '../identity/index.js';
 import { networkingModule } from '../networking/index.js';
 import type { KuryrContext } from './context.js';
+import { defaultDockerPlugin, startDockerPlugin, type DockerPluginConfig } from './libnetwork/plugin.js';
 
 export interface KuryrConfig {
   /** The project and user (Default domain) Kuryr acts for. */
   project: string;
   user: string;
+  /** Serve Docker as a libnetwork network and IPAM driver (defaults fill what is not given); off when undefined. */
+  docker?: Partial<DockerPluginConfig>;
 }
 
 /** Something an adapter serves while Pier runs (a unix socket). */
@@ -35,6 +38,10 @@ export const kuryrModule = defineModule<KuryrContext, KuryrConfig>({
       exports: ctx,
       async start() {
         await ctx.caller().catch((err) => { throw new ModuleError(`kuryr cannot act for ${config.user} in ${config.project}: ${(err as Error).message}`); });
+        if (config.docker) {
+          if (dataplane.driver.name === 'noop') throw new ModuleError('the Docker plugin needs a dataplane that plugs ports (linuxbridge or routed)');
+          endpoints.push(await startDockerPlugin(ctx, { ...defaultDockerPlugin(), ...config.docker }));
+        }
       },
       async stop() { await Promise.all(endpoints.splice(0).map((e) => e.close())); },
     };
@@ -43,4 +50,5 @@ export const kuryrModule = defineModule<KuryrContext, KuryrConfig>({
 
 export { containerPortId, DEVICE_OWNER, ensureContainerPort, plugContainerPort, releaseContainerPort } from './container-ports.js';
 export type { ContainerPortRequest } from './container-ports.js';
+export { defaultDockerPlugin, pluginSocket, type DockerPluginConfig } from './libnetwork/plugin.js';
 export type { KuryrContext } from './context.js';

@@ -43,6 +43,8 @@ export async function startPierProcess(store: 'sqlite' | 'postgres' = 'sqlite', 
   const dataplane = extraArgs.includes('--dataplane') ? [] : ['--dataplane', 'noop'];
   // The fake compute runtime unless a test asks for runc (which needs root and a real dataplane).
   if (!extraArgs.includes('--compute')) dataplane.push('--compute', 'fake');
+  // No Docker plugin unless a test asks: suites side by side must not share /run/docker/plugins/kuryr.sock.
+  if (!extraArgs.includes('--docker-plugin')) dataplane.push('--docker-plugin', 'none');
   const args = ['up', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...dataplane, ...(databaseUrl ? ['--database', databaseUrl] : []), ...extraArgs];
   const p: PierProcess = {
     url: '', dataDir, databaseUrl, clouds: join(dataDir, 'clouds.yaml'), child: undefined as unknown as ChildProcess,
