@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = --system ]; then
-  pkgs=(postgresql python3-openstackclient python3-openstacksdk runc busybox-static iproute2 nftables iputils-ping netcat-openbsd containernetworking-plugins python3-heatclient openssh-client)
+  pkgs=(postgresql python3-openstackclient python3-openstacksdk runc busybox-static iproute2 nftables iputils-ping netcat-openbsd containernetworking-plugins python3-heatclient openssh-client docker.io)
   missing=()
   for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   if [ ${#missing[@]} -gt 0 ]; then

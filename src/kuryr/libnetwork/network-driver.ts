@@ -80,20 +80,19 @@ export function networkDriver(k: KuryrContext, networks: DockerNetworks, ports: 
 }
 
 /**
- * What Docker must set on the far end: the dataplane's description of it, as Join's answer. An
- * internal network gets no default route — only routes to its own subnets where the far end's
- * prefix is narrower than the subnet's (the routed style).
+ * What Docker must set on the far end: the dataplane's description of it, as Join's answer.
+ * Where the far end's prefix is narrower than its subnet's (the routed style), the subnet is
+ * routed through the next hop: the only way to it when Docker gives the default route to
+ * another network of the container, or none (an internal network gets no default route).
  */
 async function joinAnswer(k: KuryrContext, caller: Caller, net: DockerNetwork, ips: FixedIp[], ifname: string): Promise<JoinAnswer> {
   const addresses = await addressSpecs(k, caller, ips);
   const spec = k.plugger.farEnd(addresses);
   const hostPrefix = (ip: string) => (ip.includes(':') ? `${ip}/128` : `${ip}/32`);
   const routes = [...spec.routes];
-  if (net.internal) {
-    for (const [i, a] of addresses.entries()) {
-      const gw = a.version === 4 ? spec.gateway4 : spec.gateway6;
-      if (gw && spec.addresses[i]!.prefix > a.prefix) routes.push({ destination: a.cidr, nexthop: gw });
-    }
+  for (const [i, a] of addresses.entries()) {
+    const gw = a.version === 4 ? spec.gateway4 : spec.gateway6;
+    if (gw && spec.addresses[i]!.prefix > a.prefix) routes.push({ destination: a.cidr, nexthop: gw });
   }
   return {
     InterfaceName: { SrcName: ifname, DstPrefix: 'eth' },
