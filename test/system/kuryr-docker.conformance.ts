@@ -328,8 +328,14 @@ describe(`Docker containers on Pier networks (${driver})`, () => {
     const r = await started;
     assert.equal(r.code, 0, r.stderr);
     const patient = await inspect('patient', 'kn1');
-    assert.equal((await ok('GET', `/ports?device_id=${patient.endpoint}`)).ports.length, 1);
-    assert.ok(await pings('patient', c1.ip));
+    const ports = (await ok('GET', `/ports?device_id=${patient.endpoint}`)).ports;
+    assert.equal(ports.length, 1);
+    // Docker's restart stopped every container but r1 and r2 (--restart always).
+    const r1 = await inspect('r1', 'kn1');
+    await waitFor('the patient container pings', () => pings('patient', r1.ip), 10_000).catch(async (err: Error) => {
+      const seen = [JSON.stringify(await ok('GET', `/ports/${ports[0].id}`)), (await exec('patient', 'ip', 'addr')).stdout, (await exec('patient', 'ip', 'route')).stdout, (await sh('ip', ['-n', `${prefix}-dp`, '-br', 'link'])).stdout];
+      throw new Error(`${err.message}\n${seen.join('\n')}`);
+    });
   });
 
   test('docker rm frees the ports; docker network rm removes what Pier made; no host link is left', async () => {
