@@ -28,7 +28,16 @@ export interface PrivateDocker {
   cleanup(): Promise<void>;
 }
 
-export async function startDockerd(): Promise<PrivateDocker> {
+export interface DockerdOptions {
+  /**
+   * Run the daemon in this network namespace with Docker's own default bridge (`docker0` with
+   * address `bip`) and its iptables rules — all inside that namespace, not the host's. Without
+   * it: the host namespace, no bridge, no iptables (how Docker runs on Pier networks).
+   */
+  bridged?: { netns: string; bip: string };
+}
+
+export async function startDockerd(options: DockerdOptions = {}): Promise<PrivateDocker> {
   if (!existsSync(DOCKERD) || !existsSync(DOCKER)) throw new Error(`${DOCKERD} not found: install Debian's docker.io (scripts/install.sh --system)`);
   // Short: the daemon's unix sockets live under the exec root, and a socket path has 108 bytes.
   const dir = mkdtempSync('/tmp/pkd-');
@@ -39,10 +48,11 @@ export async function startDockerd(): Promise<PrivateDocker> {
   });
   const launch = async () => {
     const log = openSync(join(dir, 'dockerd.log'), 'a');
-    child = spawn(DOCKERD, [
-      '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'x'), '-H', `unix://${socket}`, '--pidfile', join(dir, 'docker.pid'),
-      '--bridge', 'none', '--iptables=false', '--ip-masq=false',
-    ], { stdio: ['ignore', log, log] });
+    const roots = ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'x'), '-H', `unix://${socket}`, '--pidfile', join(dir, 'docker.pid')];
+    const { bridged } = options;
+    child = bridged
+      ? spawn('nsenter', [`--net=/run/netns/${bridged.netns}`, DOCKERD, ...roots, '--bip', bridged.bip], { stdio: ['ignore', log, log] })
+      : spawn(DOCKERD, [...roots, '--bridge', 'none', '--iptables=false', '--ip-masq=false'], { stdio: ['ignore', log, log] });
     const end = Date.now() + 60_000;
     while ((await docker(['info'], 5_000)).code !== 0) {
       if (child.exitCode !== null || Date.now() > end) throw new Error(`dockerd did not start: ${readFileSync(join(dir, 'dockerd.log'), 'utf8').slice(-2000)}`);

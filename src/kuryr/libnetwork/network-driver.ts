@@ -1,9 +1,10 @@
-// The NetworkDriver calls of the remote driver protocol. Join hands the endpoint's port off: the
-// dataplane makes its veth, whose far end Docker moves into the container and configures (MAC,
-// addresses from IPAM, and the gateway and routes Join answers — taken from the dataplane's own
-// description of its far end, so a routed port gets /32 behind the host end). Docker builds the
-// container's network namespace only after Join (runc makes it), which is why Pier cannot plug
-// into it itself. Every call is idempotent: Docker retries when Pier restarts mid-call.
+// The NetworkDriver calls of the remote driver protocol. The endpoint's port is handed off (from
+// CreateEndpoint on, ready by Join): the dataplane makes its veth, whose far end Docker moves
+// into the container and configures — MAC, addresses from IPAM, and the gateway and routes Join
+// answers, taken from the dataplane's own description of its far end (so a routed port gets /32
+// behind the host end). Docker builds the container's network namespace only after Join (runc
+// makes it), which is why Pier cannot plug into it itself. Every call is idempotent: Docker
+// retries when Pier restarts mid-call.
 import { NotFound } from '../../core/errors.js';
 import type { Values } from '../../core/resource/index.js';
 import type { AddressSpec } from '../../dataplane/index.js';
@@ -24,6 +25,14 @@ type FixedIp = { subnet_id: string; ip_address: string };
 export const handoffName = (portId: string) => `kd${portId.replaceAll('-', '').slice(0, 11)}`;
 
 export function networkDriver(k: KuryrContext, networks: DockerNetworks, ports: EndpointPorts, scope: 'local' | 'global'): Handlers {
+  // The veth is made as soon as the endpoint exists, while Docker readies the container; Join
+  // waits for it (and hands off again itself, idempotently, should this early try have failed).
+  const early = new Map<string, Promise<void>>();
+  const handoff = (portId: string) => {
+    if (early.has(portId)) return;
+    const work = k.plugger.handoff(portId, handoffName(portId)).catch(() => {}).finally(() => { if (early.get(portId) === work) early.delete(portId); });
+    early.set(portId, work);
+  };
   const portOf = async (caller: Caller, req: EndpointRequest) => {
     const port = await ports.ofEndpoint(caller, req.EndpointID);
     if (!port) throw new NotFound(`No Neutron port is bound to endpoint ${req.EndpointID}.`);
@@ -41,6 +50,7 @@ export function networkDriver(k: KuryrContext, networks: DockerNetworks, ports: 
 
     'NetworkDriver.CreateEndpoint': async (req: CreateEndpointRequest, caller) => {
       const port = await ports.bind(caller, await networks.get(caller, req.NetworkID), req);
+      handoff(String(port.id));
       // Docker sets a MAC it chose itself; without one (another IPAM driver) the port's is the interface's.
       return { Interface: req.Interface?.MacAddress ? {} : { MacAddress: port.mac_address } };
     },
@@ -50,6 +60,7 @@ export function networkDriver(k: KuryrContext, networks: DockerNetworks, ports: 
     },
     'NetworkDriver.DeleteEndpoint': async (req: EndpointRequest, caller) => {
       const port = await ports.ofEndpoint(caller, req.EndpointID);
+      if (port) await early.get(String(port.id));
       if (port) await ports.release(caller, port);
       return {};
     },
@@ -58,11 +69,13 @@ export function networkDriver(k: KuryrContext, networks: DockerNetworks, ports: 
       const net = await networks.get(caller, req.NetworkID);
       const port = await portOf(caller, req);
       const ifname = handoffName(String(port.id));
+      await early.get(String(port.id));
       await k.plugger.handoff(String(port.id), ifname);
       return joinAnswer(k, caller, net, port.fixed_ips as FixedIp[], ifname);
     },
     'NetworkDriver.Leave': async (req: EndpointRequest, caller) => {
       const port = await ports.ofEndpoint(caller, req.EndpointID);
+      if (port) await early.get(String(port.id));
       if (port) await k.plugger.unplug(String(port.id));
       return {};
     },
