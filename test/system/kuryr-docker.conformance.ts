@@ -113,6 +113,7 @@ describe(`Docker containers on Pier networks (${driver})`, () => {
     assert.ok(await pings('c1', c2.ip), 'container to container');
     await waitFor('container to Nova server', () => pings('c1', serverIp), 15_000);
     assert.ok(await pings('c2', c1.ip), 'and back');
+    assert.ok(await pings('c2', 'c1'), 'by name: Docker\'s embedded DNS still answers');
 
     const listed = await openstackJson<{ ID: string; 'Device Owner': string; 'Fixed IP Addresses': unknown; Status: string; 'Device ID'?: string }[]>(p, ['port', 'list', '--device-owner', 'compute:kuryr', '--long']);
     for (const c of [c1, c2]) {
