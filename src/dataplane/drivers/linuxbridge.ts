@@ -4,8 +4,9 @@
 // the host namespace (whose host side may carry an address: the external network's outside),
 // joined to a flat network's bridge directly and to a VLAN network's bridge through an 802.1Q
 // subinterface. A port is a veth from its network's bridge to a container's or a router's
-// namespace, or to the host's for a runtime to take (handoff). Routers are namespaces. A full sync reads the kernel and trusts no memory; a hinted
-// sync (only some ports changed) wires or unwires just those, from what this process remembers.
+// namespace, or to the host's for a runtime to take (handoff). Routers are namespaces. A full
+// sync reads the kernel and trusts no memory; a hinted sync (only some ports changed) wires or
+// unwires just those, from what this process remembers.
 import type { Logger } from 'pino';
 import type { AddressSpec, DesiredState, FarEndSpec, NetworkDriver, NetworkSpec, PortObserved, PortSpec, RouterSpec, SyncHint, SyncResult } from '../driver.js';
 import { bridgedFarEnd, renderFarEnd } from '../far-end.js';

@@ -18,7 +18,6 @@ import { renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/s
 import type { LinuxbridgeConfig } from './linuxbridge.js';
 import { createUplink, deleteHostLinks, hostUplinks, instanceTag, tapName, wireOrRemove, uplinkName } from '../linux/uplinks.js';
 
-
 export class RoutedDriver implements NetworkDriver {
   readonly name = 'routed';
   readonly segmentTypes = ['flat', 'vlan', 'vxlan', 'local'] as const;
