@@ -7,6 +7,7 @@ import { benchIdentity } from './identity.js';
 import { benchDataplane } from './dataplane.js';
 import { benchCompute } from './compute.js';
 import { benchKuryrCni } from './kuryr-cni.js';
+import { benchKuryrDocker } from './kuryr-docker.js';
 import { benchNetworking, benchNeutronReference, NEUTRON_URL } from './networking.js';
 import { benchOrchestration } from './orchestration.js';
 import { benchLists } from './lists.js';
@@ -27,6 +28,7 @@ const targets: Record<string, string> = {
   '20 servers created at once, all ACTIVE, s': '< 10',
   'CNI ADD to first ping ratio Pier/bridge': '≤ 1.5',
   '200 ADDs ratio Pier/bridge': '≤ 1.5',
+  'docker run ratio Kuryr/bridge': '≤ 1.5',
 };
 // Targets that hold on one store only.
 const storeTargets: Record<Store, Record<string, string>> = {
@@ -95,4 +97,8 @@ if (!wanted('kuryr-cni')) {
   // not asked for
 } else if (process.getuid?.() === 0) print('kuryr CNI (pier plugin on linuxbridge), against the CNI bridge + host-local plugins', await benchKuryrCni());
 else console.log('\nkuryr-cni: needs root; skipped');
+if (!wanted('kuryr')) {
+  // not asked for
+} else if (process.getuid?.() === 0) print('kuryr: docker run on a Pier network, against Docker\'s own bridge', await benchKuryrDocker());
+else console.log('\nkuryr: needs root; skipped');
 console.log(`\nmachine: ${machine()} at the end`);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataplaneConfig, defaultDriverChoice } from '../dataplane/index.js';
 import { computeModule, defaultComputeChoice } from '../compute/index.js';
-import { DEFAULT_CNI_SOCKET } from '../kuryr/index.js';
+import { DEFAULT_CNI_SOCKET, defaultDockerPlugin, pluginSocket } from '../kuryr/index.js';
 import { DEFAULT_PORT, StartupError, startPier } from '../pier.js';
 import { writeCloudsYaml } from './clouds-yaml.js';
 
@@ -37,6 +37,19 @@ Options:
   --cni-socket PATH|none
                      where the pier CNI plugin reaches this Pier (default
                      ${DEFAULT_CNI_SOCKET} as root with a real dataplane, else none)
+  --docker-plugin NAME|none
+                     serve Docker as the libnetwork network and IPAM driver NAME
+                     (docker network create -d NAME --ipam-driver NAME); default
+                     kuryr as root with a real dataplane, else none
+  --docker-socket-dir DIR
+                     where the plugin's socket NAME.sock goes (default
+                     /run/docker/plugins, where Docker looks for it)
+  --docker-spec-dir DIR
+                     also write DIR/NAME.spec pointing at the socket (Docker
+                     reads /etc/docker/plugins); default none
+  --kuryr-project NAME, --kuryr-user NAME
+                     the project and user (Default domain) Docker's networks and
+                     ports belong to (default admin, admin)
   --log-level LEVEL  fatal|error|warn|info|debug (default info; JSON lines on stdout)
   -h, --help         this text
 
@@ -65,6 +78,11 @@ export async function up(argv: string[]): Promise<number> {
         'vxlan-peer': { type: 'string', multiple: true },
         'host-id': { type: 'string' },
         'cni-socket': { type: 'string' },
+        'docker-plugin': { type: 'string' },
+        'docker-socket-dir': { type: 'string' },
+        'docker-spec-dir': { type: 'string' },
+        'kuryr-project': { type: 'string' },
+        'kuryr-user': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -103,7 +121,19 @@ export async function up(argv: string[]): Promise<number> {
   const compute = args.compute ? { driver: args.compute as 'fake' | 'runc' } : undefined;
   const cniSocket = args['cni-socket'] ?? (process.getuid?.() === 0 && dataplane.driver !== 'noop' ? DEFAULT_CNI_SOCKET : 'none');
   if (cniSocket !== 'none' && !cniSocket.startsWith('/')) return fail(`--cni-socket must be an absolute path or none, not '${cniSocket}'`, 2);
-  const kuryr = cniSocket === 'none' ? {} : { cni: { socket: cniSocket } };
+
+  const pluginName = args['docker-plugin'] ?? (process.getuid?.() === 0 && dataplane.driver !== 'noop' ? defaultDockerPlugin().name : 'none');
+  if (pluginName !== 'none' && !/^[A-Za-z0-9_.-]{1,64}$/.test(pluginName)) return fail(`--docker-plugin must be a name (letters, digits, _ . -) or none, not '${pluginName}'`, 2);
+  if (pluginName !== 'none' && dataplane.driver === 'noop') return fail('--docker-plugin needs a dataplane that plugs ports (linuxbridge or routed)', 2);
+  const docker = pluginName === 'none' ? undefined : {
+    ...defaultDockerPlugin(), name: pluginName,
+    ...(args['docker-socket-dir'] ? { socketDir: resolve(args['docker-socket-dir']) } : {}),
+    ...(args['docker-spec-dir'] ? { specDir: resolve(args['docker-spec-dir']) } : {}),
+  };
+  const kuryr = {
+    ...(args['kuryr-project'] ? { project: args['kuryr-project'] } : {}), ...(args['kuryr-user'] ? { user: args['kuryr-user'] } : {}),
+    docker, ...(cniSocket === 'none' ? {} : { cni: { socket: cniSocket } }),
+  };
 
   let pier;
   try {
@@ -121,6 +151,7 @@ export async function up(argv: string[]): Promise<number> {
   if (args.dataplane === undefined && dpChoice.reason) lines.push(`The noop dataplane is in use, ${dpChoice.reason} (no packets flow; ports go ACTIVE when bound).`);
   const computeChoice = defaultComputeChoice(dataplane.driver);
   if (args.compute === undefined && computeChoice.reason) lines.push(`The fake compute runtime is in use, ${computeChoice.reason} (servers run no processes).`);
+  if (docker) lines.push(`Docker plugin ${docker.name} on ${pluginSocket(docker)}: docker network create -d ${docker.name} --ipam-driver ${docker.name} --subnet CIDR NAME`);
   if (pier.generatedPasswords.admin) lines.push(`Generated admin password (shown once, also in clouds.yaml): ${pier.generatedPasswords.admin}`);
   lines.push(`  export OS_CLIENT_CONFIG_FILE=${clouds}`, '  openstack --os-cloud pier token issue');
   process.stderr.write(`${lines.join('\n')}\n`);

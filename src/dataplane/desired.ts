@@ -8,6 +8,7 @@ import { PORT_INDEX_TERMS } from '../store/index.js';
 import { parseNet } from '../networking/ipam/ip.js';
 import { PROTOCOLS } from '../networking/types.js';
 import type { AddressSpec, Attachment, DesiredState, NetworkSpec, PortSpec, RouterSpec, SecurityGroupSpec } from './driver.js';
+import { HANDOFF } from './plug.js';
 
 type Db = Kysely<Database>;
 
@@ -66,7 +67,7 @@ export async function readPorts(db: Db, host: string, ids?: readonly string[], r
   for (const p of [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const plug = plugOf.get(p.id);
     const role = ROUTER_OWNERS[p.device_owner];
-    if (plug) attached.push({ row: p, attachment: { kind: 'netns', netns: plug.netns, ifname: plug.ifname } });
+    if (plug) attached.push({ row: p, attachment: plug.netns === HANDOFF ? { kind: 'handoff', ifname: plug.ifname } : { kind: 'netns', netns: plug.netns, ifname: plug.ifname } });
     else if (role && routers.has(p.device_id)) attached.push({ row: p, attachment: { kind: 'router', routerId: p.device_id, role } });
     else if (p['binding:host_id'] === host) attached.push({ row: p, attachment: { kind: 'bound' } });
   }

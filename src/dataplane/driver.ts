@@ -25,11 +25,33 @@ export interface AddressSpec {
   hostRoutes: { destination: string; nexthop: string }[];
 }
 
-/** Where a port's far end lives: a container's namespace (plugged), a router's, or nowhere yet (bound to this host only). */
+/**
+ * Where a port's far end lives: a container's namespace (plugged), the host namespace for a
+ * container runtime to take (handed off), a router's, or nowhere yet (bound to this host only).
+ */
 export type Attachment =
   | { kind: 'netns'; netns: string; ifname: string }
+  /** The far end stays in the host namespace as `ifname`, unconfigured: a runtime (Docker) moves it into its container and configures it as `farEnd` says. */
+  | { kind: 'handoff'; ifname: string }
   | { kind: 'router'; routerId: string; role: 'interface' | 'gateway' }
   | { kind: 'bound' };
+
+/** How a port's container end is configured (far-end.ts has each driver's style). */
+export interface FarEndSpec {
+  addresses: { ip: string; version: 4 | 6; prefix: number }[];
+  /** Destinations reached directly on the link, before any gateway (the routed style's next hops). */
+  onLink: string[];
+  /** The default gateways, when the port has one. */
+  gateway4: string | null;
+  gateway6: string | null;
+  routes: { destination: string; nexthop: string }[];
+}
+
+/** A far end as a CNI result reports it: addresses, and routes with `link` for on-link ones. */
+export interface ContainerSide {
+  addresses: FarEndSpec['addresses'];
+  routes: { dst: string; gateway?: string; link?: true }[];
+}
 
 export interface PortSpec {
   id: string;
@@ -81,14 +103,6 @@ export interface DesiredState {
   routers: RouterSpec[];
 }
 
-/** A port plugged into a namespace as its container sees it: what `sync` gives the far end of its veth. */
-export interface ContainerSide {
-  /** Each address with the prefix length it is configured with. */
-  addresses: { ip: string; prefix: number; version: 4 | 6 }[];
-  /** Routes through the interface: `dst` in CIDR form, `gateway` when via one, `link` for an on-link route. */
-  routes: { dst: string; gateway?: string; link?: true }[];
-}
-
 export type PortObserved = { status: 'ACTIVE' | 'DOWN' } | { status: 'ERROR'; reason: string };
 
 export interface SyncResult {
@@ -124,15 +138,9 @@ export interface NetworkDriver {
   /** Removes everything this driver ever made (used on `pier down` and by tests). */
   destroy(): Promise<void>;
   /**
-   * How `sync` configures `port` inside the namespace it is plugged into (addresses, routes):
-   * the one description the driver wires from, so callers can report it (CNI results) without
-   * reading the kernel. Pure. Absent for a driver that configures nothing (noop).
+   * How the container end of a port with `addresses` must be configured for this driver's host
+   * end to serve it — what the driver sets on a plugged end, and what a runtime taking a
+   * handed-off end must set. Pure; without it, the bridged style (far-end.ts).
    */
-  containerSide?(port: PortSpec): ContainerSide;
-}
-
-/** `ip route` text for one of a container side's routes on `dev`. */
-export function routeLine(r: ContainerSide['routes'][number], dev: string): string {
-  const dst = r.dst === '0.0.0.0/0' || r.dst === '::/0' ? 'default' : r.dst;
-  return `route replace ${dst}${r.gateway ? ` via ${r.gateway}` : ''} dev ${dev}${r.link ? ' scope link' : ''}`;
+  farEnd?(addresses: readonly AddressSpec[]): FarEndSpec;
 }

@@ -66,7 +66,8 @@ export const dataplaneModule = defineModule<DataplaneController, DataplaneConfig
 });
 
 export { DataplaneController } from './controller.js';
-export { plugPort, portPlugger, unplugPort, type DataplanePlugger } from './plug.js';
-export type { ContainerSide, NetworkDriver } from './driver.js';
+export { HANDOFF, plugPort, portPlugger, unplugPort } from './plug.js';
+export type { DataplanePlugger } from './plug.js';
+export type { AddressSpec, ContainerSide, FarEndSpec, NetworkDriver } from './driver.js';
 export { attachNetns, detachNetns, netnsExists } from './linux/netns.js';
 export { readInterface, type InterfaceObserved } from './linux/interface-state.js';

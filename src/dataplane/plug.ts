@@ -1,12 +1,17 @@
 // Plugging a port into a network namespace on this host (what Nova and Kuryr call, and
-// `pier port plug`): checked, recorded, realised by one sync, and undone entirely if the
+// `pier port plug`), or handing it off (its far end left in the host namespace for a runtime
+// such as Docker to take): checked, recorded, realised by one sync, and undone entirely if the
 // dataplane could not realise it — never half-plugged. Both ways sync just that port.
 import { ApiError, Conflict, NotFound, BadRequest } from '../core/errors.js';
 import { isoSeconds } from '../core/ids.js';
 import type { DataplaneController } from './controller.js';
 import { readPorts } from './desired.js';
-import type { ContainerSide } from './driver.js';
+import type { AddressSpec, ContainerSide, FarEndSpec } from './driver.js';
+import { bridgedFarEnd, containerSideOf } from './far-end.js';
 import { netnsExists } from './linux/netns.js';
+
+/** A handoff's `netns` in `port_plugs`: no namespace, the far end stays in the host's. */
+export const HANDOFF = '';
 
 export interface PlugRequest { netns: string; ifname?: string }
 
@@ -15,7 +20,7 @@ const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
 export async function plugPort(ctl: DataplaneController, portId: string, req: PlugRequest): Promise<void> {
   const ifname = req.ifname ?? 'eth0';
   if (!IFNAME.test(ifname)) throw new BadRequest(`Invalid interface name '${ifname}'.`, 'InvalidInput');
-  if (ctl.driver.name !== 'noop' && !netnsExists(req.netns)) throw new NotFound(`Network namespace ${req.netns} does not exist.`, 'NetnsNotFound');
+  if (req.netns !== HANDOFF && ctl.driver.name !== 'noop' && !netnsExists(req.netns)) throw new NotFound(`Network namespace ${req.netns} does not exist.`, 'NetnsNotFound');
   let claimedHost = false;
   await ctl.store.tx(async (tx) => {
     const port = await tx.db.selectFrom('ports').select(['id', 'project_id', 'binding:host_id', 'device_owner']).where('id', '=', portId).executeTakeFirst();
@@ -25,7 +30,7 @@ export async function plugPort(ctl: DataplaneController, portId: string, req: Pl
       throw new Conflict(`Port ${portId} is bound to host ${port['binding:host_id']}, not to this host (${ctl.host}).`, 'PortBoundElsewhere');
     }
     const plugged = await tx.db.selectFrom('port_plugs').select(['netns']).where('port_id', '=', portId).executeTakeFirst();
-    if (plugged) throw new Conflict(`Port ${portId} is already plugged into network namespace ${plugged.netns}.`, 'PortAlreadyPlugged');
+    if (plugged) throw new Conflict(`Port ${portId} is already ${plugged.netns === HANDOFF ? 'handed off' : `plugged into network namespace ${plugged.netns}`}.`, 'PortAlreadyPlugged');
     await tx.db.insertInto('port_plugs').values({ port_id: portId, host: ctl.host, netns: req.netns, ifname, created_at: isoSeconds() }).execute();
     if (!port['binding:host_id']) {
       claimedHost = true;
@@ -37,7 +42,7 @@ export async function plugPort(ctl: DataplaneController, portId: string, req: Pl
   const seen = result.ports.get(portId);
   if (seen?.status === 'ERROR') {
     await undo(ctl, portId, claimedHost);
-    throw new Conflict(`Port ${portId} could not be plugged into ${req.netns}: ${seen.reason}`, 'PortBindingFailed');
+    throw new Conflict(`Port ${portId} could not be ${req.netns === HANDOFF ? 'handed off' : `plugged into ${req.netns}`}: ${seen.reason}`, 'PortBindingFailed');
   }
 }
 
@@ -56,13 +61,26 @@ async function undo(ctl: DataplaneController, portId: string, releaseHost: boole
   await ctl.syncNow({ ports: [portId] });
 }
 
-/** Plugging as another service (Nova) uses it: idempotent both ways, and what a namespace holds. */
+/** Plugging as other services (Nova, Kuryr) use it: idempotent both ways, and what a namespace holds. */
 export function portPlugger(ctl: DataplaneController) {
   return {
     /** Plugs `portId` into `netns` as `ifname`; already plugged there is success. */
     async plug(portId: string, netns: string, ifname: string): Promise<void> {
       const plugged = await ctl.store.db.selectFrom('port_plugs').select('netns').where('port_id', '=', portId).executeTakeFirst();
       if (plugged?.netns !== netns) await plugPort(ctl, portId, { netns, ifname });
+    },
+    /**
+     * Hands `portId` off: a veth whose far end waits in the host namespace as `ifname` for a
+     * runtime (Docker) to move into its container and configure as `farEnd` says; already
+     * handed off is success.
+     */
+    async handoff(portId: string, ifname: string): Promise<void> {
+      const plugged = await ctl.store.db.selectFrom('port_plugs').select('netns').where('port_id', '=', portId).executeTakeFirst();
+      if (plugged?.netns !== HANDOFF) await plugPort(ctl, portId, { netns: HANDOFF, ifname });
+    },
+    /** How the container end of a port with `addresses` must be configured on this dataplane. */
+    farEnd(addresses: readonly AddressSpec[]): FarEndSpec {
+      return ctl.driver.farEnd?.(addresses) ?? bridgedFarEnd(addresses);
     },
     /** Unplugs `portId`; not plugged is success. */
     async unplug(portId: string): Promise<void> {
@@ -75,17 +93,16 @@ export function portPlugger(ctl: DataplaneController) {
     },
     /**
      * How a port plugged here looks inside its namespace — MAC, MTU, addresses, routes — as the
-     * driver configures it (no kernel read); undefined when it is not plugged here or the driver
-     * configures nothing.
+     * driver configures it (its far end; no kernel read); undefined when it is not plugged into a
+     * namespace here or the driver configures nothing (noop).
      */
     async containerSide(portId: string): Promise<(ContainerSide & { mac: string; mtu: number }) | undefined> {
       const [spec] = await readPorts(ctl.store.db, ctl.host, [portId]);
-      if (spec?.attachment.kind !== 'netns') return undefined;
-      const side = ctl.driver.containerSide?.(spec);
-      return side && { mac: spec.mac, mtu: spec.mtu, ...side };
+      if (spec?.attachment.kind !== 'netns' || !ctl.driver.farEnd) return undefined;
+      return { mac: spec.mac, mtu: spec.mtu, ...containerSideOf(ctl.driver.farEnd(spec.addresses)) };
     },
   };
 }
 
-/** What `portPlugger` gives its users. */
+/** Plugging on this host, as other modules call it. */
 export type DataplanePlugger = ReturnType<typeof portPlugger>;

@@ -17,7 +17,7 @@ export function dataplaneService(ctl: DataplaneController): Service {
       type P = { Params: { id: string } };
       scope.put<P>('/v1/ports/:id/plug', async (req, reply) => {
         const body = req.body as { netns?: unknown; ifname?: unknown } | undefined;
-        if (typeof body?.netns !== 'string' || (body.ifname !== undefined && typeof body.ifname !== 'string')) {
+        if (typeof body?.netns !== 'string' || !body.netns || (body.ifname !== undefined && typeof body.ifname !== 'string')) {
           throw new BadRequest("Body must be {\"netns\": NAME[, \"ifname\": NAME]}", 'HTTPBadRequest');
         }
         await plugPort(ctl, req.params.id, { netns: body.netns, ifname: body.ifname as string | undefined });

@@ -29,16 +29,23 @@ function rootfsEntries(binary: Buffer, applets: string[]): TarEntry[] {
   return entries;
 }
 
+/** The busybox root filesystem as a tarball (also what `docker import` takes); undefined without busybox-static. */
+export function busyboxRootfs(): Readable | undefined {
+  if (!existsSync(BUSYBOX)) return undefined;
+  const applets = execFileSync(BUSYBOX, ['--list-full'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  return Readable.from(tarChunks(rootfsEntries(readFileSync(BUSYBOX), applets)));
+}
+
 /** Registers the busybox image unless it was registered before (by any process on this store). */
 export async function seedBusybox(store: Store, dataDir: string, logger: Logger): Promise<void> {
   if (await store.db.selectFrom('image_seeds').select('name').where('name', '=', SEED_NAME).executeTakeFirst()) return;
-  if (!existsSync(BUSYBOX)) {
+  const rootfs = busyboxRootfs();
+  if (!rootfs) {
     logger.warn(`${BUSYBOX} not found (Debian package busybox-static): no busybox image registered`);
     return;
   }
-  const applets = execFileSync(BUSYBOX, ['--list-full'], { encoding: 'utf8' }).split('\n').filter(Boolean);
   const id = newUuid();
-  const data = await writeImageFile(dataDir, id, Readable.from(tarChunks(rootfsEntries(readFileSync(BUSYBOX), applets))));
+  const data = await writeImageFile(dataDir, id, rootfs);
   const admin = await store.db.selectFrom('projects').select('id').where('name', '=', 'admin').executeTakeFirst();
   const now = isoSeconds();
   try {

@@ -10,6 +10,8 @@ import type { KuryrContext } from './context.js';
 export const DEVICE_OWNER = 'compute:kuryr';
 
 export interface ContainerPortRequest {
+  /** The port's id when the adapter derives it otherwise (Docker: from the network and MAC, known before the endpoint); default from `deviceId` and `slot`. */
+  id?: string;
   networkId: string;
   /** The container (CNI) or endpoint (Docker) the port is for: its `device_id`. */
   deviceId: string;
@@ -22,16 +24,21 @@ export interface ContainerPortRequest {
   tags?: string[];
 }
 
+/** A UUID derived from `key`: the same on every retry, so what an adapter made is found, never made twice. */
+export function derivedUuid(key: string): string {
+  const h = createHash('sha256').update(key).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 /** The port id a device's request gets: the same on every retry, so a create never happens twice. */
 export function containerPortId(deviceId: string, slot = ''): string {
-  const h = createHash('sha256').update(`kuryr:${deviceId}:${slot}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return derivedUuid(`kuryr:${deviceId}:${slot}`);
 }
 
 /** Creates the port, or returns it when a previous try already made it. */
 export async function ensureContainerPort(k: KuryrContext, req: ContainerPortRequest): Promise<Values> {
   const caller = await k.caller();
-  const id = containerPortId(req.deviceId, req.slot);
+  const id = req.id ?? containerPortId(req.deviceId, req.slot);
   const existing = await k.networking.show(caller, 'port', id).catch(notFound);
   if (existing) return existing;
   const body: Record<string, unknown> = {
@@ -66,7 +73,8 @@ export async function releaseContainerPort(k: KuryrContext, portId: string): Pro
   await k.networking.delete(caller, 'port', portId).catch(notFound);
 }
 
-function notFound(err: unknown): undefined {
+/** For `.catch`: a 404 (gone already, or never there) is undefined; any other error is rethrown. */
+export function notFound(err: unknown): undefined {
   if (err instanceof ApiError && err.status === 404) return undefined;
   throw err;
 }

@@ -8,6 +8,7 @@ import { identityModule } from '../identity/index.js';
 import { networkingModule } from '../networking/index.js';
 import { serveCni } from './cni/endpoint.js';
 import type { KuryrContext } from './context.js';
+import { defaultDockerPlugin, startDockerPlugin, type DockerPluginConfig } from './libnetwork/plugin.js';
 
 export interface KuryrConfig {
   /** The project and user (Default domain) Kuryr acts for. */
@@ -15,6 +16,8 @@ export interface KuryrConfig {
   user: string;
   /** The CNI endpoint the `pier` CNI plugin talks to (a unix socket), or none. */
   cni?: { socket: string };
+  /** Serve Docker as a libnetwork network and IPAM driver (defaults fill what is not given); off when undefined. */
+  docker?: Partial<DockerPluginConfig>;
 }
 
 /** Where the `pier` CNI plugin looks for Pier unless its network config names a `socket`. */
@@ -42,6 +45,10 @@ export const kuryrModule = defineModule<KuryrContext, KuryrConfig>({
       async start() {
         await ctx.caller().catch((err) => { throw new ModuleError(`kuryr cannot act for ${config.user} in ${config.project}: ${(err as Error).message}`); });
         if (config.cni) endpoints.push(await serveCni(ctx, config.cni.socket));
+        if (config.docker) {
+          if (dataplane.driver.name === 'noop') throw new ModuleError('the Docker plugin needs a dataplane that plugs ports (linuxbridge or routed)');
+          endpoints.push(await startDockerPlugin(ctx, { ...defaultDockerPlugin(), ...config.docker }));
+        }
       },
       async stop() { await Promise.all(endpoints.splice(0).map((e) => e.close())); },
     };
@@ -50,4 +57,5 @@ export const kuryrModule = defineModule<KuryrContext, KuryrConfig>({
 
 export { containerPortId, DEVICE_OWNER, ensureContainerPort, plugContainerPort, releaseContainerPort } from './container-ports.js';
 export type { ContainerPortRequest } from './container-ports.js';
+export { defaultDockerPlugin, pluginSocket, type DockerPluginConfig } from './libnetwork/plugin.js';
 export type { KuryrContext } from './context.js';

@@ -266,6 +266,16 @@ export async function deleteOne(c: Collection, ctx: Networking, caller: Caller, 
   await ctx.store.tx((tx) => deleteIn(tx, c, ctx, caller, id, req));
 }
 
+/** A list's filters, as Neutron applies them: attributes (tenant_id as project_id), the collection's own (fixed_ips …), tags. */
+export function applyListFilters(c: Collection, q: Query, params: QueryParams): Query {
+  const custom = Object.keys(c.filters ?? {});
+  const attrs = { ...params };
+  if (attrs.tenant_id !== undefined) { attrs.project_id = attrs.tenant_id; delete attrs.tenant_id; }
+  q = applyFilters(c.def, q, attrs, { strictFilters: true, ignore: [...custom, ...TAG_FILTERS] });
+  for (const k of custom) if (params[k] !== undefined) q = c.filters![k]!(q, queryValues(params, k));
+  return c.standard !== false ? applyTagFilters(q, c.def, params) : q;
+}
+
 export function registerCollection(scope: FastifyInstance, ctx: Networking, c: Collection): void {
   const { def } = c;
   const base = `/v2.0/${pathOf(c)}`;
@@ -275,17 +285,12 @@ export function registerCollection(scope: FastifyInstance, ctx: Networking, c: C
     const caller = callerOf(req);
     await c.prepare?.(caller, ctx);
     const params = req.query as QueryParams;
-    const custom = Object.keys(c.filters ?? {});
     const plan = planList(def, params, { defaultSort: [] });
     const reverse = /^true$/i.test(queryValues(params, 'page_reverse')[0] ?? '');
     if (reverse) plan.sort = plan.sort.map(([k, d]) => [k, d === 'asc' ? 'desc' : 'asc']);
     let q: Query = ctx.store.db.selectFrom(def.table as 'networks').selectAll(def.table as 'networks');
     if (!caller.isAdmin) q = (c.visible ?? ((qq, cc) => ownProject(qq, def, cc)))(q, caller);
-    const params2 = { ...params };
-    if (params2.tenant_id !== undefined) { params2.project_id = params2.tenant_id; delete params2.tenant_id; }
-    q = applyFilters(def, q, params2, { strictFilters: true, ignore: [...custom, ...TAG_FILTERS] });
-    for (const k of custom) if (params[k] !== undefined) q = c.filters![k]!(q, queryValues(params, k));
-    if (c.standard !== false) q = applyTagFilters(q, def, params);
+    q = applyListFilters(c, q, params);
     const markerRow = plan.marker
       ? await ctx.store.db.selectFrom(def.table as 'networks').selectAll().where('id', '=', plan.marker).executeTakeFirst()
       : undefined;

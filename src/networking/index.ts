@@ -23,3 +23,6 @@ export type { NetworkingConfig } from './config.js';
 export type { Caller } from './context.js';
 export type { NetworkingKind, NetworkingService } from './service.js';
 export type { RouterInterfaceInfo } from './router-interfaces.js';
+// IP arithmetic and Neutron's defaults, for adapters that reason about addresses before a subnet exists (Kuryr).
+export { canonicalCidr, defaultGateway, fromBig, parseNet, type Net } from './ipam/ip.js';
+export { firstFreePrefix } from './subnetpools.js';

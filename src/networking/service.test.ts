@@ -43,6 +43,20 @@ for (const store of testStores()) describe(`networking service functions on ${st
     await assert.rejects(t.pier.get(networkingModule).show(demo, 'network', String(net.id)), { type: 'NetworkNotFound' });
   });
 
+  test('lists take the API\'s own filters: tags and fixed_ips', async () => {
+    const n = t.pier.get(networkingModule);
+    const net = await n.create(demo, 'network', { name: 'svc-filters' });
+    const subnet = await n.create(demo, 'subnet', { network_id: net.id, cidr: '10.71.0.0/24', ip_version: 4 });
+    await n.setTags(demo, 'network', String(net.id), ['a:1', 'b:2']);
+    assert.deepEqual((await n.list(demo, 'network', { tags: 'a:1,b:2' })).map((x) => x.id), [net.id]);
+    assert.deepEqual(await n.list(demo, 'network', { tags: 'a:1,c:3' }), []);
+    const port = await n.create(demo, 'port', { network_id: net.id, fixed_ips: [{ subnet_id: subnet.id, ip_address: '10.71.0.9' }] });
+    assert.deepEqual((await n.list(demo, 'port', { network_id: String(net.id), fixed_ips: 'ip_address=10.71.0.9' })).map((x) => x.id), [port.id]);
+    assert.deepEqual(await n.list(demo, 'port', { fixed_ips: 'ip_address=10.71.0.10' }), []);
+    await n.delete(demo, 'port', String(port.id));
+    await n.delete(demo, 'network', String(net.id));
+  });
+
   test('another project\'s resource is not found; bad input is the API\'s error', async () => {
     const mine = await t.pier.get(networkingModule).create(admin, 'network', { name: 'admin-only' });
     await assert.rejects(t.pier.get(networkingModule).show(demo, 'network', String(mine.id)), { type: 'NetworkNotFound' });

@@ -1,9 +1,9 @@
 // Networking's service functions for the other services (Heat resources, Nova, Kuryr): the same
 // rules as the REST API — policy, visibility, quotas, change events — called in-process with a
 // caller, never over HTTP. Answers are the resources as the API shows them to that caller.
-import { applyFilters, type QueryParams, type Values } from '../core/resource/index.js';
+import type { QueryParams, Values } from '../core/resource/index.js';
 import type { AuthContext } from '../core/http/context.js';
-import { createOne, deleteOne, loadMany, loadOne, render, updateOne, type Collection } from './collection.js';
+import { applyListFilters, createOne, deleteOne, loadMany, loadOne, render, updateOne, type Collection } from './collection.js';
 import type { Caller, Networking } from './context.js';
 import { floatingIps } from './floating-ips.js';
 import { networks } from './networks.js';
@@ -33,7 +33,7 @@ export interface NetworkingService {
   create(caller: Caller, kind: NetworkingKind, body: Record<string, unknown>, id?: string): Promise<Values>;
   /** Shows one visible resource; a missing or invisible one throws that kind's NotFound. */
   show(caller: Caller, kind: NetworkingKind, id: string): Promise<Values>;
-  /** Lists visible resources matching API-style filters (`{ network_id: id }`, repeated = OR). */
+  /** Lists visible resources matching API-style filters (`{ network_id: id }`, repeated = OR; `fixed_ips`, `tags` as the API takes them). */
   list(caller: Caller, kind: NetworkingKind, filters?: QueryParams): Promise<Values[]>;
   update(caller: Caller, kind: NetworkingKind, id: string, body: Record<string, unknown>): Promise<Values>;
   delete(caller: Caller, kind: NetworkingKind, id: string): Promise<void>;
@@ -61,7 +61,7 @@ export function networkingService(ctx: Networking): NetworkingService {
     async list(caller, kind, filters = {}) {
       const c = KINDS[kind];
       await c.prepare?.(caller, ctx);
-      const items = await loadMany(c, db(), caller, (q) => applyFilters(c.def, q, filters, { strictFilters: true }));
+      const items = await loadMany(c, db(), caller, (q) => applyListFilters(c, q, filters));
       return Promise.all(items.map((v) => shown(c, caller, v)));
     },
     async update(caller, kind, id, body) {

@@ -38,18 +38,25 @@ export async function allocateFromPool(tx: Tx, caller: Caller, values: Values): 
   const len = Number(values.prefixlen ?? pool.default_prefixlen);
   if (len > pool.max_prefixlen) throw new BadRequest(`Unable to allocate subnet with prefix length ${len}, maximum allowed prefix is ${pool.max_prefixlen}.`, 'MaxPrefixSubnetAllocationError');
   if (len < pool.min_prefixlen) throw new BadRequest(`Unable to allocate subnet with prefix length ${len}, minimum allowed prefix is ${pool.min_prefixlen}.`, 'MinPrefixSubnetAllocationError');
+  const free = firstFreePrefix(prefixes, taken, len);
+  if (free) return { subnetpool_id: pool.id, cidr: `${fromBig(free.first, free.version)}/${len}`, ip_version: free.version };
+  throw new Conflict(`Insufficient prefix space to allocate subnet size /${len}.`, 'SubnetAllocationError');
+}
+
+/** The first prefix of length `len` inside `prefixes` that overlaps nothing `taken`. */
+export function firstFreePrefix(prefixes: readonly Net[], taken: readonly Net[], len: number): Net | undefined {
   for (const p of prefixes) {
     if (len < p.prefix) continue;
     const step = 1n << BigInt((p.version === 4 ? 32 : 128) - len);
     for (let first = p.first; first + step - 1n <= p.last; first += step) {
       const candidate: Net = { version: p.version, prefix: len, first, last: first + step - 1n };
       const clash = taken.find((t) => overlaps(t, candidate));
-      if (!clash) return { subnetpool_id: pool.id, cidr: `${fromBig(first, p.version)}/${len}`, ip_version: p.version };
+      if (!clash) return candidate;
       // Skip past the clashing subnet rather than stepping through it block by block.
       if (clash.last > first + step - 1n) first = ((clash.last + 1n) / step) * step - step;
     }
   }
-  throw new Conflict(`Insufficient prefix space to allocate subnet size /${len}.`, 'SubnetAllocationError');
+  return undefined;
 }
 
 function checkPrefixes(prefixes: string[]): { nets: Net[]; version: 4 | 6 } {

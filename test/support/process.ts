@@ -45,6 +45,8 @@ export async function startPierProcess(store: 'sqlite' | 'postgres' = 'sqlite', 
   if (!extraArgs.includes('--compute')) dataplane.push('--compute', 'fake');
   // No CNI endpoint unless asked for: the default socket path is one per host.
   if (!extraArgs.includes('--cni-socket')) dataplane.push('--cni-socket', 'none');
+  // No Docker plugin unless a test asks: suites side by side must not share /run/docker/plugins/kuryr.sock.
+  if (!extraArgs.includes('--docker-plugin')) dataplane.push('--docker-plugin', 'none');
   const args = ['up', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...dataplane, ...(databaseUrl ? ['--database', databaseUrl] : []), ...extraArgs];
   const p: PierProcess = {
     url: '', dataDir, databaseUrl, clouds: join(dataDir, 'clouds.yaml'), child: undefined as unknown as ChildProcess,

@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { ADMIN_PASSWORD, call, startTestPier, tokenFor, type TestPier } from '../support/pier.js';
 import { Namespaces, connects, hostLinksWith, inNs, listen, netnsWith, pings, requireRoot, sh, uniquePrefix, waitFor } from '../support/system.js';
-import { dataplaneModule } from '../../src/dataplane/index.js';
+import { dataplaneModule, portPlugger, type AddressSpec } from '../../src/dataplane/index.js';
+import { renderFarEnd } from '../../src/dataplane/far-end.js';
 
 export function runDataplaneSuite(driver: 'linuxbridge' | 'routed'): void {
 requireRoot();
@@ -77,6 +78,27 @@ describe(`${driver} dataplane`, () => {
     await ok('PUT', `/routers/${router.id}/remove_router_interface`, { subnet_id: stores.subnet.get('b') });
     await waitFor('router interface gone', async () => !(await pings(a1.ns, b1.ip)));
     await ok('PUT', `/routers/${router.id}/add_router_interface`, { subnet_id: stores.subnet.get('b') });
+  });
+
+  test('a handed-off port: its far end waits on the host until a runtime moves it in and configures it as farEnd says', async () => {
+    const plugger = portPlugger(t.pier.get(dataplaneModule));
+    const hostEnd = `${prefix}ho`;
+    const ns = await nss.add('ho');
+    const port = (await ok('POST', '/ports', { port: { network_id: stores.network.get('a'), name: 'handoff' } })).port;
+    await plugger.handoff(port.id, hostEnd);
+    await plugger.handoff(port.id, hostEnd);
+    await waitFor('handed-off port ACTIVE', async () => (await net('GET', `/ports/${port.id}`)).body.port.status === 'ACTIVE');
+    assert.equal((await sh('ip', ['link', 'show', hostEnd])).code, 0, 'the far end is in the host namespace');
+    // What Docker does at SetKey: move it in, rename it, configure it.
+    const subnet = (await ok('GET', `/subnets/${stores.subnet.get('a')}`)).subnet;
+    const addresses: AddressSpec[] = [{ ip: port.fixed_ips[0].ip_address, version: 4, prefix: 24, subnetId: subnet.id, cidr: subnet.cidr, gateway: subnet.gateway_ip, hostRoutes: [] }];
+    assert.equal((await sh('ip', ['link', 'set', hostEnd, 'netns', ns])).code, 0);
+    const far = ['link set lo up', `link set ${hostEnd} name eth0`, 'link set eth0 up', ...renderFarEnd('eth0', plugger.farEnd(addresses), true)];
+    assert.equal((await sh('ip', ['-n', ns, '-batch', '-'], `${far.join('\n')}\n`)).code, 0);
+    await waitFor('the handed-off container reaches a plugged one', () => pings(ns, a1.ip));
+    await plugger.unplug(port.id);
+    assert.notEqual((await inNs(ns, 'ip', 'link', 'show', 'eth0')).code, 0, 'unplugging removed the moved end too');
+    await ok('DELETE', `/ports/${port.id}`);
   });
 
   test('security groups: icmp and tcp/22 from a remote group pass, the rest is dropped; changes apply live', async () => {

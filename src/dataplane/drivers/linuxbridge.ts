@@ -4,14 +4,16 @@
 // the host namespace (whose host side may carry an address: the external network's outside),
 // joined to a flat network's bridge directly and to a VLAN network's bridge through an 802.1Q
 // subinterface. A port is a veth from its network's bridge to a container's or a router's
-// namespace. Routers are namespaces. A full sync reads the kernel and trusts no memory; a hinted
-// sync (only some ports changed) wires or unwires just those, from what this process remembers.
+// namespace, or to the host's for a runtime to take (handoff). Routers are namespaces. A full
+// sync reads the kernel and trusts no memory; a hinted sync (only some ports changed) wires or
+// unwires just those, from what this process remembers.
 import type { Logger } from 'pino';
-import { routeLine, type ContainerSide, type DesiredState, type NetworkDriver, type NetworkSpec, type PortObserved, type PortSpec, type RouterSpec, type SyncHint, type SyncResult } from '../driver.js';
+import type { AddressSpec, DesiredState, FarEndSpec, NetworkDriver, NetworkSpec, PortObserved, PortSpec, RouterSpec, SyncHint, SyncResult } from '../driver.js';
+import { bridgedFarEnd, renderFarEnd } from '../far-end.js';
 import { ipBatch, ipJson, nft, run, sysctl } from '../linux/exec.js';
 import { IpSession } from '../linux/ip-session.js';
 import { attachVlanFilters, vlanFiltersWork } from '../linux/vlan-tc.js';
-import { deleteNetns, ensureNetns, listNetns, netnsExists } from '../linux/netns.js';
+import { deleteNetns, ensureNetns, hostNetnsArg, listNetns, netnsExists } from '../linux/netns.js';
 import { renderAntiSpoofing, renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
 import { configureRouter } from '../linux/router.js';
 import { createUplink, deleteHostLinks, hostUplinkName, hostUplinks, instanceTag, shortId as short, tapName, wireOrRemove, uplinkName } from '../linux/uplinks.js';
@@ -171,7 +173,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
   private canPatch(desired: DesiredState, hint: SyncHint): boolean {
     if (!this.synced || !netnsExists(this.config.namespace)) return false;
     return desired.ports.every((p) => !hint.ports.has(p.id)
-      || p.attachment.kind === 'bound' || (p.attachment.kind === 'netns' && (this.realised.has(p.networkId) || this.refused.has(p.networkId))));
+      || p.attachment.kind === 'bound' || ((p.attachment.kind === 'netns' || p.attachment.kind === 'handoff') && (this.realised.has(p.networkId) || this.refused.has(p.networkId))));
   }
 
   /** The hinted sync: no kernel scan; wires the hinted ports that are wanted, unwires the others; networks and routers stay as they are. */
@@ -312,25 +314,30 @@ export class LinuxbridgeDriver implements NetworkDriver {
     await ipBatch(ns, [`link set ${vt} up`]);
   }
 
+  farEnd(addresses: readonly AddressSpec[]): FarEndSpec {
+    return bridgedFarEnd(addresses);
+  }
+
   /**
    * A port's veth, in two processes: one batch in the dataplane namespace creates it (its far
    * end already in the target namespace, with the port's MAC and MTU) and joins it to the
-   * bridge; one batch in the target namespace configures the far end. `exists` says whether the
-   * veth is already there. Throws on failure, leaving the caller to delete the veth.
+   * bridge; one batch in the target namespace configures the far end — unless the port is
+   * handed off, when the far end waits in the host namespace for its runtime. `exists` says
+   * whether the veth is already there. Throws on failure, leaving the caller to delete the veth.
    */
   private async ensurePort(p: PortSpec, net: NetworkSpec, exists: boolean): Promise<void> {
     const ns = this.config.namespace;
     const tap = this.tap(p.id);
-    const [targetNs, ifname] = p.attachment.kind === 'netns'
-      ? [p.attachment.netns, p.attachment.ifname]
+    const [targetNs, ifname] = p.attachment.kind === 'netns' ? [p.attachment.netns, p.attachment.ifname]
+      : p.attachment.kind === 'handoff' ? [undefined, p.attachment.ifname]
       : [this.routerNs((p.attachment as { routerId: string }).routerId), this.routerIf(p)];
-    const place = `${targetNs} ${ifname}`;
+    const place = `${targetNs ?? '(host)'} ${ifname}`;
     const fingerprint = JSON.stringify([p.mac, p.mtu, p.adminUp, p.addresses]);
     const done = this.configured.get(p.id);
     if (exists && done?.place === place && done.fingerprint === fingerprint) return;
     const near: string[] = [];
     if (exists && done && done.place !== place) { near.push(`link del ${tap}`); exists = false; } // plugged elsewhere now: a new veth
-    if (!exists) near.push(`link add ${tap} mtu ${p.mtu} type veth peer name ${ifname} address ${p.mac} mtu ${p.mtu} netns ${targetNs}`);
+    if (!exists) near.push(`link add ${tap} mtu ${p.mtu} type veth peer name ${ifname} address ${p.mac} mtu ${p.mtu} netns ${targetNs ?? hostNetnsArg()}`);
     near.push(`link set ${tap} master ${this.bridge(net.id)} mtu ${p.mtu} ${p.adminUp ? 'up' : 'down'}`);
     await this.session.run(near).catch(async (err) => {
       if (exists) throw err;
@@ -339,21 +346,11 @@ export class LinuxbridgeDriver implements NetworkDriver {
       await ipBatch(ns, near);
     });
     // The far side: MAC, MTU, addresses, default route and host routes (idempotent: replace).
-    const side = this.containerSide(p);
-    const far: string[] = ['link set lo up', `link set ${ifname} address ${p.mac} mtu ${p.mtu} up`];
-    for (const a of side.addresses) far.push(`addr replace ${a.ip}/${a.prefix} dev ${ifname}${a.version === 6 ? ' nodad' : ''}`);
-    for (const r of side.routes) far.push(routeLine(r, ifname));
-    await ipBatch(targetNs, far);
+    if (targetNs) {
+      const far = ['link set lo up', `link set ${ifname} address ${p.mac} mtu ${p.mtu} up`, ...renderFarEnd(ifname, this.farEnd(p.addresses), p.attachment.kind === 'netns')];
+      await ipBatch(targetNs, far);
+    }
     this.configured.set(p.id, { place, fingerprint });
-  }
-
-  /** A port's addresses on its subnets' prefixes; in a container, the default route via the gateway and the subnets' host routes. */
-  containerSide(p: PortSpec): ContainerSide {
-    const addresses = p.addresses.map((a) => ({ ip: a.ip, prefix: a.prefix, version: a.version }));
-    if (p.attachment.kind !== 'netns') return { addresses, routes: [] };
-    // One default route per IP version: the last address's gateway replaces an earlier one's.
-    const defaults = new Map(p.addresses.filter((a) => a.gateway && a.gateway !== a.ip).map((a) => [a.version, { dst: a.version === 6 ? '::/0' : '0.0.0.0/0', gateway: a.gateway! }]));
-    return { addresses, routes: [...defaults.values(), ...p.addresses.flatMap((a) => a.hostRoutes.map((r) => ({ dst: r.destination, gateway: r.nexthop })))] };
   }
 
   private async syncRouter(r: RouterSpec, routerPorts: PortSpec[]): Promise<void> {

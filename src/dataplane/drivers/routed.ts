@@ -9,15 +9,14 @@
 // A full sync reads the kernel's links; a hinted sync wires or unwires only the hinted ports,
 // then re-renders routes and rules from what this process wired (each applied only if changed).
 import type { Logger } from 'pino';
-import { routeLine, type ContainerSide, type DesiredState, type NetworkDriver, type PortObserved, type PortSpec, type SyncHint, type SyncResult } from '../driver.js';
+import type { AddressSpec, DesiredState, FarEndSpec, NetworkDriver, PortObserved, PortSpec, SyncHint, SyncResult } from '../driver.js';
+import { LINK_LOCAL_GW6, renderFarEnd, routedFarEnd } from '../far-end.js';
 import { ipBatch, ipJson, nft, sysctl } from '../linux/exec.js';
 import { IpSession } from '../linux/ip-session.js';
-import { deleteNetns, ensureNetns, netnsExists } from '../linux/netns.js';
+import { deleteNetns, ensureNetns, hostNetnsArg, netnsExists } from '../linux/netns.js';
 import { renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
 import type { LinuxbridgeConfig } from './linuxbridge.js';
 import { createUplink, deleteHostLinks, hostUplinks, instanceTag, tapName, wireOrRemove, uplinkName } from '../linux/uplinks.js';
-
-const LINK_LOCAL_GW = '169.254.1.1';
 
 export class RoutedDriver implements NetworkDriver {
   readonly name = 'routed';
@@ -85,7 +84,7 @@ export class RoutedDriver implements NetworkDriver {
   private unwirable(p: PortSpec): PortObserved | undefined {
     if (p.attachment.kind === 'bound') return { status: 'DOWN' };
     if (p.attachment.kind === 'router') return { status: p.adminUp ? 'ACTIVE' : 'DOWN' }; // routing is the namespace's own
-    if (!netnsExists(p.attachment.netns)) return { status: 'ERROR', reason: `network namespace ${p.attachment.netns} does not exist` };
+    if (p.attachment.kind === 'netns' && !netnsExists(p.attachment.netns)) return { status: 'ERROR', reason: `network namespace ${p.attachment.netns} does not exist` };
     return undefined;
   }
 
@@ -227,32 +226,36 @@ export class RoutedDriver implements NetworkDriver {
     }
   }
 
+  farEnd(addresses: readonly AddressSpec[]): FarEndSpec {
+    return routedFarEnd(addresses);
+  }
+
   /**
    * A port's veth: one batch in the dataplane namespace creates it (far end already in the
-   * target namespace, with the port's MAC and MTU) and configures the host end; then the far
-   * end's batch and the host end's proxy ARP, side by side. Throws on failure, leaving the
-   * caller to delete the veth.
+   * target namespace — or, handed off, in the host's — with the port's MAC and MTU) and
+   * configures the host end, which holds the far end's next hops; then the far end's batch
+   * (none when handed off: its runtime configures it) and the host end's proxy ARP, side by
+   * side. Throws on failure, leaving the caller to delete the veth.
    */
   private async ensurePort(p: PortSpec, exists: boolean): Promise<void> {
-    if (p.attachment.kind !== 'netns') return;
+    if (p.attachment.kind !== 'netns' && p.attachment.kind !== 'handoff') return;
     const ns = this.config.namespace;
     const tap = this.tap(p.id);
-    const { netns, ifname } = p.attachment;
-    const place = `${netns} ${ifname}`;
+    const { ifname } = p.attachment;
+    const netns = p.attachment.kind === 'netns' ? p.attachment.netns : undefined;
+    const place = `${netns ?? '(host)'} ${ifname}`;
     const fingerprint = JSON.stringify([p.mac, p.mtu, p.adminUp, p.addresses]);
     const done = this.configured.get(p.id);
     if (exists && done?.place === place && done.fingerprint === fingerprint) return;
     const near: string[] = [];
     if (exists && done && done.place !== place) { near.push(`link del ${tap}`); exists = false; } // plugged elsewhere now: a new veth
     const created = !exists;
-    if (created) near.push(`link add ${tap} mtu ${p.mtu} type veth peer name ${ifname} address ${p.mac} mtu ${p.mtu} netns ${netns}`);
+    if (created) near.push(`link add ${tap} mtu ${p.mtu} type veth peer name ${ifname} address ${p.mac} mtu ${p.mtu} netns ${netns ?? hostNetnsArg()}`);
     near.push(`link set ${tap} mtu ${p.mtu} ${p.adminUp ? 'up' : 'down'}`);
-    const side = this.containerSide(p);
-    const far: string[] = ['link set lo up', `link set ${ifname} address ${p.mac} mtu ${p.mtu} up`];
-    for (const a of side.addresses) far.push(`addr replace ${a.ip}/${a.prefix} dev ${ifname}${a.version === 6 ? ' nodad' : ''}`);
-    for (const r of side.routes) far.push(routeLine(r, ifname));
-    // The host end answers for the gateways the container routes through.
-    for (const a of p.addresses) near.push(a.version === 4 ? `addr replace ${a.gateway ?? LINK_LOCAL_GW}/32 dev ${tap} noprefixroute` : `addr replace fe80::1/64 dev ${tap} nodad`);
+    const spec = this.farEnd(p.addresses);
+    if (spec.gateway4) near.push(`addr replace ${spec.gateway4}/32 dev ${tap} noprefixroute`);
+    if (spec.gateway6) near.push(`addr replace ${LINK_LOCAL_GW6}/64 dev ${tap} nodad`);
+    const far = netns ? ['link set lo up', `link set ${ifname} address ${p.mac} mtu ${p.mtu} up`, ...renderFarEnd(ifname, spec, true)] : [];
     await this.session.run(near).catch(async (err) => {
       if (!created) throw err;
       // A veth of ours this process did not know of is in the way: remove it and try once more.
@@ -260,27 +263,8 @@ export class RoutedDriver implements NetworkDriver {
       await ipBatch(ns, near);
     });
     // proxy_arp lives as long as the link: set on a new one, or when this process has not set it yet.
-    await Promise.all([ipBatch(netns, far), created || !done ? sysctl(ns, `net.ipv4.conf.${tap}.proxy_arp`, '1') : undefined]);
+    await Promise.all([netns ? ipBatch(netns, far) : undefined, created || !done ? sysctl(ns, `net.ipv4.conf.${tap}.proxy_arp`, '1') : undefined]);
     this.configured.set(p.id, { place, fingerprint });
-  }
-
-  /** Each address as a /32 (/128) with the host end as next hop: the gateway on-link (IPv4), fe80::1 (IPv6). */
-  containerSide(p: PortSpec): ContainerSide {
-    const side: ContainerSide = { addresses: [], routes: [] };
-    const defaults = new Map<4 | 6, ContainerSide['routes'][number]>(); // one per version: the last address's
-    for (const a of p.addresses) {
-      if (a.version === 4) {
-        const gw = a.gateway ?? LINK_LOCAL_GW;
-        side.addresses.push({ ip: a.ip, prefix: 32, version: 4 });
-        side.routes.push({ dst: `${gw}/32`, link: true });
-        defaults.set(4, { dst: '0.0.0.0/0', gateway: gw });
-      } else {
-        side.addresses.push({ ip: a.ip, prefix: 128, version: 6 });
-        defaults.set(6, { dst: '::/0', gateway: 'fe80::1' });
-      }
-    }
-    side.routes.push(...defaults.values());
-    return side;
   }
 
   async destroy(): Promise<void> {

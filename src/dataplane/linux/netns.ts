@@ -2,6 +2,9 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
 import { run } from './exec.js';
 
+/** The host namespace (Pier's own) as `ip`'s `netns` argument, for a handed-off far end. */
+export const hostNetnsArg = () => String(process.pid);
+
 export const netnsExists = (name: string) => /^[A-Za-z0-9_.-]+$/.test(name) && existsSync(`/run/netns/${name}`);
 
 export function listNetns(): string[] {
