@@ -13,6 +13,9 @@ const RECONNECT_MS = 1000;
 export async function openPostgres(url: string): Promise<Backend> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on('error', () => { /* a dropped idle client is replaced on next use */ });
+  // pg-pool listens for errors on idle clients only: a connection that dies while checked out
+  // (between a transaction's statements) would throw from the process; its next query fails instead.
+  pool.on('connect', (client) => { client.on('error', () => {}); });
   const probe = await pool.connect(); // fail fast, with pg's own message, if unreachable
   probe.release();
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
