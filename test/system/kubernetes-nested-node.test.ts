@@ -111,6 +111,8 @@ describe('a Kubernetes node inside a runc container', { skip: missing }, () => {
       spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'pier.test/busybox:1', imagePullPolicy: 'Never',
         command: ['sh', '-c', 'echo "nested hello"; exec sleep 3600'] }] },
     });
+    // The controller-manager makes the namespace's default service account a moment after it starts.
+    await cp.wait('the default service account', 60_000, async () => (await cp.kubectl('get', 'serviceaccount', 'default')).code === 0);
     const applied = await cp.kubectlWith(pod, 'apply', '-f', '-');
     assert.equal(applied.code, 0, applied.stderr);
     const phase = async () => (await cp.kubectl('get', 'pod', 'nested', '-o', 'jsonpath={.status.phase}')).stdout;
