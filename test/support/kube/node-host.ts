@@ -4,11 +4,16 @@
 // with it), and a cgroup subtree in every v1 hierarchy that holds the daemons and kubelet's pods,
 // so cleanup can find and kill every process the test caused. Nothing here knows Kubernetes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sh } from '../system.js';
 
 const CGROUP = '/sys/fs/cgroup';
+// Cgroup dirs above a host's own root (made where a hierarchy lacked this process's path) are
+// shared by every node a concurrent test lays out: each is noted here, one marker file per dir,
+// and whichever host leaves last removes it.
+const SHARED = '/run/pier-test-cgroups';
+const marker = (dir: string) => join(SHARED, encodeURIComponent(dir));
 
 /**
  * Mounted cgroup v1 hierarchies (cpu, memory, …, systemd); with `v2`, also the hybrid layout's
@@ -28,6 +33,16 @@ function hierarchies(v2 = false): string[] {
 function ownCgroupBase(): string {
   const line = readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => l.split(':')[1] === 'memory');
   return line?.split(':')[2] ?? '/';
+}
+
+/** Removes the shared dirs no other host still uses (EBUSY: one does; it removes them later). */
+function removeSharedAncestors(): void {
+  if (!existsSync(SHARED)) return;
+  const dirs = readdirSync(SHARED).map(decodeURIComponent).sort((a, b) => b.length - a.length); // deepest first
+  for (const dir of dirs) {
+    try { rmdirSync(dir); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') continue; }
+    rmSync(marker(dir), { force: true });
+  }
 }
 
 export interface Daemon { name: string; child: ChildProcess; log: string }
@@ -114,7 +129,8 @@ export class NodeHost {
       const dir = join(CGROUP, h, ...parts.slice(0, i));
       if (existsSync(dir)) continue;
       mkdirSync(dir);
-      this.created.push(dir);
+      if (join(CGROUP, h, this.cgroupRoot).startsWith(`${dir}/`)) { mkdirSync(SHARED, { recursive: true }); writeFileSync(marker(dir), ''); }
+      else this.created.push(dir);
       // A new cpuset has no CPUs or memory nodes: a task cannot join it until they are copied.
       if (h === 'cpuset') for (const f of ['cpuset.cpus', 'cpuset.mems']) writeFileSync(join(dir, f), readFileSync(join(dir, '..', f)));
     }
@@ -160,6 +176,7 @@ export class NodeHost {
     };
     for (const h of hierarchies(true)) rmTree(join(CGROUP, h, this.cgroupRoot));
     for (const dir of this.created.reverse()) if (existsSync(dir)) { try { rmdirSync(dir); } catch (e) { problems.push(`cgroup ${dir}: ${(e as Error).message}`); } }
+    removeSharedAncestors();
     const del = await sh('ip', ['netns', 'del', this.netns]);
     if (del.code !== 0 && !/No such file/.test(del.stderr)) problems.push(`netns ${this.netns}: ${del.stderr.trim()}`);
     appendFileSync(join(this.work, 'teardown.log'), `${problems.join('\n')}\n`);
