@@ -3,7 +3,7 @@
 // named kubelet, kubectl, …) or, failing that, on its first argument (`kube kubelet --help`).
 // etcd (go.etcd.io/etcd/server at the release k8s.io/kubernetes pins its client to) is in it
 // too: kube-apiserver 1.31+ needs etcd's /readyz and /livez, which Debian's etcd 3.4.23 lacks.
-// It only wires upstream commands together: no behaviour of its own.
+// Besides upstream's commands it has one of Pier's: pier-node, a node server's init (node_*.go).
 package main
 
 import (
@@ -55,6 +55,8 @@ func main() {
 		etcdmain.Main(os.Args) // exits on its own when etcd stops
 	case name == "kubectl":
 		os.Exit(runKubectl())
+	case name == "pier-node":
+		os.Exit(pierNode())
 	case servers[name] != nil:
 		os.Exit(cli.Run(servers[name]()))
 	default:
@@ -73,10 +75,12 @@ func runKubectl() int {
 	return 0
 }
 
-func known(name string) bool { return name == "kubectl" || name == "etcd" || servers[name] != nil }
+func known(name string) bool {
+	return name == "kubectl" || name == "etcd" || name == "pier-node" || servers[name] != nil
+}
 
 func commands() []string {
-	names := []string{"etcd", "kubectl"}
+	names := []string{"etcd", "kubectl", "pier-node"}
 	for n := range servers {
 		names = append(names, n)
 	}

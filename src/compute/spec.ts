@@ -1,5 +1,6 @@
 // A server's desired container as the runtime gets it (plain data): image file, ports with their
-// addresses, flavor limits, key and user data — read fresh from the rows for every sync.
+// addresses, flavor limits, key and user data, whether it is a container host — read fresh from
+// the rows for every sync.
 import { imagePath } from '../image/index.js';
 import type { Store } from '../store/index.js';
 import type { ComputeContext } from './context.js';
@@ -7,8 +8,22 @@ import { serverPorts, serviceCaller } from './ports.js';
 import type { ServerPortSpec, ServerSpec } from './runtime/driver.js';
 import type { ServerRow } from './server-view.js';
 
+/**
+ * The image property that makes a server a container host. Honoured only on a public image owned
+ * by the admin project: making an image public is admin-only in Glance, so a tenant cannot give
+ * its own servers the host's capabilities and cgroups.
+ */
+export const CONTAINER_HOST_PROPERTY = 'pier_container_host';
+
+async function isContainerHostImage(store: Store, image: { visibility: string; owner: string | null; properties: string } | undefined): Promise<boolean> {
+  if (!image || image.visibility !== 'public' || image.owner === null) return false;
+  if ((JSON.parse(image.properties) as Record<string, string>)[CONTAINER_HOST_PROPERTY] !== 'true') return false;
+  const admin = await store.db.selectFrom('projects').select('id').where('name', '=', 'admin').where('domain_id', '=', 'default').executeTakeFirst();
+  return admin?.id === image.owner;
+}
+
 export async function serverSpec(store: Store, ctx: Pick<ComputeContext, 'networking' | 'dataDir'> & ComputeContext, s: ServerRow): Promise<ServerSpec> {
-  const image = await store.db.selectFrom('images').select(['id', 'container_format', 'disk_format']).where('id', '=', s.image_id).executeTakeFirst();
+  const image = await store.db.selectFrom('images').select(['id', 'container_format', 'disk_format', 'visibility', 'owner', 'properties']).where('id', '=', s.image_id).executeTakeFirst();
   const ports = (await serverPorts(ctx, [s.id])).get(s.id) ?? [];
   const admin = serviceCaller(s.project_id);
   const subnets = new Map<string, { prefix: number; gateway: string | null }>();
@@ -33,5 +48,6 @@ export async function serverSpec(store: Store, ctx: Pick<ComputeContext, 'networ
     id: s.id, hostname: s.hostname,
     image: { id: s.image_id, path: imagePath(ctx.dataDir, s.image_id), containerFormat: image?.container_format ?? null, diskFormat: image?.disk_format ?? null },
     ports: specs, vcpus: flavor.vcpus, ramMb: flavor.ram, keyData: s.key_data, userData: s.user_data, metadata: JSON.parse(s.metadata),
+    containerHost: await isContainerHostImage(store, image),
   };
 }

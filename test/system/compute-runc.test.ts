@@ -65,7 +65,7 @@ describe('runc runtime', () => {
   const spec = (over: Partial<ServerSpec> & { image: ServerSpec['image'] }): ServerSpec => {
     const id = randomUUID();
     made.push(id);
-    return { id, hostname: 'srv', ports: [], vcpus: 1, ramMb: 64, keyData: null, userData: null, metadata: {}, ...over };
+    return { id, hostname: 'srv', ports: [], vcpus: 1, ramMb: 64, keyData: null, userData: null, metadata: {}, containerHost: false, ...over };
   };
   const exec = (id: string, ...cmd: string[]) => sh('runc', ['--root', join(dataDir, 'runc/state'), 'exec', id, ...cmd]);
   const bare = () => ({ id: 'img-bare', path: rootfsTar, containerFormat: 'bare', diskFormat: 'raw' });

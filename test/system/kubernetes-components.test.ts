@@ -12,8 +12,8 @@ import { join, resolve } from 'node:path';
 import { requireRoot, uniquePrefix, netnsWith } from '../support/system.js';
 import { NodeHost } from '../support/kube/node-host.js';
 import { startControlPlane, type ControlPlane } from '../support/kube/control-plane.js';
-import { KERNEL_DEFAULTS, TEST_IMAGES, writeCniConfig, writeContainerdConfig, writeKubeletConfig } from '../support/kube/node-configs.js';
-import { busyboxArchive } from '../support/kube/busybox-image.js';
+import { KERNEL_DEFAULTS, TEST_IMAGES, writeCniConfig, writeContainerdConfig, writeKubeletConfig } from '../../src/clusters/drivers/kubernetes/node-configs.js';
+import { busyboxArchive } from '../../src/clusters/drivers/kubernetes/busybox-image.js';
 
 requireRoot();
 

@@ -24,6 +24,12 @@ export interface ServerSpec {
   keyData: string | null;
   userData: string | null;
   metadata: Record<string, string>;
+  /**
+   * A container host (a Kubernetes node: containerd, kubelet and nested runc inside): the
+   * container gets the host's capabilities, its cgroups read-write, every device, /dev/kmsg and
+   * state that is not on overlayfs. Only an admin's public image can ask for it (spec.ts).
+   */
+  containerHost: boolean;
 }
 
 export type RuntimeState = 'created' | 'running' | 'paused' | 'stopped' | 'absent';

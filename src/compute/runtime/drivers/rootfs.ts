@@ -17,8 +17,23 @@ export interface UnpackedImage {
 
 interface OciConfig { config?: { Entrypoint?: string[] | null; Cmd?: string[] | null; Env?: string[] | null; WorkingDir?: string } }
 
-/** Unpacks `image` under `cacheDir` unless done before; concurrent or interrupted unpacks never leave a half image in place. */
-export async function unpackImage(cacheDir: string, image: { id: string; path: string }): Promise<UnpackedImage> {
+const unpacking = new Map<string, Promise<UnpackedImage>>();
+
+/**
+ * Unpacks `image` under `cacheDir` unless done before; concurrent or interrupted unpacks never
+ * leave a half image in place. Servers booting together on one image share one unpack.
+ */
+export function unpackImage(cacheDir: string, image: { id: string; path: string }): Promise<UnpackedImage> {
+  const key = join(cacheDir, image.id);
+  let p = unpacking.get(key);
+  if (!p) {
+    p = unpackOnce(cacheDir, image).finally(() => unpacking.delete(key));
+    unpacking.set(key, p);
+  }
+  return p;
+}
+
+async function unpackOnce(cacheDir: string, image: { id: string; path: string }): Promise<UnpackedImage> {
   const dir = join(cacheDir, image.id);
   if (!existsSync(join(dir, 'rootfs'))) {
     mkdirSync(cacheDir, { recursive: true });

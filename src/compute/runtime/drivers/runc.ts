@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { CommandError, run } from '../../../core/exec.js';
 import type { ComputeDriver, ServerObserved, ServerSpec } from '../driver.js';
+import { containerHostCgroup, removeCgroupTree } from './cgroups.js';
 import { imageProblem } from './fake.js';
 import { ociSpec, type ContainerProcess } from './oci-spec.js';
 import { mountRootfs, unmountRootfs, unpackImage } from './rootfs.js';
@@ -58,9 +59,13 @@ export class RuncDriver implements ComputeDriver {
       }
       const drive = this.writeConfigDrive(spec, dir);
       const process: ContainerProcess = image.process ?? { args: BOOT, env: ENV, cwd: '/' };
+      // A container host's state (containerd's snapshots, kubelet's, etcd's) on the host's file
+      // system beside the bundle: overlayfs cannot hold overlayfs upper dirs.
+      if (spec.containerHost) mkdirSync(join(dir, 'state'), { recursive: true });
       const config = ociSpec({
         rootfs, hostname: spec.hostname, process: { ...process, env: process.env.length ? process.env : ENV },
         netnsPath: `/run/netns/${this.netns(spec.id)}`, configDrive: drive, ramMb: spec.ramMb, vcpus: spec.vcpus,
+        containerHost: spec.containerHost ? { cgroupsPath: containerHostCgroup(spec.id), stateDir: join(dir, 'state') } : undefined,
       });
       writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 1));
       return { id: spec.id, state: 'created', warnings: how === 'copy' ? ['overlayfs is unavailable here: the root filesystem is a full copy of the image'] : [] };
@@ -139,6 +144,9 @@ export class RuncDriver implements ComputeDriver {
       await this.exited(id, 5000);
       await run('runc', this.runcArgs('delete', '--force', id)).catch(() => {});
     }
+    // A container host's pods made cgroups below its own (and their processes may outlive runc's kill).
+    const problems = await removeCgroupTree(containerHostCgroup(id));
+    if (problems.length) this.log.warn({ server: id, problems }, 'cgroups of the server left behind');
     await unmountRootfs(dir);
     rmSync(dir, { recursive: true, force: true });
     await run('ip', ['netns', 'del', this.netns(id)]).catch(() => {});

@@ -1,7 +1,9 @@
 // The configuration files a Kubernetes node needs on this kind of host (cgroup v1 with the
 // cgroupfs driver, no CAP_SYS_RESOURCE, no registry): containerd 1.6's config with its CRI, a
-// CNI network (Debian's bridge + host-local plugins), and kubelet's KubeletConfiguration.
-// kube/README.md explains each non-default setting; keep the two in step.
+// CNI network (Debian's bridge + host-local plugins), kubelet's KubeletConfiguration and
+// kube-proxy's. Pure renderers: the node image bakes them with its own paths (node-image.ts), the
+// system tests write them with a test's paths. kube/README.md explains each non-default setting;
+// keep the two in step.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -22,14 +24,8 @@ export const TEST_IMAGES = [
 
 export interface ContainerdPaths { root: string; state: string; socket: string; cniConf: string }
 
-export function writeContainerdConfig(work: string, sandboxImage: string): ContainerdPaths & { config: string } {
-  const p = {
-    root: join(work, 'containerd/root'), state: join(work, 'containerd/state'),
-    socket: join(work, 'containerd/containerd.sock'), cniConf: join(work, 'cni/net.d'),
-  };
-  for (const d of [p.cniConf, join(work, 'containerd')]) mkdirSync(d, { recursive: true });
-  const config = join(work, 'containerd/config.toml');
-  writeFileSync(config, `version = 2
+export function renderContainerdConfig(p: ContainerdPaths, sandboxImage: string): string {
+  return `version = 2
 root = "${p.root}"
 state = "${p.state}"
 # opt would unpack into /opt/containerd on the host; the others are snapshotters this host lacks.
@@ -60,7 +56,17 @@ disabled_plugins = ["io.containerd.internal.v1.opt", "io.containerd.snapshotter.
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "${p.cniConf}"
-`);
+`;
+}
+
+export function writeContainerdConfig(work: string, sandboxImage: string): ContainerdPaths & { config: string } {
+  const p = {
+    root: join(work, 'containerd/root'), state: join(work, 'containerd/state'),
+    socket: join(work, 'containerd/containerd.sock'), cniConf: join(work, 'cni/net.d'),
+  };
+  for (const d of [p.cniConf, join(work, 'containerd')]) mkdirSync(d, { recursive: true });
+  const config = join(work, 'containerd/config.toml');
+  writeFileSync(config, renderContainerdConfig(p, sandboxImage));
   return { ...p, config };
 }
 
@@ -82,27 +88,34 @@ export function hardNofile(): number {
 }
 
 export interface KubeletConfigInput {
-  work: string;
-  address: string;
-  cgroupRoot: string;
+  /** Where kubelet writes pod logs and finds volume plugins; the resolv.conf pods get. */
+  podLogsDir: string;
+  volumePluginDir: string;
+  resolvConf: string;
   containerdSocket: string;
   clientCa: string;
+  /**
+   * Per-node values, known only where kubelet runs: when absent they are left out, and the node's
+   * init (kube/node_init.go) appends them.
+   */
+  node?: { address: string; cgroupRoot: string; maxOpenFiles: number; oomScoreAdj: number };
 }
 
-export function writeKubeletConfig(o: KubeletConfigInput): string {
-  const file = join(o.work, 'kubelet/config.yaml');
-  mkdirSync(join(o.work, 'kubelet'), { recursive: true });
-  writeFileSync(join(o.work, 'kubelet/resolv.conf'), 'nameserver 127.0.0.1\n');
-  const oomScoreAdj = Number(readFileSync('/proc/self/oom_score_adj', 'utf8'));
-  writeFileSync(file, `apiVersion: kubelet.config.k8s.io/v1beta1
+export function renderKubeletConfig(o: KubeletConfigInput): string {
+  const node = o.node ? `address: ${o.node.address}
+cgroupRoot: ${o.node.cgroupRoot}
+# No CAP_SYS_RESOURCE: kubelet would raise RLIMIT_NOFILE to 1000000 and lower its own
+# oom_score_adj to -999; both stay where they are.
+maxOpenFiles: ${o.node.maxOpenFiles}
+oomScoreAdj: ${o.node.oomScoreAdj}
+` : '';
+  return `apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 # cgroup v1, cgroupfs (PID 1 is not systemd); 1.35+ would refuse v1 unless failCgroupV1 is false.
 cgroupDriver: cgroupfs
 failCgroupV1: false
-cgroupRoot: ${o.cgroupRoot}
 failSwapOn: false
 containerRuntimeEndpoint: unix://${o.containerdSocket}
-address: ${o.address}
 readOnlyPort: 0
 healthzBindAddress: 127.0.0.1
 authentication:
@@ -110,20 +123,47 @@ authentication:
   webhook: {enabled: true}
   x509: {clientCAFile: ${o.clientCa}}
 authorization: {mode: Webhook}
-# No CAP_SYS_RESOURCE: kubelet would raise RLIMIT_NOFILE to 1000000 and lower its own
-# oom_score_adj to -999; both stay where they are.
-maxOpenFiles: ${hardNofile()}
-oomScoreAdj: ${oomScoreAdj}
 # Only check vm.overcommit_memory, kernel.panic …, never write them: they are global, not per
-# namespace (the test shows kubelet the values it wants; see kube/README.md).
+# namespace (the node is shown the values it wants; see kube/README.md).
 protectKernelDefaults: true
-# Everything kubelet writes stays under the test's directory.
-podLogsDir: ${join(o.work, 'kubelet/pod-logs')}
-volumePluginDir: ${join(o.work, 'kubelet/volume-plugins')}
-resolvConf: ${join(o.work, 'kubelet/resolv.conf')}
+podLogsDir: ${o.podLogsDir}
+volumePluginDir: ${o.volumePluginDir}
+resolvConf: ${o.resolvConf}
 # The locally imported images must never be garbage-collected (100 turns image GC off).
 imageGCHighThresholdPercent: 100
 evictionHard: {memory.available: 100Mi, nodefs.available: 1%, imagefs.available: 1%}
-`);
+${node}`;
+}
+
+/** A test's kubelet config: everything under `work`, this process's limits. */
+export function writeKubeletConfig(o: { work: string; address: string; cgroupRoot: string; containerdSocket: string; clientCa: string }): string {
+  const file = join(o.work, 'kubelet/config.yaml');
+  mkdirSync(join(o.work, 'kubelet'), { recursive: true });
+  writeFileSync(join(o.work, 'kubelet/resolv.conf'), 'nameserver 127.0.0.1\n');
+  const oomScoreAdj = Number(readFileSync('/proc/self/oom_score_adj', 'utf8'));
+  writeFileSync(file, renderKubeletConfig({
+    podLogsDir: join(o.work, 'kubelet/pod-logs'), volumePluginDir: join(o.work, 'kubelet/volume-plugins'), resolvConf: join(o.work, 'kubelet/resolv.conf'),
+    containerdSocket: o.containerdSocket, clientCa: o.clientCa,
+    node: { address: o.address, cgroupRoot: o.cgroupRoot, maxOpenFiles: hardNofile(), oomScoreAdj },
+  }));
   return file;
+}
+
+/**
+ * kube-proxy in nftables mode (the node image carries `nft`, not iptables). It must not touch the
+ * global conntrack sysctls (nf_conntrack_max is the host's) — zero means leave alone; every
+ * Service connection is masqueraded so replies come back through the node that translated them
+ * even when client and backend share a bridge (no br_netfilter inside a node). The node's init
+ * appends clusterCIDR, hostnameOverride and oomScoreAdj (the current score: no CAP_SYS_RESOURCE).
+ */
+export function renderKubeProxyConfig(kubeconfig: string): string {
+  return `apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+mode: nftables
+clientConnection: {kubeconfig: ${kubeconfig}}
+conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
+nftables: {masqueradeAll: true}
+healthzBindAddress: 127.0.0.1:10256
+metricsBindAddress: 127.0.0.1:10249
+`;
 }
