@@ -26,7 +26,8 @@ export PATH=/usr/local/go/bin:$PATH
 version=$(awk '$1 == "k8s.io/kubernetes" && $2 ~ /^v/ { print $2 }' go.mod)
 [ -n "$version" ] || { log "no 'require k8s.io/kubernetes vX' line in kube/go.mod"; exit 1; }
 cache=${PIER_CACHE_DIR:-/var/cache/pier}/kubernetes
-out=$cache/$version
+# PIER_KUBE_OUT: another output dir (sharing the Go caches), e.g. for a branch whose kube/ differs.
+out=${PIER_KUBE_OUT:-$cache/$version}
 # A GOPATH and GOCACHE of its own: the build never depends on (or fills) a developer's caches,
 # so an empty cache dir is exactly CI's cold build. -modcacherw lets `rm -rf` clear it.
 export GOPATH=$cache/go/path GOCACHE=$cache/go/cache GOTOOLCHAIN=local CGO_ENABLED=0
@@ -36,7 +37,7 @@ export GOFLAGS="-modcacherw -buildvcs=false -mod=readonly"
 # so the linker can discard more). -gcflags=all=-dwarf=false was measured (kube/README.md): no gain.
 tags=selinux,notest,grpcnotrace
 minor=${version#v1.}; minor=${minor%%.*}
-stamp_of() { cat go.mod go.sum main.go; echo "$tags $(go version)"; }
+stamp_of() { cat go.mod go.sum ./*.go; echo "$tags $(go version)"; }
 stamp=$(stamp_of | sha256sum | cut -c1-16)
 if [ -x "$out/bin/kube" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
   log "reusing $out (built from the same sources)"
@@ -69,7 +70,7 @@ go build -v -trimpath -tags "$tags" -ldflags "$ldflags" -o "$out/bin/kube.new" .
     { n++; if (n % 100 == 0) { printf "build-kubernetes: %d/%d packages, %d s\n", n, total, systime() - t0 > "/dev/stderr" } }'
 [ "${PIPESTATUS[0]}" = 0 ] || { log "go build failed"; exit 1; }
 mv "$out/bin/kube.new" "$out/bin/kube"
-for c in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl; do
+for c in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl pier-node; do
   ln -sfn kube "$out/bin/$c"
 done
 echo "$stamp" > "$out/stamp"

@@ -8,18 +8,18 @@
 export const WORKER_TEMPLATE_FILE = 'kubeworker.yaml';
 
 const NODE_DOC = (role: 'master' | 'worker', api: string) => `
-          __pier_node__:
-            pier_node:
-              version: 1
-              role: ${role}
-              cluster_uuid: {get_param: cluster_uuid}
-              api_addresses: ${api}
-              api_port: {get_param: api_port}
-              ca_cert: {get_param: ca_cert}
-${role === 'master' ? '              ca_key: {get_param: ca_key}\n' : ''}              bootstrap_token: {get_param: bootstrap_token}
-              service_cidr: {get_param: service_cidr}
-              pod_cidr: {get_param: pod_cidr}
-              network_driver: {get_param: network_driver}`;
+            __pier_node__:
+              pier_node:
+                version: 1
+                role: ${role}
+                cluster_uuid: {get_param: cluster_uuid}
+                api_addresses: ${api}
+                api_port: {get_param: api_port}
+                ca_cert: {get_param: ca_cert}
+${role === 'master' ? '                ca_key: {get_param: ca_key}\n' : ''}                bootstrap_token: {get_param: bootstrap_token}
+                service_cidr: {get_param: service_cidr}
+                pod_cidr: {get_param: pod_cidr}
+                network_driver: {get_param: network_driver}`;
 
 const COMMON_PARAMETERS = `
   image: {type: string, description: The node image (os_distro pier-kubernetes).}
@@ -144,7 +144,7 @@ resources:
           name: {list_join: ['-', [{get_param: cluster_name}, node, '%index%']]}
           image: {get_param: image}
           flavor: {get_param: flavor}
-              network: {get_resource: network}
+          network: {get_resource: network}
           subnet: {get_resource: subnet}
           security_group: {get_resource: security_group}
           master_address: {get_attr: [master_port, fixed_ips, 0, ip_address]}

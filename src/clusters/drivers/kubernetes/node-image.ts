@@ -92,6 +92,7 @@ export function buildNodeImage(o: { kubeBin?: string; cache?: string; progress?:
   const kubeBin = o.kubeBin ?? defaultKubeBin();
   const kube = join(kubeBin, 'kube');
   if (!existsSync(kube)) throw new Error(`no kube binary at ${kube}: build it with scripts/build-kubernetes.sh`);
+  if (!existsSync(join(kubeBin, 'pier-node'))) throw new Error(`the kube build at ${kubeBin} has no pier-node (the node's init): rebuild it with this tree's scripts/build-kubernetes.sh`);
   const missing = [...BINARIES, '/bin/busybox'].filter((f) => !existsSync(f));
   if (missing.length) throw new Error(`missing on this host: ${missing.join(', ')} (Debian packages containerd, runc, containernetworking-plugins, util-linux, nftables, busybox-static)`);
   const version = kubeVersion() ?? 'unknown';
