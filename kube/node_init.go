@@ -58,6 +58,9 @@ func bootNode() error {
 		return err
 	}
 	name := md.Hostname
+	if id := strings.ReplaceAll(md.UUID, "-", ""); len(id) == 32 {
+		_ = os.WriteFile("/etc/machine-id", []byte(id+"\n"), 0o444) // kubelet's systemUUID and machine ID: the server's
+	}
 	say("node %s (%s) of cluster %s, %s", name, ip, cfg.ClusterUUID, cfg.Role)
 	api := fmt.Sprintf("https://%s", net.JoinHostPort(cfg.APIAddresses[0], strconv.Itoa(cfg.APIPort)))
 	if cfg.Role == "master" {
@@ -92,8 +95,7 @@ func bootNode() error {
 		return fmt.Errorf("importing the node's images failed (log: %s/ctr-import.log)", logDir)
 	}
 	if cfg.Role == "master" {
-		startControlPlane(s, cfg, name, ip)
-		go applyBootstrapObjects(s, cfg, t0)
+		startControlPlane(s, cfg, name, ip, t0)
 	}
 	kubelet := []string{"kubelet", "--config", kubeletDir + "/config.yaml", "--kubeconfig", nodeKubecfg, "--cert-dir", kubeletDir + "/pki",
 		"--root-dir", kubeletDir, "--hostname-override", name, "--node-ip", ip.String(), "--v", "1"}
@@ -264,7 +266,10 @@ func ownCgroup() string {
 	return "/"
 }
 
-func startControlPlane(s *supervisor, cfg *nodeConfig, name string, ip net.IP) {
+// startControlPlane starts etcd and kube-apiserver, and once the API answers the bootstrap
+// objects, kube-controller-manager and kube-scheduler (earlier, they exit until the API server's
+// own RBAC roles exist).
+func startControlPlane(s *supervisor, cfg *nodeConfig, name string, ip net.IP, t0 time.Time) {
 	p := func(f string) string { return pkiDir + "/" + f }
 	s.daemon("etcd", "etcd", "--name", name, "--data-dir", "/var/lib/etcd",
 		"--listen-client-urls", "http://127.0.0.1:2379", "--advertise-client-urls", "http://127.0.0.1:2379",
@@ -279,6 +284,16 @@ func startControlPlane(s *supervisor, cfg *nodeConfig, name string, ip net.IP) {
 		"--service-account-signing-key-file", p("sa.key"), "--service-cluster-ip-range", cfg.ServiceCIDR,
 		"--authorization-mode", "Node,RBAC", "--enable-admission-plugins", "NodeRestriction", "--enable-bootstrap-token-auth",
 		"--allow-privileged", "--profiling=false")
+	go func() {
+		waitUntil(10*time.Minute, func() bool { return apiReady(cfg.APIPort) })
+		say("kube-apiserver ready after %.1f s", time.Since(t0).Seconds())
+		startControllers(s, cfg)
+		applyBootstrapObjects(s, cfg)
+	}()
+}
+
+func startControllers(s *supervisor, cfg *nodeConfig) {
+	p := func(f string) string { return pkiDir + "/" + f }
 	cm := "/etc/kubernetes/controller-manager.kubeconfig"
 	s.daemon("kube-controller-manager", "kube-controller-manager", "--kubeconfig", cm,
 		"--authentication-kubeconfig", cm, "--authorization-kubeconfig", cm, "--bind-address", "127.0.0.1", "--leader-elect=false",
@@ -296,7 +311,7 @@ func startControlPlane(s *supervisor, cfg *nodeConfig, name string, ip net.IP) {
 
 // applyBootstrapObjects makes the bootstrap token and the RBAC the workers' TLS bootstrap needs
 // (create a CSR, have it auto-approved, renew it) and lets nodes run kube-proxy.
-func applyBootstrapObjects(s *supervisor, cfg *nodeConfig, t0 time.Time) {
+func applyBootstrapObjects(s *supervisor, cfg *nodeConfig) {
 	m := tokenRe.FindStringSubmatch(cfg.BootstrapToken)
 	crb := func(name, role, group string) map[string]any {
 		return map[string]any{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": map[string]any{"name": name},
@@ -315,8 +330,6 @@ func applyBootstrapObjects(s *supervisor, cfg *nodeConfig, t0 time.Time) {
 	}}
 	b, _ := json.Marshal(list)
 	_ = os.WriteFile("/etc/kubernetes/bootstrap-objects.json", b, 0o600)
-	waitUntil(10*time.Minute, func() bool { return apiReady(cfg.APIPort) })
-	say("kube-apiserver ready after %.1f s", time.Since(t0).Seconds())
 	for !s.run("bootstrap-objects", "kubectl", "--kubeconfig", "/etc/kubernetes/admin.kubeconfig", "apply", "-f", "/etc/kubernetes/bootstrap-objects.json") {
 		time.Sleep(time.Second)
 	}

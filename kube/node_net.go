@@ -50,7 +50,7 @@ type nodeList struct {
 func podNetwork(s *supervisor, cfg *nodeConfig, name, api string, mtu int, t0 time.Time) {
 	routes := map[string]string{} // podCIDR → via, as installed
 	written := ""
-	for ; ; time.Sleep(2 * time.Second) {
+	for ; ; time.Sleep(time.Second) {
 		c, err := apiClient(nodeClientPEM, nodeClientPEM) // re-read: kubelet rotates it
 		if err != nil {
 			continue

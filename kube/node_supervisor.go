@@ -89,7 +89,11 @@ func (s *supervisor) daemon(name string, argv ...string) {
 					say("%s started", name)
 				}
 				ws := <-ch
-				say("%s exited (status %d, signal %v); restarting (log: %s/%s.log)", name, ws.ExitStatus(), ws.Signal(), logDir, name)
+				how := fmt.Sprintf("status %d", ws.ExitStatus())
+				if ws.Signaled() {
+					how = ws.Signal().String()
+				}
+				say("%s exited (%s); restarting (log: %s/%s.log)", name, how, logDir, name)
 			}
 			time.Sleep(time.Second)
 		}

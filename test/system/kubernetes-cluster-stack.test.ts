@@ -60,7 +60,12 @@ describe('a Kubernetes cluster as a Heat stack of Pier servers', { skip: missing
     return out.join('\n');
   };
   const withDiagnosis = async (what: string, ms: number, check: () => Promise<boolean>) => {
-    try { await waitFor(what, check, ms); } catch (e) { throw new Error(`${(e as Error).message}\n${await diagnose()}`); }
+    try { await waitFor(what, check, ms); } catch (e) {
+      // PIER_K8S_HOLD=seconds keeps a failed cluster up that long, to look at it by hand.
+      const hold = Number(process.env.PIER_K8S_HOLD ?? 0);
+      if (hold) { console.log(`# holding: KUBECONFIG=${kubeconfig} runc --root ${join(t.dataDir, 'runc', 'state')} exec <${serverIds.join('|')}>`); await new Promise((r) => setTimeout(r, hold * 1000)); }
+      throw new Error(`${(e as Error).message}\n${await diagnose()}`);
+    }
   };
 
   before(async () => {
@@ -194,7 +199,9 @@ current-context: c
     assert.equal(svc.code, 0, svc.stderr);
     await waitFor('web Running', async () => (await phase('web')) === 'Running', 60_000);
     const ip = (await kubectl('get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}')).stdout;
-    await withDiagnosis(`the Service at ${ip} answers from the other worker`, 60_000, async () => (await kubectl('exec', 'pa', '--', 'wget', '-q', '-O', '-', '-T', '2', `http://${ip}/`)).stdout.includes('pier-web'));
+    // nc, not wget: the static busybox's wget crashes in a pod (exit 139) even on an IP address.
+    const get = `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${ip} 80`;
+    await withDiagnosis(`the Service at ${ip} answers from the other worker`, 60_000, async () => (await kubectl('exec', 'pa', '--', 'sh', '-c', get)).stdout.includes('pier-web'));
   });
 
   test('deleting the stack leaves no server, port, network, process, cgroup, mount or namespace', { timeout: 200_000 }, async () => {

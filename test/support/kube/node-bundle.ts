@@ -3,26 +3,13 @@
 // shared libraries, found by ldd), the static kube binary bind-mounted, and a spec that gives the
 // node what kubelet and a nested runc need (kube/README.md lists each item and why).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { hostCapabilities } from '../../../src/compute/runtime/drivers/oci-spec.js';
 
 const BINARIES = ['/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2', '/usr/bin/ctr', '/usr/sbin/runc',
   '/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/loopback', '/bin/mount', '/bin/umount'];
 const APPLETS = ['sh', 'sleep', 'cat', 'echo', 'ls', 'mkdir', 'test', '['];
-
-// Capability names by bit number (linux/capability.h): the node gets every one this host has.
-const CAPS = ['CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP',
-  'LINUX_IMMUTABLE', 'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'IPC_OWNER', 'SYS_MODULE',
-  'SYS_RAWIO', 'SYS_CHROOT', 'SYS_PTRACE', 'SYS_PACCT', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_NICE', 'SYS_RESOURCE', 'SYS_TIME',
-  'SYS_TTY_CONFIG', 'MKNOD', 'LEASE', 'AUDIT_WRITE', 'AUDIT_CONTROL', 'SETFCAP', 'MAC_OVERRIDE', 'MAC_ADMIN', 'SYSLOG',
-  'WAKE_ALARM', 'BLOCK_SUSPEND', 'AUDIT_READ', 'PERFMON', 'BPF', 'CHECKPOINT_RESTORE'];
-
-/** The capabilities in this process's bounding set (here: all but CAP_SYS_RESOURCE). */
-function hostCapabilities(): string[] {
-  const hex = /CapBnd:\s*([0-9a-f]+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]!;
-  const bits = BigInt(`0x${hex}`);
-  return CAPS.filter((_, i) => (bits >> BigInt(i)) & 1n).map((c) => `CAP_${c}`);
-}
 
 /** Copies `file` and every shared library ldd names for it into `rootfs`, at the same paths. */
 function copyWithLibraries(rootfs: string, file: string): void {
