@@ -7,7 +7,7 @@
 // Pier restart like the container does; stopped with the server.
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerSpec } from './runtime/driver.js';
 
@@ -17,7 +17,9 @@ const BUSYBOX = '/bin/busybox';
 function put(root: string, path: string, body: string | Buffer): void {
   const file = join(root, path);
   mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(file, body);
+  // Beside it, then renamed: httpd may be serving the old one this moment (never a truncated file).
+  writeFileSync(`${file}.tmp`, body);
+  renameSync(`${file}.tmp`, file);
 }
 
 /** Writes the server's metadata documents under `dir` (idempotent; rewritten on every call). */
