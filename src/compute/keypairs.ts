@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BadRequest, Conflict, Forbidden } from '../core/errors.js';
 import { isUniqueViolation, nowIso } from '../store/index.js';
-import { novaCaller, requireAdmin, type ComputeContext, type NovaCaller } from './context.js';
+import { novaCaller, authorize, type ComputeContext, type NovaCaller } from './context.js';
 import { keypairNotFound, ValidationError } from './errors.js';
 import { atLeast, type Asked } from './microversion.js';
 import { quotaLimit } from './quotas.js';
@@ -27,7 +27,7 @@ function whose(req: FastifyRequest, given: unknown): string {
 function whoseFor(caller: NovaCaller, req: Asked, given: unknown): string {
   if (given === undefined || !atLeast(req, 2, 10)) return caller.userId;
   if (typeof given !== 'string') throw new ValidationError('user_id', given, "is not of type 'string'");
-  if (given !== caller.userId) requireAdmin(caller, 'os_compute_api:os-keypairs:create');
+  authorize(caller, 'os_compute_api:os-keypairs:create', { user_id: given });
   return given;
 }
 
