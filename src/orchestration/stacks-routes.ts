@@ -9,6 +9,7 @@ import { ownerOf } from './engine/loaded.js';
 import { parseJson, type StackRow } from './engine/persist.js';
 import { planFor } from './engine/update.js';
 import { ActionInProgress, HeatBadRequest, StackExists } from './errors.js';
+import { authorize } from './policy.js';
 import { findStack, heat, projectOf, stackInput, type StackInput } from './lookup.js';
 import { displayValue, type JsonMap } from './template/index.js';
 import { stackSummary, stackUrl } from './views.js';
@@ -83,6 +84,7 @@ export function stackRoutes(scope: FastifyInstance, engine: Engine): void {
   scope.get('/v1/:project/stacks', async (req: Req) => {
     const project = projectOf(req);
     const q = req.query;
+    if (bool(q['global_tenant'])) authorize(req.ctx.auth!, 'stacks:global_index');
     let query = store.db.selectFrom('heat_stacks').selectAll().where('project_id', '=', project);
     if (!bool(q['show_deleted'])) query = query.where('deleted_at', 'is', null);
     if (!bool(q['show_nested'])) query = query.where('parent_id', 'is', null);
