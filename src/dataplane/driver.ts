@@ -34,6 +34,13 @@ export type Attachment =
   /** The far end stays in the host namespace as `ifname`, unconfigured: a runtime (Docker) moves it into its container and configures it as `farEnd` says. */
   | { kind: 'handoff'; ifname: string }
   | { kind: 'router'; routerId: string; role: 'interface' | 'gateway' }
+  /**
+   * A sub-interface (macvlan, with the port's MAC) of `parent`'s far end, moved into `netns` as
+   * `ifname`: a pod's port inside a container-host server, riding on the server's port (Kuryr's
+   * nested mode). Its traffic enters the dataplane through the parent's host end, so the parent
+   * must allow it (allowed address pairs); `parent` is null when the parent is not plugged here.
+   */
+  | { kind: 'nested'; netns: string; ifname: string; parent: { port: string; netns: string; ifname: string } | null }
   | { kind: 'bound' };
 
 /** How a port's container end is configured (far-end.ts has each driver's style). */

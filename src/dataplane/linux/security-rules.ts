@@ -6,7 +6,12 @@
 // then the receiver's ingress chain; each rule that matches returns, the end of a chain drops.
 import type { PortSpec, RuleSpec, SecurityGroupSpec } from '../driver.js';
 
-export interface SecuredPort { port: PortSpec; bridge: string; hostIf: string }
+/**
+ * A port whose traffic is filtered, where it is seen: `hostIf` is its host end (a nested port's:
+ * its parent's). Bridged ports are told apart by MAC; on one routed interface a nested port is
+ * told apart from its parent by its addresses.
+ */
+export interface SecuredPort { port: PortSpec; bridge: string; hostIf: string; nested?: boolean }
 
 export interface SecurityLayout {
   /** Routed ports are named by their own interface; bridged ones by bridge and MAC. */
@@ -68,14 +73,22 @@ export function renderSecurityGroups(table: string, ports: SecuredPort[], groups
   const chains: string[] = [];
   const outMap: string[] = [];
   const inMap: string[] = [];
-  ports.forEach(({ port, bridge, hostIf }, n) => {
+  ports.forEach(({ port, bridge }, n) => {
     const rules = port.securityGroups.flatMap((id) => byId.get(id)?.rules ?? []);
     const lines = (dir: 'ingress' | 'egress') => rules.filter((r) => r.direction === dir).map((r) => ruleText(r, groupSet)).filter((x): x is string => Boolean(x));
     chains.push(`  chain o${n} {\n    ${ND_OUT}\n${lines('egress').map((l) => `    ${l}\n`).join('')}    drop\n  }`);
     chains.push(`  chain i${n} {\n    ${ND_IN}\n${lines('ingress').map((l) => `    ${l}\n`).join('')}    drop\n  }`);
-    outMap.push(layout.routed ? `"${hostIf}" : jump o${n}` : `"${bridge}" . ${port.mac} : jump o${n}`);
-    inMap.push(layout.routed ? `"${hostIf}" : jump i${n}` : `"${bridge}" . ${port.mac} : jump i${n}`);
+    if (!layout.routed) {
+      outMap.push(`"${bridge}" . ${port.mac} : jump o${n}`);
+      inMap.push(`"${bridge}" . ${port.mac} : jump i${n}`);
+    }
   });
+  if (layout.routed) {
+    const { chains: dispatch, outMap: o, inMap: i } = routedDispatch(ports);
+    chains.push(...dispatch);
+    outMap.push(...o);
+    inMap.push(...i);
+  }
   const [inKey, outKey] = layout.routed ? ['iifname', 'oifname'] : ['iifname . ether saddr', 'oifname . ether daddr'];
   const forward = [
     '    type filter hook forward priority 0; policy accept;',
@@ -85,6 +98,43 @@ export function renderSecurityGroups(table: string, ports: SecuredPort[], groups
   ];
   const extra = layout.extra?.length ? `${layout.extra.join('\n')}\n` : '';
   return `table inet ${table} {\n${sets.join('\n')}${sets.length ? '\n' : ''}${extra}  chain forward {\n${forward.join('\n')}\n  }\n${chains.join('\n')}\n}\n`;
+}
+
+/**
+ * Routed: an interface's chains by `hostIf`. Where nested ports share their parent's interface,
+ * the interface jumps to a dispatch chain that goes to a nested port's chain by its address (the
+ * sender's on the way out, the receiver's on the way in) and to the parent's for the rest; a
+ * `goto` so the chain's verdict returns to the forward chain, as a direct jump's would.
+ */
+function routedDispatch(ports: SecuredPort[]): { chains: string[]; outMap: string[]; inMap: string[] } {
+  const byIf = new Map<string, { own?: number; nested: { n: number; port: PortSpec }[] }>();
+  ports.forEach(({ port, hostIf, nested }, n) => {
+    const entry = byIf.get(hostIf) ?? { nested: [] };
+    if (nested) entry.nested.push({ n, port }); else entry.own = n;
+    byIf.set(hostIf, entry);
+  });
+  const chains: string[] = [];
+  const outMap: string[] = [];
+  const inMap: string[] = [];
+  let d = 0;
+  for (const [hostIf, { own, nested }] of byIf) {
+    if (!nested.length) {
+      outMap.push(`"${hostIf}" : jump o${own}`);
+      inMap.push(`"${hostIf}" : jump i${own}`);
+      continue;
+    }
+    for (const [dir, peer, map] of [['o', 'saddr', outMap], ['i', 'daddr', inMap]] as const) {
+      const lines = ([4, 6] as const).flatMap((v) => {
+        const entries = nested.flatMap(({ n, port }) => port.addresses.filter((a) => a.version === v).map((a) => `${a.ip} : goto ${dir}${n}`));
+        return entries.length ? [`    ${v === 4 ? 'ip' : 'ip6'} ${peer} vmap { ${entries.join(', ')} }`] : [];
+      });
+      if (own !== undefined) lines.push(`    goto ${dir}${own}`);
+      chains.push(`  chain d${dir}${d} {\n${lines.join('\n')}\n  }`);
+      map.push(`"${hostIf}" : jump d${dir}${d}`);
+    }
+    d++;
+  }
+  return { chains, outMap, inMap };
 }
 
 /** `table bridge <name>`: per-port anti-spoofing on the bridge ports of secured ports. */
