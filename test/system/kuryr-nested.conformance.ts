@@ -204,6 +204,22 @@ describe(`nested CNI (pods inside a container-host server) on ${driver}`, () => 
     assert.deepEqual((await pairs()).map((p) => p.ip_address), [rc.json.ips[0].address.split('/')[0]]);
   });
 
+  test('Pier restarts under a running pod: its pings hold, and the node\'s socket answers again', { timeout: 120_000 }, async () => {
+    const c = `/proc/${pid}/root/run/netns/c`;
+    const pinging = inPod(c, 'ping', '-i', '0.1', '-c', '50', '-W', '1', peerIp);
+    await new Promise((r) => setTimeout(r, 1000));
+    await t.restart();
+    admin = await tokenFor(t.url, 'admin', ADMIN_PASSWORD, 'admin');
+    const out = (await pinging).stdout;
+    const m = /(\d+) packets transmitted, (\d+) packets received/.exec(out);
+    assert.ok(m, out);
+    assert.ok(Number(m[1]) - Number(m[2]) <= 1, m[0]);
+    const e = await podNs('e');
+    ok(await add('e', e.inside), 'ADD after the restart');
+    await waitFor('the new pod pings the peer', () => podPings(e.host, peerIp), 10_000);
+    ok(await del('e'), 'DEL e');
+  });
+
   test('deleting the node server releases its pods\' ports and what held their namespaces', async () => {
     const left = (await podPorts()).filter((p) => p.tags.includes(`kuryr.cni.node:${nodeId}`));
     assert.equal(left.length, 1, 'pod c is still there');
