@@ -169,6 +169,17 @@ describe(`nested CNI (pods inside a container-host server) on ${driver}`, () => 
     }
   });
 
+  test('a pod namespace named like one of the host\'s is still the node\'s own', async () => {
+    const peerNs = t.pier.get(computeModule).driver.netns!(peerId);
+    const ns = await podNs(peerNs);
+    const peerLinks = await links(`/run/netns/${peerNs}`);
+    ok(await add('same', ns.inside), 'ADD');
+    assert.deepEqual(await links(ns.host), ['eth0', 'lo']);
+    assert.deepEqual(await links(`/run/netns/${peerNs}`), peerLinks, 'the peer server\'s namespace is untouched');
+    ok(await del('same'), 'DEL');
+    ok(await inNode('/bin/sh', '-c', `umount /run/netns/${peerNs} && rm /run/netns/${peerNs}`), 'pod namespace removed');
+  });
+
   test('DEL frees the port and the pair and leaves no link; again, and without the namespace, is fine', async () => {
     const ns = `/proc/${pid}/root/run/netns/a`;
     const [pod] = (await podPorts()).filter((p) => p.device_id === `${prefix}-a`);

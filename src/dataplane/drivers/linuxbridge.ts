@@ -17,7 +17,7 @@ import { deleteNetns, ensureNetns, hostNetnsArg, listNetns, netnsExists } from '
 import { renderAntiSpoofing, renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
 import { configureRouter } from '../linux/router.js';
 import { createUplink, deleteHostLinks, hostUplinkName, hostUplinks, instanceTag, shortId as short, tapName, wireOrRemove, uplinkName } from '../linux/uplinks.js';
-import { ensureNested, nestedLast, removeNested } from '../linux/nested.js';
+import { forgetWired, nestedLast, wireNested, type WiredPort } from '../linux/nested.js';
 
 export interface LinuxbridgeConfig {
   /** Pier's dataplane namespace; one per Pier instance on a host. */
@@ -43,7 +43,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
   /** The hot path's `ip` in the dataplane namespace (a port plugged or unplugged); restarted by every full sync. */
   private readonly session: IpSession;
   /** Ports wired by this process (veth up, far side configured), with where and to what; `nested`: the sub-interface to remove. */
-  private readonly configured = new Map<string, { place: string; fingerprint: string; nested?: { netns: string; ifname: string } }>();
+  private readonly configured = new Map<string, WiredPort>();
   private lastRules = '';
   private readonly routerState = new Map<string, string>();
   /** From the last full sync, which must have completed for a hinted one: networks realised, and refused (with the reason). */
@@ -128,7 +128,6 @@ export class LinuxbridgeDriver implements NetworkDriver {
       wired.push(p);
     }
 
-
     // 1. Remove what Pier made and no longer wants (and anything whose master is wrong).
     const remove: string[] = [];
     for (const [name, l] of links) {
@@ -155,7 +154,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
     for (const p of nestedLast(wired)) ports.set(p.id, await this.wirePort(p, networks.get(p.networkId)!, p.attachment.kind !== 'nested' && links.has(this.tap(p.id))));
     // What this process remembers as wired is exactly what this sync wired.
     const wiredIds = new Set(wired.map((p) => p.id));
-    for (const id of [...this.configured.keys()]) if (!wiredIds.has(id) || ports.get(id)?.status === 'ERROR') await this.forget(id);
+    for (const id of [...this.configured.keys()]) if (!wiredIds.has(id) || ports.get(id)?.status === 'ERROR') await forgetWired(this.configured, id);
 
     // 4. Routers: forwarding, routes, SNAT and floating IPs; stale router namespaces go.
     for (const r of desired.routers) await this.syncRouter(r, desired.ports.filter((p) => p.attachment.kind === 'router' && p.attachment.routerId === r.id));
@@ -196,7 +195,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
     // process wired can exist; anything else is the next full sync's to find.
     const gone = [...hinted].filter((id) => !wanted.has(id) && this.configured.has(id));
     const veths = gone.filter((id) => !this.configured.get(id)!.nested);
-    for (const id of gone) await this.forget(id);
+    for (const id of gone) await forgetWired(this.configured, id);
     await this.session.run(veths.map((id) => `link del ${this.tap(id)}`)).catch(() => {});
     await this.syncRules(desired);
     return { ports, vifType: 'bridge', vifDetails: { port_filter: true, namespace: ns } };
@@ -215,12 +214,6 @@ export class LinuxbridgeDriver implements NetworkDriver {
     return undefined;
   }
 
-  /** Forgets a port this process wired; a nested one's sub-interface goes with it (a veth is the caller's). */
-  private async forget(id: string): Promise<void> {
-    const nested = this.configured.get(id)?.nested;
-    this.configured.delete(id);
-    if (nested) await removeNested(nested.netns, nested.ifname);
-  }
 
   /** Wires one port; on failure nothing of it stays (its veth is deleted) and it reports ERROR. */
   private async wirePort(p: PortSpec, net: NetworkSpec, exists: boolean): Promise<PortObserved> {
@@ -340,7 +333,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
    * whether the veth is already there. Throws on failure, leaving the caller to delete the veth.
    */
   private async ensurePort(p: PortSpec, net: NetworkSpec, exists: boolean): Promise<void> {
-    if (p.attachment.kind === 'nested') return this.ensureNestedPort(p, p.attachment, exists);
+    if (p.attachment.kind === 'nested') return wireNested(this.configured, p, p.attachment, this.farEnd(p.addresses), exists);
     const ns = this.config.namespace;
     const tap = this.tap(p.id);
     const [targetNs, ifname] = p.attachment.kind === 'netns' ? [p.attachment.netns, p.attachment.ifname]
@@ -368,16 +361,6 @@ export class LinuxbridgeDriver implements NetworkDriver {
     this.configured.set(p.id, { place, fingerprint });
   }
 
-  /** A nested port: its macvlan, unless this process made it as it is now and `exists` says it is still there. */
-  private async ensureNestedPort(p: PortSpec, a: Extract<PortSpec['attachment'], { kind: 'nested' }>, exists: boolean): Promise<void> {
-    const place = `${a.netns} ${a.ifname} on ${a.parent?.port}`;
-    const fingerprint = JSON.stringify([p.mac, p.mtu, p.adminUp, p.addresses]);
-    const done = this.configured.get(p.id);
-    if (exists && done?.place === place && done.fingerprint === fingerprint) return;
-    if (done && done.place !== place) await this.forget(p.id);
-    await ensureNested(p, a, this.farEnd(p.addresses));
-    this.configured.set(p.id, { place, fingerprint, nested: { netns: a.netns, ifname: a.ifname } });
-  }
 
   private async syncRouter(r: RouterSpec, routerPorts: PortSpec[]): Promise<void> {
     const state = JSON.stringify([r, routerPorts.map((p) => [p.id, p.addresses])]);

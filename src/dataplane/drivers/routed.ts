@@ -17,7 +17,7 @@ import { deleteNetns, ensureNetns, hostNetnsArg, netnsExists } from '../linux/ne
 import { renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
 import type { LinuxbridgeConfig } from './linuxbridge.js';
 import { createUplink, deleteHostLinks, hostUplinks, instanceTag, tapName, wireOrRemove, uplinkName } from '../linux/uplinks.js';
-import { ensureNested, nestedLast, removeNested, type NestedAttachment } from '../linux/nested.js';
+import { forgetWired, nestedLast, wireNested, type NestedAttachment, type WiredPort } from '../linux/nested.js';
 
 export class RoutedDriver implements NetworkDriver {
   readonly name = 'routed';
@@ -27,7 +27,7 @@ export class RoutedDriver implements NetworkDriver {
   /** The hot path's `ip` in the dataplane namespace (a port plugged or unplugged); restarted by every full sync. */
   private readonly session: IpSession;
   /** Ports wired by this process, with where and to what; `nested`: the sub-interface to remove. */
-  private readonly configured = new Map<string, { place: string; fingerprint: string; nested?: { netns: string; ifname: string } }>();
+  private readonly configured = new Map<string, WiredPort>();
   private lastRules = '';
   private lastRoutes: string[] = [];
   /** The last full sync completed: a hinted one may build on it. */
@@ -78,17 +78,11 @@ export class RoutedDriver implements NetworkDriver {
     }
     const gone = [...hinted].filter((id) => !wanted.has(id) && this.configured.has(id));
     const veths = gone.filter((id) => !this.configured.get(id)!.nested);
-    for (const id of gone) await this.forget(id);
+    for (const id of gone) await forgetWired(this.configured, id);
     await this.session.run(veths.map((id) => `link del ${this.tap(id)}`)).catch(() => {});
     return ports;
   }
 
-  /** Forgets a port this process wired; a nested one's sub-interface goes with it (a veth is the caller's). */
-  private async forget(id: string): Promise<void> {
-    const nested = this.configured.get(id)?.nested;
-    this.configured.delete(id);
-    if (nested) await removeNested(nested.netns, nested.ifname);
-  }
 
   private unwirable(p: PortSpec): PortObserved | undefined {
     if (p.attachment.kind === 'bound') return { status: 'DOWN' };
@@ -131,7 +125,7 @@ export class RoutedDriver implements NetworkDriver {
     for (const p of nestedLast(wired)) ports.set(p.id, await this.wirePort(p, p.attachment.kind !== 'nested' && links.has(this.tap(p.id))));
     // What this process remembers as wired is exactly what this sync wired.
     const ok = new Set(wired.filter((p) => ports.get(p.id)?.status !== 'ERROR').map((p) => p.id));
-    for (const id of [...this.configured.keys()]) if (!ok.has(id)) await this.forget(id);
+    for (const id of [...this.configured.keys()]) if (!ok.has(id)) await forgetWired(this.configured, id);
     return ports;
   }
 
@@ -256,7 +250,9 @@ export class RoutedDriver implements NetworkDriver {
    * side. Throws on failure, leaving the caller to delete the veth.
    */
   private async ensurePort(p: PortSpec, exists: boolean): Promise<void> {
-    if (p.attachment.kind === 'nested') return this.ensureNestedPort(p, p.attachment, exists);
+    // Nested: a macvlan of the parent's far end, routed-style; the parent's tap already holds the
+    // next hop (proxy ARP on) and `converge` routes the port's /32 to that tap.
+    if (p.attachment.kind === 'nested') return wireNested(this.configured, p, p.attachment, this.farEnd(p.addresses), exists);
     if (p.attachment.kind !== 'netns' && p.attachment.kind !== 'handoff') return;
     const ns = this.config.namespace;
     const tap = this.tap(p.id);
@@ -286,19 +282,6 @@ export class RoutedDriver implements NetworkDriver {
     this.configured.set(p.id, { place, fingerprint });
   }
 
-  /**
-   * A nested port: its macvlan, configured routed-style — the parent's tap already holds the
-   * next hop and answers ARP for it (proxy ARP), and `converge` routes the port's /32 to that tap.
-   */
-  private async ensureNestedPort(p: PortSpec, a: NestedAttachment, exists: boolean): Promise<void> {
-    const place = `${a.netns} ${a.ifname} on ${a.parent?.port}`;
-    const fingerprint = JSON.stringify([p.mac, p.mtu, p.adminUp, p.addresses]);
-    const done = this.configured.get(p.id);
-    if (exists && done?.place === place && done.fingerprint === fingerprint) return;
-    if (done && done.place !== place) await this.forget(p.id);
-    await ensureNested(p, a, this.farEnd(p.addresses));
-    this.configured.set(p.id, { place, fingerprint, nested: { netns: a.netns, ifname: a.ifname } });
-  }
 
   async destroy(): Promise<void> {
     this.session.close();

@@ -63,6 +63,27 @@ export async function ensureNested(p: PortSpec, a: NestedAttachment, far: FarEnd
   }
 }
 
+/** What a Linux driver remembers of a port it wired: where, as what, and (nested) the sub-interface to remove. */
+export interface WiredPort { place: string; fingerprint: string; nested?: { netns: string; ifname: string } }
+
+/** Wires a nested port unless `wired` says this process made it as it is now and `exists` says it is still there. */
+export async function wireNested(wired: Map<string, WiredPort>, p: PortSpec, a: NestedAttachment, far: FarEndSpec, exists: boolean): Promise<void> {
+  const place = `${a.netns} ${a.ifname} on ${a.parent?.port}`;
+  const fingerprint = JSON.stringify([p.mac, p.mtu, p.adminUp, p.addresses]);
+  const done = wired.get(p.id);
+  if (exists && done?.place === place && done.fingerprint === fingerprint) return;
+  if (done && done.place !== place) await forgetWired(wired, p.id);
+  await ensureNested(p, a, far);
+  wired.set(p.id, { place, fingerprint, nested: { netns: a.netns, ifname: a.ifname } });
+}
+
+/** Forgets a port this process wired; a nested one's sub-interface goes with it (a veth is the caller's). */
+export async function forgetWired(wired: Map<string, WiredPort>, id: string): Promise<void> {
+  const nested = wired.get(id)?.nested;
+  wired.delete(id);
+  if (nested) await removeNested(nested.netns, nested.ifname);
+}
+
 /** Removes a nested port's interface from its namespace; gone already (or the namespace) is success. */
 export async function removeNested(netns: string, ifname: string): Promise<void> {
   await ipBatch(netns, [`link del ${ifname}`], true);

@@ -13,7 +13,7 @@ import type { Caller, NetworkingKind } from '../../networking/index.js';
 import type { KuryrContext } from '../context.js';
 import { containerPortId, DEVICE_OWNER, ensureContainerPort, plugContainerPort, releaseContainerPort } from '../container-ports.js';
 import { updatePairs } from '../nested/address-pairs.js';
-import { NODE_TAG, nodePath, nodePort, pairsOf, releaseNestedPort } from '../nested/node-ports.js';
+import { checkNodeNamespace, NODE_TAG, nodePath, nodePort, pairsOf, releaseNestedPort } from '../nested/node-ports.js';
 import { CNI_CODES, CniError } from './errors.js';
 import type { CniRequest } from './request.js';
 import { addResult, type AddressInfo, type CniResult } from './result.js';
@@ -56,10 +56,11 @@ async function add(k: KuryrContext, req: CniRequest, node?: string): Promise<Cni
   const fixedIps = config.subnet ? [{ subnet_id: await findId(k, caller, 'subnet', config.subnet, { network_id: networkId }) }] : undefined;
   const securityGroups = config.securityGroups && await Promise.all(config.securityGroups.map((g) => findId(k, caller, 'security_group', g, projectId ? { project_id: projectId } : {})));
   const portId = attachmentPortId(req.containerId, req.ifname, node);
-  const sandbox = await openSandbox(sandboxPath(k, req, node), portId);
+  const sandbox = await openSandbox(sandboxPath(k, req, node), portId, node !== undefined);
   try {
+    if (node) checkNodeNamespace(k, node, req.netns, sandbox.name);
     const port = await ensureContainerPort(k, {
-      networkId, projectId, deviceId: req.containerId, slot: node ? `${req.ifname}@${node}` : req.ifname, name: portName(req.args), tags: portTags(req, k.host, node), fixedIps, securityGroups,
+      id: portId, networkId, projectId, deviceId: req.containerId, name: portName(req.args), tags: portTags(req, k.host, node), fixedIps, securityGroups,
     });
     // The pod's frames leave through the node's port: it must let the pod's address and MAC through first.
     if (parent) await updatePairs(k.networking, caller, String(parent.id), pairsOf(port));
@@ -104,7 +105,7 @@ async function check(k: KuryrContext, req: CniRequest, node?: string): Promise<v
   const { networkId } = await placement(k, caller, req, node);
   if (port.network_id !== networkId) throw fail(`port ${portId} is on network ${String(port.network_id)}, not on ${req.config.network ?? networkId}`);
   if (port.status === 'ERROR') throw fail(`port ${portId} is in ERROR`);
-  const name = sandboxName(sandboxPath(k, req, node), portId);
+  const name = sandboxName(sandboxPath(k, req, node), portId, node !== undefined);
   if (!name || !(await k.plugger.plugged(name)).some((p) => p.port === portId && p.ifname === req.ifname)) {
     throw fail(`port ${portId} is not plugged into ${req.netns} as ${req.ifname}`);
   }

@@ -1,6 +1,7 @@
 // The container-host server's side of a nested attachment (Kuryr's nested mode): the server's
 // port its pods ride on, where a path of the server's (a pod's CNI_NETNS) is on the host, and
 // the pods' ports a server leaves behind when it goes.
+import { readdirSync, statSync } from 'node:fs';
 import type { Values } from '../../core/resource/index.js';
 import type { Caller } from '../../networking/index.js';
 import { CNI_CODES, CniError } from '../cni/errors.js';
@@ -37,6 +38,21 @@ export function nodePath(k: KuryrContext, serverId: string, path: string): strin
   const pid = k.nodes?.initPid(serverId);
   if (!pid) throw new CniError(CNI_CODES.tryAgainLater, `server ${serverId} is not running on this host`, 'its container has no process');
   return inNode(pid, path);
+}
+
+/**
+ * Checks that the namespace attached as `name` for a node's pod is one of the node's own: what
+ * the node's path shows now (a node that swapped a symlink between the resolution and the
+ * attach would otherwise hand Pier a namespace of the host's), and none of the host's known
+ * ones (the host's own, and any other under /run/netns: servers', routers', the dataplane's).
+ */
+export function checkNodeNamespace(k: KuryrContext, serverId: string, path: string, name: string): void {
+  const id = (p: string) => { try { const st = statSync(p); return `${st.dev}:${st.ino}`; } catch { return undefined; } };
+  const attached = id(`/run/netns/${name}`);
+  const known = [id('/proc/1/ns/net'), ...readdirSync('/run/netns').filter((n) => n !== name).map((n) => id(`/run/netns/${n}`))];
+  if (!attached || attached !== id(nodePath(k, serverId, path)) || known.includes(attached)) {
+    throw new CniError(CNI_CODES.invalidEnvironment, 'CNI_NETNS is not a network namespace of this server\'s own', path);
+  }
 }
 
 /** The pairs a pod's port needs on its node's port: each of its addresses with its MAC. */
