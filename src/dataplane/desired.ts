@@ -61,7 +61,7 @@ export async function readPorts(db: Db, host: string, ids?: readonly string[], r
     for (const p of await base().where(PORT_INDEX_TERMS.bound).where('binding:host_id', '=', host).execute()) byId.set(p.id, p);
   }
   const plugOf = new Map(plugs.map((p) => [p.port_id, p]));
-  // A nested plug's parent: where its sub-interface hangs from (a plug of a port into a namespace here).
+  // A nested plug's parent: whose namespace its veth hangs from (a plug of a port into a namespace here).
   const parentIds = [...new Set(plugs.map((p) => p.parent_port_id).filter((id): id is string => id !== null))];
   const parents = new Map((await chunked(parentIds, (c) => db.selectFrom('port_plugs').select(PLUG_COLUMNS).where('host', '=', host).where('port_id', 'in', c).execute()))
     .filter((p) => p.netns !== HANDOFF && p.parent_port_id === null).map((p) => [p.port_id, { port: p.port_id, netns: p.netns, ifname: p.ifname }]));

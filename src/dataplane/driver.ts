@@ -35,10 +35,10 @@ export type Attachment =
   | { kind: 'handoff'; ifname: string }
   | { kind: 'router'; routerId: string; role: 'interface' | 'gateway' }
   /**
-   * A sub-interface (macvlan, with the port's MAC) of `parent`'s far end, moved into `netns` as
-   * `ifname`: a pod's port inside a container-host server, riding on the server's port (Kuryr's
-   * nested mode). Its traffic enters the dataplane through the parent's host end, so the parent
-   * must allow it (allowed address pairs); `parent` is null when the parent is not plugged here.
+   * A veth from `parent`'s namespace into `netns` as `ifname` (the port's MAC, its addresses
+   * routed by the parent's namespace): a pod's port inside a container-host server, behind the
+   * server's port (Kuryr's nested mode). Its traffic reaches the dataplane as the parent's, so the
+   * parent must allow it (allowed address pairs); `parent` is null when the parent is not plugged here.
    */
   | { kind: 'nested'; netns: string; ifname: string; parent: { port: string; netns: string; ifname: string } | null }
   | { kind: 'bound' };

@@ -8,6 +8,7 @@ import type { DataplaneController } from './controller.js';
 import { readPorts } from './desired.js';
 import type { AddressSpec, ContainerSide, FarEndSpec } from './driver.js';
 import { bridgedFarEnd, containerSideOf } from './far-end.js';
+import { nestedFarEnd } from './linux/nested.js';
 import { netnsExists } from './linux/netns.js';
 
 /** A handoff's `netns` in `port_plugs`: no namespace, the far end stays in the host's. */
@@ -16,7 +17,7 @@ export const HANDOFF = '';
 export interface PlugRequest {
   netns: string;
   ifname?: string;
-  /** Nested: the port whose far end the new interface is a sub-interface of (plugged into a namespace here). */
+  /** Nested: the port whose namespace (plugged here) the new interface hangs from, behind that port. */
   parent?: string;
 }
 
@@ -80,8 +81,8 @@ async function undo(ctl: DataplaneController, portId: string, releaseHost: boole
 export function portPlugger(ctl: DataplaneController) {
   return {
     /**
-     * Plugs `portId` into `netns` as `ifname` — nested on `parent`'s far end when given (a
-     * macvlan of it); already plugged there is success.
+     * Plugs `portId` into `netns` as `ifname` — nested behind `parent` when given (a veth from
+     * the parent's namespace); already plugged there is success.
      */
     async plug(portId: string, netns: string, ifname: string, parent?: string): Promise<void> {
       const plugged = await ctl.store.db.selectFrom('port_plugs').select('netns').where('port_id', '=', portId).executeTakeFirst();
@@ -121,7 +122,8 @@ export function portPlugger(ctl: DataplaneController) {
     async containerSide(portId: string): Promise<(ContainerSide & { mac: string; mtu: number }) | undefined> {
       const [spec] = await readPorts(ctl.store.db, ctl.host, [portId]);
       if ((spec?.attachment.kind !== 'netns' && spec?.attachment.kind !== 'nested') || !ctl.driver.farEnd) return undefined;
-      return { mac: spec.mac, mtu: spec.mtu, ...containerSideOf(ctl.driver.farEnd(spec.addresses)) };
+      const far = spec.attachment.kind === 'nested' ? nestedFarEnd(spec) : ctl.driver.farEnd(spec.addresses);
+      return { mac: spec.mac, mtu: spec.mtu, ...containerSideOf(far) };
     },
   };
 }

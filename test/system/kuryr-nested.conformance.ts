@@ -3,7 +3,7 @@
 // `pier` plugin runs inside the node (nsenter into its mount and network namespaces, as kubelet's
 // containerd would run it) for pod namespaces made inside the node; it reaches Pier through the
 // socket Pier serves in the node. Pods get ports on the node's network (pairs on the node's port,
-// macvlans of its eth0), ping the peer both ways, are filtered by their own groups, leave nothing
+// veths the node routes), ping the peer both ways and their node, are filtered by their own groups, leave nothing
 // on DEL, keep each other's pairs when added at once, and go with their node. Each driver's test
 // file runs it.
 import { after, before, describe, test } from 'node:test';
@@ -120,7 +120,7 @@ describe(`nested CNI (pods inside a container-host server) on ${driver}`, () => 
     rmSync(work, { recursive: true, force: true });
   });
 
-  test('ADD inside the node: a port on the node\'s network, a pair on the node\'s port, a macvlan of its eth0; pod and peer ping each other', async () => {
+  test('ADD inside the node: a port on the node\'s network, a pair on the node\'s port, a veth the node routes; pod, peer and node ping each other', async () => {
     const ns = await podNs('a');
     const r = await add('a', ns.inside);
     ok(r, 'ADD');
@@ -132,14 +132,15 @@ describe(`nested CNI (pods inside a container-host server) on ${driver}`, () => 
     assert.ok(pod.tags.includes(`kuryr.cni.node:${nodeId}`), String(pod.tags));
     const ip = pod.fixed_ips[0].ip_address as string;
     assert.deepEqual(r.json.interfaces, [{ name: 'eth0', mac: pod.mac_address, sandbox: ns.inside }]);
-    assert.equal(r.json.ips[0].address, `${ip}/${driver === 'routed' ? 32 : 24}`);
-    assert.deepEqual(await pairs(), [{ ip_address: ip, mac_address: pod.mac_address }]);
+    assert.equal(r.json.ips[0].address, `${ip}/32`, 'the pod\'s address alone, the node its next hop');
+    assert.deepEqual(await pairs(), [{ ip_address: ip, mac_address: (await nodePort()).mac_address }]);
     const link = JSON.parse((await inPod(ns.host, 'ip', '-j', '-d', 'link', 'show', 'dev', 'eth0')).stdout)[0];
-    assert.equal(link.linkinfo.info_kind, 'macvlan');
+    assert.equal(link.linkinfo.info_kind, 'veth');
     assert.equal(link.address, pod.mac_address);
     await waitFor('the pod\'s port ACTIVE', async () => (await port(pod.id)).status === 'ACTIVE');
     await waitFor('the pod pings the peer', () => podPings(ns.host, peerIp), 10_000);
     assert.ok(await peerPings(ip), 'the peer pings the pod');
+    assert.equal((await inNode('ping', '-c', '1', '-W', '1', ip)).code, 0, 'the node pings its pod (kubelet\'s probes, kube-proxy)');
     ok(await run({ command: 'CHECK', containerId: `${prefix}-a`, netns: ns.inside, ifname: 'eth0' }, conf({ prevResult: r.json })), 'CHECK');
   });
 
@@ -188,6 +189,7 @@ describe(`nested CNI (pods inside a container-host server) on ${driver}`, () => 
     assert.deepEqual((await podPorts()).filter((p) => p.device_id === `${prefix}-a`), []);
     assert.deepEqual(await pairs(), []);
     assert.deepEqual(await links(ns), ['lo']);
+    assert.doesNotMatch((await inNode('ip', '-o', 'link', 'show')).stdout, /pv-/, 'the node\'s end of the veth is gone');
     assert.ok(!existsSync(`/run/netns/${attachedName(pod.id)}`), 'the attached name is gone');
     ok(await del('a', '/run/netns/a'), 'DEL again');
     ok(await inNode('/bin/sh', '-c', 'umount /run/netns/a && rm /run/netns/a'), 'pod namespace removed');

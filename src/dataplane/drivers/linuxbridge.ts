@@ -42,7 +42,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
   private prepared = false;
   /** The hot path's `ip` in the dataplane namespace (a port plugged or unplugged); restarted by every full sync. */
   private readonly session: IpSession;
-  /** Ports wired by this process (veth up, far side configured), with where and to what; `nested`: the sub-interface to remove. */
+  /** Ports wired by this process (veth up, far side configured), with where and to what; `nested`: its veth to remove. */
   private readonly configured = new Map<string, WiredPort>();
   private lastRules = '';
   private readonly routerState = new Map<string, string>();
@@ -224,10 +224,13 @@ export class LinuxbridgeDriver implements NetworkDriver {
 
   /** Anti-spoofing and security groups for every wired, secured port; the tables are replaced whole, and only when their text changed. */
   private async syncRules(desired: DesiredState): Promise<void> {
-    // A nested port's frames cross its parent's bridge port, whose anti-spoofing admits them by
-    // the parent's allowed address pairs; its own groups apply by its own MAC, like any port's.
-    const secured: SecuredPort[] = desired.ports.filter((p) => p.secured && this.configured.has(p.id))
-      .map((p) => ({ port: p, bridge: this.bridge(p.networkId), hostIf: this.tap(p.attachment.kind === 'nested' ? p.attachment.parent!.port : p.id), nested: p.attachment.kind === 'nested' }));
+    // A nested port's frames are its parent's on the bridge (its MAC, its bridge port), admitted
+    // by the parent's allowed address pairs; its own groups apply by its addresses.
+    const macOf = new Map(desired.ports.map((p) => [p.id, p.mac]));
+    const secured: SecuredPort[] = desired.ports.filter((p) => p.secured && this.configured.has(p.id)).map((p) => {
+      const parent = p.attachment.kind === 'nested' ? p.attachment.parent!.port : undefined;
+      return { port: p, bridge: this.bridge(p.networkId), hostIf: this.tap(parent ?? p.id), ...(parent ? { nested: true, parentMac: macOf.get(parent) } : {}) };
+    });
     const rules = replaceTable('bridge', 'pier', renderAntiSpoofing('pier', secured.filter((x) => !x.nested))) + replaceTable('inet', 'pier', renderSecurityGroups('pier', secured, desired.securityGroups));
     if (rules !== this.lastRules) {
       await nft(this.config.namespace, rules);
@@ -333,7 +336,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
    * whether the veth is already there. Throws on failure, leaving the caller to delete the veth.
    */
   private async ensurePort(p: PortSpec, net: NetworkSpec, exists: boolean): Promise<void> {
-    if (p.attachment.kind === 'nested') return wireNested(this.configured, p, p.attachment, this.farEnd(p.addresses), exists);
+    if (p.attachment.kind === 'nested') return wireNested(this.configured, p, p.attachment, exists);
     const ns = this.config.namespace;
     const tap = this.tap(p.id);
     const [targetNs, ifname] = p.attachment.kind === 'netns' ? [p.attachment.netns, p.attachment.ifname]

@@ -26,7 +26,7 @@ export class RoutedDriver implements NetworkDriver {
   private prepared = false;
   /** The hot path's `ip` in the dataplane namespace (a port plugged or unplugged); restarted by every full sync. */
   private readonly session: IpSession;
-  /** Ports wired by this process, with where and to what; `nested`: the sub-interface to remove. */
+  /** Ports wired by this process, with where and to what; `nested`: its veth to remove. */
   private readonly configured = new Map<string, WiredPort>();
   private lastRules = '';
   private lastRoutes: string[] = [];
@@ -146,7 +146,7 @@ export class RoutedDriver implements NetworkDriver {
     const ns = this.config.namespace;
     const nets = new Map(desired.networks.map((n) => [n.id, n]));
     const all = desired.ports.filter((p) => this.configured.has(p.id));
-    // Nested ports ride their parents' taps: routed there, filtered there by their addresses.
+    // Nested ports are behind their parents' taps: routed there, filtered there by their addresses.
     const wired = all.filter((p) => p.attachment.kind !== 'nested');
     const nested = all.filter((p): p is PortSpec & { attachment: NestedAttachment } => p.attachment.kind === 'nested' && p.attachment.parent !== null);
 
@@ -250,9 +250,9 @@ export class RoutedDriver implements NetworkDriver {
    * side. Throws on failure, leaving the caller to delete the veth.
    */
   private async ensurePort(p: PortSpec, exists: boolean): Promise<void> {
-    // Nested: a macvlan of the parent's far end, routed-style; the parent's tap already holds the
-    // next hop (proxy ARP on) and `converge` routes the port's /32 to that tap.
-    if (p.attachment.kind === 'nested') return wireNested(this.configured, p, p.attachment, this.farEnd(p.addresses), exists);
+    // Nested: a veth from the parent's namespace, which routes for it; `converge` routes the
+    // port's /32 to the parent's tap.
+    if (p.attachment.kind === 'nested') return wireNested(this.configured, p, p.attachment, exists);
     if (p.attachment.kind !== 'netns' && p.attachment.kind !== 'handoff') return;
     const ns = this.config.namespace;
     const tap = this.tap(p.id);

@@ -29,9 +29,10 @@ describe('nested ports in the security rule sets', () => {
     const text = renderSecurityGroups('pier', [{ port: pod, bridge: '', hostIf: 'tp-node', nested: true }], groups, { routed: true });
     assert.match(text, /chain do0 \{\n {4}ip saddr vmap \{ 10\.0\.0\.9 : goto o0 \}\n {2}\}/);
   });
-  it('bridged: the pod is told apart by its MAC; anti-spoofing stays the parent\'s, with its pairs', () => {
-    const text = renderSecurityGroups('pier', [{ port: node, bridge: 'br-1', hostIf: 'tp-node' }, { port: pod, bridge: 'br-1', hostIf: 'tp-node', nested: true }], groups);
-    assert.match(text, /"br-1" \. fa:16:3e:00:00:05 : jump o0, "br-1" \. fa:16:3e:00:00:09 : jump o1/);
+  it('bridged: the pod rides its parent\'s MAC and is told apart by its address; anti-spoofing stays the parent\'s, with its pairs', () => {
+    const text = renderSecurityGroups('pier', [{ port: node, bridge: 'br-1', hostIf: 'tp-node' }, { port: pod, bridge: 'br-1', hostIf: 'tp-node', nested: true, parentMac: node.mac }], groups);
+    assert.match(text, /iifname \. ether saddr vmap \{ "br-1" \. fa:16:3e:00:00:05 : jump do0 \}/);
+    assert.match(text, /chain do0 \{\n {4}ip saddr vmap \{ 10\.0\.0\.9 : goto o1 \}\n {4}goto o0\n {2}\}/);
     const spoof = renderAntiSpoofing('pier', [{ port: node, bridge: 'br-1', hostIf: 'tp-node' }]);
     assert.match(spoof, /ether saddr != \{ fa:16:3e:00:00:05, fa:16:3e:00:00:09 \} drop/);
     assert.match(spoof, /ip saddr != \{ 10\.0\.0\.5, 10\.0\.0\.9, 0\.0\.0\.0 \} drop/);

@@ -7,11 +7,12 @@
 import type { PortSpec, RuleSpec, SecurityGroupSpec } from '../driver.js';
 
 /**
- * A port whose traffic is filtered, where it is seen: `hostIf` is its host end (a nested port's:
- * its parent's). Bridged ports are told apart by MAC; on one routed interface a nested port is
- * told apart from its parent by its addresses.
+ * A port whose traffic is filtered, where it is seen: `hostIf` is its host end. Bridged ports
+ * are told apart by MAC, routed ones by interface. A nested port's traffic is its parent's on the
+ * wire — the parent's host end (`hostIf`) and, bridged, the parent's MAC (`parentMac`) — and is
+ * told apart from the parent's own by its addresses.
  */
-export interface SecuredPort { port: PortSpec; bridge: string; hostIf: string; nested?: boolean }
+export interface SecuredPort { port: PortSpec; bridge: string; hostIf: string; nested?: boolean; parentMac?: string }
 
 export interface SecurityLayout {
   /** Routed ports are named by their own interface; bridged ones by bridge and MAC. */
@@ -73,22 +74,17 @@ export function renderSecurityGroups(table: string, ports: SecuredPort[], groups
   const chains: string[] = [];
   const outMap: string[] = [];
   const inMap: string[] = [];
-  ports.forEach(({ port, bridge }, n) => {
+  ports.forEach(({ port }, n) => {
     const rules = port.securityGroups.flatMap((id) => byId.get(id)?.rules ?? []);
     const lines = (dir: 'ingress' | 'egress') => rules.filter((r) => r.direction === dir).map((r) => ruleText(r, groupSet)).filter((x): x is string => Boolean(x));
     chains.push(`  chain o${n} {\n    ${ND_OUT}\n${lines('egress').map((l) => `    ${l}\n`).join('')}    drop\n  }`);
     chains.push(`  chain i${n} {\n    ${ND_IN}\n${lines('ingress').map((l) => `    ${l}\n`).join('')}    drop\n  }`);
-    if (!layout.routed) {
-      outMap.push(`"${bridge}" . ${port.mac} : jump o${n}`);
-      inMap.push(`"${bridge}" . ${port.mac} : jump i${n}`);
-    }
   });
-  if (layout.routed) {
-    const { chains: dispatch, outMap: o, inMap: i } = routedDispatch(ports);
-    chains.push(...dispatch);
-    outMap.push(...o);
-    inMap.push(...i);
-  }
+  const key = (x: SecuredPort) => (layout.routed ? `"${x.hostIf}"` : `"${x.bridge}" . ${x.nested ? x.parentMac : x.port.mac}`);
+  const { chains: dispatch, outMap: o, inMap: i } = dispatchByKey(ports, key);
+  chains.push(...dispatch);
+  outMap.push(...o);
+  inMap.push(...i);
   const [inKey, outKey] = layout.routed ? ['iifname', 'oifname'] : ['iifname . ether saddr', 'oifname . ether daddr'];
   const forward = [
     '    type filter hook forward priority 0; policy accept;',
@@ -101,26 +97,27 @@ export function renderSecurityGroups(table: string, ports: SecuredPort[], groups
 }
 
 /**
- * Routed: an interface's chains by `hostIf`. Where nested ports share their parent's interface,
- * the interface jumps to a dispatch chain that goes to a nested port's chain by its address (the
- * sender's on the way out, the receiver's on the way in) and to the parent's for the rest; a
- * `goto` so the chain's verdict returns to the forward chain, as a direct jump's would.
+ * Each port's chains by its map key (`key`). Where nested ports share their parent's key, the key
+ * jumps to a dispatch chain that goes to a nested port's chain by its address (the sender's on
+ * the way out, the receiver's on the way in) and to the parent's for the rest; a `goto` so the
+ * chain's verdict returns to the forward chain, as a direct jump's would.
  */
-function routedDispatch(ports: SecuredPort[]): { chains: string[]; outMap: string[]; inMap: string[] } {
+function dispatchByKey(ports: SecuredPort[], key: (x: SecuredPort) => string): { chains: string[]; outMap: string[]; inMap: string[] } {
   const byIf = new Map<string, { own?: number; nested: { n: number; port: PortSpec }[] }>();
-  ports.forEach(({ port, hostIf, nested }, n) => {
-    const entry = byIf.get(hostIf) ?? { nested: [] };
-    if (nested) entry.nested.push({ n, port }); else entry.own = n;
-    byIf.set(hostIf, entry);
+  ports.forEach((x, n) => {
+    const k = key(x);
+    const entry = byIf.get(k) ?? { nested: [] };
+    if (x.nested) entry.nested.push({ n, port: x.port }); else entry.own = n;
+    byIf.set(k, entry);
   });
   const chains: string[] = [];
   const outMap: string[] = [];
   const inMap: string[] = [];
   let d = 0;
-  for (const [hostIf, { own, nested }] of byIf) {
+  for (const [k, { own, nested }] of byIf) {
     if (!nested.length) {
-      outMap.push(`"${hostIf}" : jump o${own}`);
-      inMap.push(`"${hostIf}" : jump i${own}`);
+      outMap.push(`${k} : jump o${own}`);
+      inMap.push(`${k} : jump i${own}`);
       continue;
     }
     for (const [dir, peer, map] of [['o', 'saddr', outMap], ['i', 'daddr', inMap]] as const) {
@@ -130,7 +127,7 @@ function routedDispatch(ports: SecuredPort[]): { chains: string[]; outMap: strin
       });
       if (own !== undefined) lines.push(`    goto ${dir}${own}`);
       chains.push(`  chain d${dir}${d} {\n${lines.join('\n')}\n  }`);
-      map.push(`"${hostIf}" : jump d${dir}${d}`);
+      map.push(`${k} : jump d${dir}${d}`);
     }
     d++;
   }

@@ -5,7 +5,7 @@
 // ADD can work; GC releases this host's ports of the network that no valid attachment names.
 // Nested (a call from a container-host server's socket, `node` its id): the port is the node's
 // project's, on its port's network; that port carries the pod's address pair, the pod's
-// interface is a sub-interface of the node's, and CNI_NETNS is a path of the node's.
+// interface hangs from the node's namespace (a veth it routes), and CNI_NETNS is a path of the node's.
 import { ApiError } from '../../core/errors.js';
 import type { Values } from '../../core/resource/index.js';
 import { readInterface, type InterfaceObserved } from '../../dataplane/index.js';
@@ -62,8 +62,8 @@ async function add(k: KuryrContext, req: CniRequest, node?: string): Promise<Cni
     const port = await ensureContainerPort(k, {
       id: portId, networkId, projectId, deviceId: req.containerId, name: portName(req.args), tags: portTags(req, k.host, node), fixedIps, securityGroups,
     });
-    // The pod's frames leave through the node's port: it must let the pod's address and MAC through first.
-    if (parent) await updatePairs(k.networking, caller, String(parent.id), pairsOf(port));
+    // The pod's traffic leaves through the node's port: it must let the pod's addresses through first.
+    if (parent) await updatePairs(k.networking, caller, String(parent.id), pairsOf(port, parent));
     await plugContainerPort(k, portId, sandbox.name, req.ifname, parent && String(parent.id)).catch((err: unknown) => {
       throw new CniError(CNI_CODES.plugFailed, `could not plug port ${portId} into ${req.netns} as ${req.ifname}`, (err as Error).message);
     });

@@ -55,14 +55,14 @@ export function checkNodeNamespace(k: KuryrContext, serverId: string, path: stri
   }
 }
 
-/** The pairs a pod's port needs on its node's port: each of its addresses with its MAC. */
-export const pairsOf = (port: Values): AddressPair[] =>
-  (port.fixed_ips as { ip_address: string }[]).map((f) => ({ ip_address: f.ip_address, mac_address: String(port.mac_address) }));
+/** The pairs a pod's port needs on its node's port: each of its addresses, with the node port's MAC (the pod's traffic is routed by the node). */
+export const pairsOf = (pod: Values, node: Values): AddressPair[] =>
+  (pod.fixed_ips as { ip_address: string }[]).map((f) => ({ ip_address: f.ip_address, mac_address: String(node.mac_address) }));
 
 /** Takes a pod port's pairs off every port of its node server (any of them may carry them). */
 export async function dropPairs(k: KuryrContext, caller: Caller, serverId: string, pod: Values): Promise<void> {
   for (const p of await k.networking.list(caller, 'port', { device_id: serverId })) {
-    await updatePairs(k.networking, caller, String(p.id), [], pairsOf(pod));
+    await updatePairs(k.networking, caller, String(p.id), [], pairsOf(pod, p));
   }
 }
 

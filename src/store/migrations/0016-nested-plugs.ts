@@ -1,5 +1,5 @@
-// A plug may be nested: the port's far end is a sub-interface (macvlan) of another port's far end
-// — a pod's port inside a container-host server, plugged on its node's port (Kuryr's nested mode).
+// A plug may be nested: the port's far end hangs from another port's namespace, behind that port
+// — a pod's port inside a container-host server, behind its node's port (Kuryr's nested mode).
 import type { Migration } from '../migrate.js';
 
 export const m0016: Migration = {
