@@ -217,6 +217,21 @@ describe(`nested CNI (pods inside a container-host server) on ${driver}`, () => 
     assert.deepEqual((await pairs()).map((p) => p.ip_address), [rc.json.ips[0].address.split('/')[0]]);
   });
 
+  test('STATUS and GC from the node: GC releases the node\'s pods that no attachment names, and only those', async () => {
+    const gcConf = (valid: { containerID: string; ifname: string }[]) => ({ ...conf(), cniVersion: '1.1.0', 'cni.dev/valid-attachments': valid });
+    ok(await run({ command: 'STATUS' }, { ...conf(), cniVersion: '1.1.0' }), 'STATUS');
+    const f = await podNs('f');
+    ok(await add('f', f.inside), 'ADD f');
+    const [pf] = (await podPorts()).filter((p) => p.device_id === `${prefix}-f`);
+    ok(await run({ command: 'GC', env: { CNI_PATH: '/opt/cni/bin' } }, gcConf([{ containerID: `${prefix}-c`, ifname: 'eth0' }])), 'GC');
+    const left = (await podPorts()).map((p) => p.device_id);
+    assert.ok(!left.includes(`${prefix}-f`), 'the unnamed pod is released');
+    assert.ok(left.includes(`${prefix}-c`), 'the named pod stays');
+    assert.deepEqual((await pairs()).map((p) => p.ip_address), [(await podPorts()).find((p) => p.device_id === `${prefix}-c`).fixed_ips[0].ip_address]);
+    assert.ok(!existsSync(`/run/netns/${attachedName(pf.id)}`), 'its namespace is detached');
+    assert.deepEqual(await links(f.host), ['lo']);
+  });
+
   test('Pier restarts under a running pod: its pings hold, and the node\'s socket answers again', { timeout: 120_000 }, async () => {
     const c = `/proc/${pid}/root/run/netns/c`;
     const pinging = inPod(c, 'ping', '-i', '0.1', '-c', '50', '-W', '1', peerIp);
