@@ -86,7 +86,7 @@ export async function startPierProcess(store: 'sqlite' | 'postgres' = 'sqlite', 
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
-const CLI_TIMEOUT_MS = 60_000;
+const CLI_TIMEOUT_MS = 120_000; // the python CLI alone can take tens of seconds on a loaded 2-core machine
 
 /** A finished CLI run; one killed at its time limit says so (it would exit 1 with nothing to say). */
 function result(error: ExecFileException | null, stdout: string, stderr: string): CliResult {
