@@ -32,15 +32,23 @@ export interface ResourceDef<A extends Record<string, Attribute> = Record<string
   readonly extra?: boolean;
 }
 
+/** Every definition made so far, in load order (tests walk them: a new attribute is fuzzed unasked). */
+const registry: ResourceDef[] = [];
+export const definitions = (): readonly ResourceDef[] => registry;
+
 export function defineResource<A extends Record<string, Attribute>>(def: ResourceDef<A>): ResourceDef<A> {
-  return Object.freeze(def);
+  const frozen = Object.freeze(def);
+  registry.push(frozen);
+  return frozen;
 }
 
 /** A definition with more attributes (an API extension adding to a resource). */
 export function extendResource<A extends Record<string, Attribute>, B extends Record<string, Attribute>>(
   base: ResourceDef<A>, more: B,
 ): ResourceDef<A & B> {
-  return Object.freeze({ ...base, attributes: { ...base.attributes, ...more } });
+  const frozen = Object.freeze({ ...base, attributes: { ...base.attributes, ...more } });
+  registry.push(frozen);
+  return frozen;
 }
 
 /** The attribute values of a resource, as the service logic and views see them. */
