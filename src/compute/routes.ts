@@ -67,7 +67,7 @@ export function computeRoutes(scope: FastifyInstance, ctx: ComputeContext): void
   type PK = { Params: { id: string; key: string } };
   scope.get<PK>('/v2.1/flavors/:id/os-extra_specs/:key', async (req) => {
     const specs = JSON.parse((await loadFlavor(ctx.store, novaCaller(req), req.params.id)).extra_specs) as Record<string, string>;
-    if (!(req.params.key in specs)) throw new NovaNotFound(`Flavor ${req.params.id} has no extra specs with key ${req.params.key}.`);
+    if (!Object.hasOwn(specs, req.params.key)) throw new NovaNotFound(`Flavor ${req.params.id} has no extra specs with key ${req.params.key}.`);
     return { [req.params.key]: specs[req.params.key] };
   });
   scope.put<PK>('/v2.1/flavors/:id/os-extra_specs/:key', async (req) => {

@@ -1,7 +1,8 @@
 // Every Image v2 route under the service's prefix (`/image`): versions, images, data, tags, members.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { MalformedBody, UnsupportedMediaType } from '../core/errors.js';
+import { UnsupportedMediaType } from '../core/errors.js';
+import { parseJsonBody } from '../core/http/json-body.js';
 import type { QueryParams } from '../core/resource/index.js';
 import type { Store } from '../store/index.js';
 import { openImageFile, removeImageFile, uploadImage } from './data.js';
@@ -30,7 +31,8 @@ export function imageRoutes(scope: FastifyInstance, ctx: ImageContext): void {
   // Data uploads arrive as a stream: the handler pipes it to disk (no body limit, nothing buffered).
   scope.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
   scope.addContentTypeParser(PATCH_TYPE, { parseAs: 'string' }, (_req, body, done) => {
-    try { done(null, JSON.parse(String(body))); } catch { done(new MalformedBody('Malformed JSON in request body'), undefined); }
+    // A JSON patch is a list of operations: any top level here, the patch code checks it.
+    try { done(null, parseJsonBody(String(body), { topLevel: 'any' })); } catch (err) { done(err as Error, undefined); }
   });
   // OpenStack: GET / answers 300 Multiple Choices with the versions list.
   scope.get('/', { config: { public: true } }, async (req, reply) => reply.code(300).send(versions(req)));

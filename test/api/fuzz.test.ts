@@ -4,6 +4,7 @@
 // cases per route (default 24, which keeps the run near a minute on two cores).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import pino from 'pino';
 import { mountedRoutes } from '../../src/core/http/server.js';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, call, startTestPier, testStores, tokenFor, type TestPier } from '../support/pier.js';
 import { ParamSource } from '../support/fuzz/params.js';
@@ -14,14 +15,22 @@ import { seedWorld } from '../support/fuzz/seed.js';
 const seed = fuzzSeed();
 const casesPerRoute = Number(process.env.PIER_FUZZ_CASES ?? 24);
 
+/** Errors the server logged, by request id: a 500's cause goes into the report. */
+const logged = new Map<string, string>();
+const logger = pino({ level: 'error' }, { write(line: string) {
+  const e = JSON.parse(line) as { reqId?: string; err?: { stack?: string } };
+  if (e.reqId) logged.set(e.reqId, e.err?.stack?.split('\n').slice(0, 4).join(' | ') ?? line);
+} });
+
 function describeFailure(f: Failure): string {
+  const cause = f.requestId && logged.get(f.requestId) ? `\n    logged: ${logged.get(f.requestId)!.slice(0, 500)}` : '';
   const body = f.request.body === undefined ? '' : ` body=${f.request.body.slice(0, 200)}`;
-  return `${f.route} → ${f.status} ${f.problem}\n    ${f.request.method} ${f.request.path.slice(0, 200)} [${f.request.note}]${body}\n    answer: ${f.body.slice(0, 300)}`;
+  return `${f.route} → ${f.status} ${f.problem}\n    ${f.request.method} ${f.request.path.slice(0, 200)} [${f.request.note}]${body}\n    answer: ${f.body.slice(0, 300)}${cause}`;
 }
 
 for (const store of testStores()) describe(`fuzz: every route on ${store} (PIER_FUZZ_SEED=${seed})`, () => {
   let t: TestPier;
-  before(async () => { t = await startTestPier({}, store); });
+  before(async () => { t = await startTestPier({ logger }, store); });
   after(() => t.close());
 
   test('no 5xx, no hang, the service\'s own error body, nothing written by a rejected request', async () => {

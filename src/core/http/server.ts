@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { ApiError, InternalError, MalformedBody, NotFound, PayloadTooLarge, ServiceUnavailable, Unauthorized, UnsupportedMediaType, UriTooLong, BadRequest, httpTitles } from '../errors.js';
+import { ApiError, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable, Unauthorized, UnsupportedMediaType, UriTooLong, BadRequest, httpTitles } from '../errors.js';
+import { parseJsonBody } from './json-body.js';
 import { unavailableReason } from '../../store/unavailable.js';
 import type { AuthContext, RequestContext } from './context.js';
 
@@ -86,9 +87,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   // content type and nothing in it); services needing other media types add their own parsers.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body);
-    if (!text.trim()) return done(null, undefined);
-    try { done(null, JSON.parse(text)); } catch { done(new MalformedBody('Malformed JSON in request body'), undefined); }
+    try { done(null, parseJsonBody(String(body))); } catch (err) { done(err as Error, undefined); }
   });
   return app;
 }

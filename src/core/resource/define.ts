@@ -51,6 +51,14 @@ export function extendResource<A extends Record<string, Attribute>, B extends Re
   return frozen;
 }
 
+/**
+ * The attribute `key` names, if `def` has one. Keys come from clients: `constructor`,
+ * `toString` or `__proto__` must not find Object.prototype's members.
+ */
+export function attributeOf(def: ResourceDef, key: string): Attribute | undefined {
+  return Object.hasOwn(def.attributes, key) ? def.attributes[key] : undefined;
+}
+
 /** The attribute values of a resource, as the service logic and views see them. */
 export type Values = Record<string, unknown>;
 

@@ -40,7 +40,12 @@ function definitionBody(r: Prng, def: ResourceDef, sample: Record<string, unknow
   switch (r.int(10)) {
     case 0: return { body: json({ [def.singular]: hostileValue(r) }), note: `${def.singular} envelope` };
     case 1: return { body: json({ [def.plural]: [base, hostileValue(r)] }), note: `${def.plural} bulk` };
-    case 2: return { body: `{"${def.singular}": ${protoObject()}}`, note: 'prototype keys' };
+    case 2: {
+      // One prototype name (or an unknown key) beside a good body, so it is the only thing wrong.
+      const k = r.pick(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'bogus_attribute']);
+      const inner = json(base).slice(1, -1);
+      return { body: `{"${def.singular}": {${inner ? `${inner},` : ''}"${k}": ${json(hostileValue(r))}}}`, note: `key ${k}` };
+    }
     case 3: {
       // Duplicated keys: JSON.parse keeps the last, a naive scanner the first.
       const k = r.pick(keys);
@@ -106,7 +111,8 @@ export function makeCase(r: Prng, input: CaseInput): FuzzRequest {
   const real = input.params && method !== 'DELETE' && r.chance(0.7);
   const path = url.split('/').map((s) => {
     if (!s.startsWith(':')) return s;
-    if (real) return encodeURIComponent(input.params![s.slice(1)]!);
+    // Real ids, with now and then one odd segment among them (a real server, an odd metadata key).
+    if (real && !r.chance(0.25)) return encodeURIComponent(input.params![s.slice(1)]!);
     const odd = hostileSegment(r);
     notes.push(`${s}=${odd.slice(0, 40)}`);
     return odd;

@@ -36,18 +36,35 @@ export function errorShapeProblem(service: Service, status: number, body: unknow
 /** Every table's rows, one digest per table. */
 export type Snapshot = Map<string, string>;
 
-export async function snapshot(store: Store): Promise<Snapshot> {
+/** The one statement that digests every table (built once per store: thousands of snapshots run). */
+const statements = new WeakMap<Store, ReturnType<typeof sql.raw>>();
+
+async function digestStatement(store: Store): Promise<ReturnType<typeof sql.raw>> {
+  let stmt = statements.get(store);
+  if (stmt) return stmt;
   const db = store.db as any;
-  const tables = store.kind === 'sqlite'
-    ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db)).rows.map((r) => r.name)
-    : (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db)).rows.map((r) => r.name);
-  const out: Snapshot = new Map();
-  for (const t of tables.sort()) {
-    const rows = (await db.selectFrom(t).selectAll().execute()) as Record<string, unknown>[];
-    const lines = rows.map((row) => JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? String(v) : Buffer.isBuffer(v) ? v.toString('hex') : v))).sort();
-    out.set(t, createHash('sha1').update(lines.join('\n')).digest('hex'));
+  const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  const lit = (name: string) => `'${name.replace(/'/g, "''")}'`;
+  let parts: string[];
+  if (store.kind === 'sqlite') {
+    const tables = (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db)).rows.map((r) => r.name);
+    parts = [];
+    for (const t of tables) {
+      const cols = (await sql<{ name: string }>`select name from pragma_table_info(${t})`.execute(db)).rows.map((r) => `quote(${q(r.name)})`);
+      parts.push(`select ${lit(t)} as name, (select group_concat(${cols.join(" || ',' || ")}, char(10)) from ${q(t)}) as digest`);
+    }
+  } else {
+    const tables = (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db)).rows.map((r) => r.name);
+    parts = tables.map((t) => `select ${lit(t)} as name, (select md5(coalesce(string_agg(x::text, chr(10) order by x::text), '')) from ${q(t)} x) as digest`);
   }
-  return out;
+  stmt = sql.raw(parts.join(' union all '));
+  statements.set(store, stmt);
+  return stmt;
+}
+
+export async function snapshot(store: Store): Promise<Snapshot> {
+  const rows = (await (await digestStatement(store)).execute(store.db)).rows as { name: string; digest: string | null }[];
+  return new Map(rows.map((r) => [r.name, createHash('sha1').update(r.digest ?? '').digest('hex')]));
 }
 
 /** Names of the tables that differ. */

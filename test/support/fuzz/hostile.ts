@@ -84,7 +84,7 @@ export function mutateLeaves(r: Prng, v: unknown): unknown {
   }
   if (v !== null && typeof v === 'object') {
     const keys = Object.keys(v);
-    if (!keys.length || r.chance(0.2)) return { ...(v as object), [r.pick(['__proto__', 'bogus', '', 'id'])]: hostileValue(r) };
+    if (!keys.length || r.chance(0.2)) return { ...(v as object), [r.pick(['__proto__', 'constructor', 'toString', 'bogus', '', 'id'])]: hostileValue(r) };
     const k = r.pick(keys);
     return { ...(v as object), [k]: mutateLeaves(r, (v as Record<string, unknown>)[k]) };
   }
@@ -101,13 +101,13 @@ export function hostileSegment(r: Prng): string {
 
 /** Query parameters lists take (and some no route takes), with hostile values. */
 export function hostileQuery(r: Prng, filterKeys: readonly string[]): [string, string][] {
-  const keys = ['limit', 'marker', 'sort_key', 'sort_dir', 'sort', 'fields', 'page_reverse', 'all_tenants', 'all_projects', 'name', 'status',
+  const keys = ['limit', 'marker', 'sort_key', 'sort_dir', 'sort_keys', 'sort_dirs', 'sort', 'fields', 'page_reverse', 'all_tenants', 'all_projects', 'name', 'status',
     'changes-since', 'changes-before', 'detail', 'tags', 'not-tags', 'id', 'project_id', 'tenant_id', 'global_project', 'with_count', 'resolve_outputs',
     'visibility', 'member_status', 'deleted', 'ip_version', 'cidr', 'fixed_ips', 'mac_address', 'domain_id', 'enabled', 'parent_id', 'nested_depth',
     '__proto__', 'constructor', ...filterKeys];
   const values = [
     '-1', '0', '1e20', '99999999999999999999', '18446744073709551617', 'abc', '', '%00', '\u0000', 'x'.repeat(5000), 'true', 'False', 'maybe',
-    '__proto__', 'id:sideways', 'name:asc:x', 'created_at:desc', 'bogus', UUID_NOWHERE, 'not-a-uuid', '2026-13-45T99:99:99', '1.5', '☃', "'",
+    '__proto__', 'constructor', 'toString', 'id:sideways', 'name:asc:x', 'created_at:desc', 'bogus', UUID_NOWHERE, 'not-a-uuid', '2026-13-45T99:99:99', '1.5', '☃', "'",
     'ip_address=10.0.0.999', 'subnet_id=x', 'a,b,,', '-9223372036854775809',
   ];
   const n = r.int(3) + 1;

@@ -24,11 +24,11 @@ export interface FuzzOptions {
   timeoutMs: number;
 }
 
-export interface Failure { route: string; request: FuzzRequest; status: number; problem: string; body: string }
+export interface Failure { route: string; request: FuzzRequest; status: number; problem: string; body: string; requestId?: string }
 
 export interface FuzzReport { failures: Failure[]; requests: number; byStatus: Record<string, number> }
 
-interface Answer { status: number; text: string }
+interface Answer { status: number; text: string; requestId?: string }
 
 export function send(base: string, req: FuzzRequest, timeoutMs: number): Promise<Answer> {
   const u = new URL(base);
@@ -38,7 +38,7 @@ export function send(base: string, req: FuzzRequest, timeoutMs: number): Promise
     const r = request({ host: u.hostname, port: u.port, method: req.method, path: req.path, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }); });
+      res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString(), requestId: res.headers['x-openstack-request-id'] as string | undefined }); });
       res.on('error', reject);
     });
     const timer = setTimeout(() => { r.destroy(); reject(new Error(`no answer within ${timeoutMs} ms`)); }, timeoutMs);
@@ -59,8 +59,13 @@ async function settled(store: Store, maxMs = 3000): Promise<Snapshot> {
   return last;
 }
 
+/** Path segments that name a prototype member of every object: a lookup by them must find nothing. */
+const PROTO_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+
 export async function fuzz(root: Prng, o: FuzzOptions): Promise<FuzzReport> {
   const report: FuzzReport = { failures: [], requests: 0, byStatus: {} };
+  /** Paths and bodies of accepted writes: a prototype name they used may really exist since. */
+  let accepted = '';
   let before = await settled(o.store);
   for (const route of o.routes) {
     const key = `${route.method} ${route.url}`;
@@ -69,7 +74,8 @@ export async function fuzz(root: Prng, o: FuzzOptions): Promise<FuzzReport> {
       let params = await o.params.resolve(r, route.url);
       if (params && route.method !== 'GET' && Object.values(params).some((v) => o.protectedIds.has(v))) params = undefined;
       const req = makeCase(r, { method: route.method, url: route.url, params, sample: o.samples.get(key), callers: o.callers });
-      const fail = (status: number, problem: string, body = '') => report.failures.push({ route: key, request: req, status, problem, body: body.slice(0, 400) });
+      let requestId: string | undefined;
+      const fail = (status: number, problem: string, body = '') => report.failures.push({ route: key, request: req, status, problem, body: body.slice(0, 400), requestId });
       report.requests++;
       let answer: Answer;
       try {
@@ -80,8 +86,14 @@ export async function fuzz(root: Prng, o: FuzzOptions): Promise<FuzzReport> {
         continue;
       }
       const { status, text } = answer;
+      requestId = answer.requestId;
       report.byStatus[status] = (report.byStatus[status] ?? 0) + 1;
       if (status >= 500) fail(status, 'server error', text);
+      const path = req.path.split('?')[0]!;
+      const proto = PROTO_NAMES.find((n) => path.split('/').includes(n) && !route.url.split('/').includes(n));
+      // Found: an empty answer (a tag check's 204, a serialised function's {}) or the name as a key.
+      const found = !text.trim() || text.trim() === '{}' || text.includes(`"${proto}":`);
+      if (proto && route.method === 'GET' && status < 300 && found && !accepted.includes(proto)) fail(status, `a lookup of '${proto}' found something`, text);
       if (status >= 400) {
         let body: unknown;
         try { body = JSON.parse(text); } catch { body = text; }
@@ -93,7 +105,7 @@ export async function fuzz(root: Prng, o: FuzzOptions): Promise<FuzzReport> {
         before = after;
       } else {
         // Accepted: the world may change (and go on changing a moment): start from there.
-        if (route.method !== 'GET') o.params.invalidate();
+        if (route.method !== 'GET') { o.params.invalidate(); accepted += `${path} ${req.body ?? ''}\n`.slice(0, 10_000); }
         before = route.method === 'GET' ? await snapshot(o.store) : await settled(o.store);
       }
     }
