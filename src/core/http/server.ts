@@ -121,6 +121,8 @@ export async function mount(app: FastifyInstance, service: Service, authenticate
       for (const method of [r.method].flat()) routes.push({ method, url: r.url, service, public: Boolean(r.config?.public) });
     });
     scope.addHook('onRequest', async (req) => {
+      // No stored text may hold a NUL (PostgreSQL's cannot): refused alike on every store.
+      if (/%00/i.test(req.url)) throw new BadRequest('The request URL contains a NUL character.', 'HTTPBadRequest');
       if (req.routeOptions.config?.public) return;
       const token = req.headers['x-auth-token'];
       if (typeof token !== 'string' || !token) {
