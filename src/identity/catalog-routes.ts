@@ -23,14 +23,8 @@ export function catalogRoutes(scope: FastifyInstance, state: IdentityState): voi
   registerCrud(scope, state, endpoint, {
     // Pier's own endpoints hold a `{base}` placeholder: shown with the base the client used.
     show: (v, req) => ({ ...v, url: expandUrl(String(v.url), req.ctx.baseUrl), region: v.region_id }),
-    async beforeCreate(tx, values) {
-      const s = await tx.db.selectFrom('services').select('id').where('id', '=', String(values.service_id)).executeTakeFirst();
-      if (!s) throw new ValidationError(`Could not find service: ${String(values.service_id)}.`);
-      if (values.region_id) {
-        const r = await tx.db.selectFrom('regions').select('id').where('id', '=', String(values.region_id)).executeTakeFirst();
-        if (!r) throw new ValidationError(`Could not find region: ${String(values.region_id)}.`);
-      }
-    },
+    beforeCreate: (tx, values) => checkEndpointRefs(tx, values),
+    beforeUpdate: (tx, _current, changes) => checkEndpointRefs(tx, changes),
   });
   registerCrud(scope, state, region, {
     duplicate: (v) => `Duplicate ID, ${String(v.id)}`,
@@ -67,4 +61,16 @@ async function checkParentRegion(tx: Tx, values: Values): Promise<void> {
   if (!values.parent_region_id) return;
   const r = await tx.db.selectFrom('regions').select('id').where('id', '=', String(values.parent_region_id)).executeTakeFirst();
   if (!r) throw new ValidationError(`Could not find region: ${String(values.parent_region_id)}.`);
+}
+
+/** The service and region an endpoint names (those given) must exist: checked, not left to a foreign key. */
+async function checkEndpointRefs(tx: Tx, values: Values): Promise<void> {
+  if (values.service_id !== undefined) {
+    const s = await tx.db.selectFrom('services').select('id').where('id', '=', String(values.service_id)).executeTakeFirst();
+    if (!s) throw new ValidationError(`Could not find service: ${String(values.service_id)}.`);
+  }
+  if (values.region_id) {
+    const r = await tx.db.selectFrom('regions').select('id').where('id', '=', String(values.region_id)).executeTakeFirst();
+    if (!r) throw new ValidationError(`Could not find region: ${String(values.region_id)}.`);
+  }
 }

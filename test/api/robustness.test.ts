@@ -89,7 +89,12 @@ for (const store of testStores()) describe(`robustness: hostile input on ${store
     neutronError(await c.admin.put(`/quotas/${c.demo.projectId}`, { quota: { network: 1e300 } }), 400, 'HTTPBadRequest');
   });
 
-  test('a region whose parent does not exist is a 400 on every way in', async () => {
+  test('a catalog entry naming a missing region or service is a 400 on every way in', async () => {
+    const svc = (await ks('POST', '/services', { service: { type: 'rb', name: 'rb' } })).body.service;
+    const ep = (await ks('POST', '/endpoints', { endpoint: { service_id: svc.id, interface: 'public', url: 'http://rb.invalid/' } })).body.endpoint;
+    keystoneError(await ks('PATCH', `/endpoints/${ep.id}`, { endpoint: { service_id: NOWHERE } }), 400);
+    keystoneError(await ks('PATCH', `/endpoints/${ep.id}`, { endpoint: { region_id: NOWHERE } }), 400);
+    assert.equal((await ks('GET', `/endpoints/${ep.id}`)).body.endpoint.service_id, svc.id);
     keystoneError(await ks('PUT', '/regions/rb-child', { region: { parent_region_id: NOWHERE } }), 400);
     keystoneError(await ks('POST', '/regions', { region: { id: 'rb-child2', parent_region_id: NOWHERE } }), 400);
     assert.equal((await ks('PUT', '/regions/rb-region', { region: {} })).status, 201);
