@@ -1,7 +1,7 @@
 // Issue 18's first guarantee: a seeded fuzzer hits every mounted route of every service with
 // hostile input and asserts no 5xx, no hang, the service's own error body, and that a rejected
 // request changed nothing in the store. PIER_FUZZ_SEED replays a run; PIER_FUZZ_CASES sets the
-// cases per route (default 24 on SQLite and 6 on PostgreSQL: about a minute each on two cores).
+// cases per route (default 20 on SQLite and 5 on PostgreSQL: about a minute each on two busy cores).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
@@ -14,7 +14,7 @@ import { seedWorld } from '../support/fuzz/seed.js';
 
 const seed = fuzzSeed();
 /** Cases per route: fewer on PostgreSQL, whose snapshots cost more; its own faults (NUL, ranges) show soon. */
-const casesFor = (store: 'sqlite' | 'postgres') => Number(process.env.PIER_FUZZ_CASES ?? (store === 'sqlite' ? 24 : 6));
+const casesFor = (store: 'sqlite' | 'postgres') => Number(process.env.PIER_FUZZ_CASES ?? (store === 'sqlite' ? 20 : 5));
 
 /** Errors the server logged, by request id: a 500's cause goes into the report. */
 const logged = new Map<string, string>();
