@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { novaCaller, requireAdmin, type ComputeContext } from './context.js';
 import { NovaNotFound, ValidationError } from './errors.js';
 import { BadRequest } from '../core/errors.js';
+import { lastValues, type QueryParams } from '../core/resource/index.js';
 import { changeAccess, createFlavor, deleteExtraSpec, deleteFlavor, flavorAccess, flavorView, listFlavors, loadFlavor, setExtraSpecs } from './flavors.js';
 import { keypairRoutes } from './keypairs.js';
 import { MAX_VERSION, MIN_VERSION, negotiate, versionText } from './microversion.js';
@@ -27,7 +28,7 @@ function version(req: FastifyRequest, v: '2.0' | '2.1') {
 }
 
 type P = { Params: { id: string } };
-type Q = { Querystring: Record<string, string | undefined> };
+type Q = { Querystring: QueryParams };
 
 export function computeRoutes(scope: FastifyInstance, ctx: ComputeContext): void {
   scope.addHook('onRequest', async (req, reply) => negotiate(req, reply));
@@ -36,7 +37,7 @@ export function computeRoutes(scope: FastifyInstance, ctx: ComputeContext): void
 
   // Flavors.
   const flavorList = (detail: boolean) => async (req: FastifyRequest<Q>) => ({
-    flavors: (await listFlavors(ctx.store, novaCaller(req), req.query)).map((f) => flavorView(req, f, detail)),
+    flavors: (await listFlavors(ctx.store, novaCaller(req), lastValues(req.query))).map((f) => flavorView(req, f, detail)),
   });
   scope.get<Q>('/v2.1/flavors', flavorList(false));
   scope.get<Q>('/v2.1/flavors/detail', flavorList(true));

@@ -80,6 +80,13 @@ for (const store of testStores()) describe(`robustness: hostile input on ${store
     assert.equal(heat.body.error.type, 'HTTPBadRequest');
   });
 
+  test('a repeated query key is read as its last value where Nova reads one', async () => {
+    const flavors = await nova('demo', 'GET', '/flavors/detail?sort_dir=asc&sort_dir=desc&sort_key=ram&sort_key=id');
+    assert.equal(flavors.status, 200, JSON.stringify(flavors.body));
+    novaError(await nova('demo', 'GET', '/flavors/detail?sort_dir=asc&sort_dir=sideways'), 400, 'badRequest');
+    assert.equal((await nova('admin', 'GET', `/os-keypairs?user_id=x&user_id=${NOWHERE}`)).status, 200);
+  });
+
   test('numbers past what SQL holds are refused or match nothing', async () => {
     assert.equal((await nova('admin', 'GET', '/servers?limit=18446744073709551617')).status, 200);
     assert.equal((await c.demo.get('/networks?limit=99999999999999999999')).status, 200);

@@ -65,6 +65,16 @@ export type Values = Record<string, unknown>;
 /** A query-string view of a request (`?a=1&a=2` → ['1', '2']). */
 export type QueryParams = Record<string, string | string[] | undefined>;
 
+/**
+ * Each parameter's last value, for APIs that read one value per key (webob's `GET.get`): a
+ * repeated `?sort_dir=a&sort_dir=b` must not reach code expecting a string as an array.
+ */
+export function lastValues(q: QueryParams): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(q)) out[k] = Array.isArray(v) ? v.at(-1) : v;
+  return out;
+}
+
 export function queryValues(q: QueryParams, key: string): string[] {
   const v = q[key];
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
