@@ -99,13 +99,19 @@ export async function seedWorld(base: string, routes: readonly MountedRoute[], p
   const heat = (method: string, path: string, body?: unknown) => req(member, method, `/orchestration/v1/${demo.project.id}${path}`, body);
   const template = { heat_template_version: '2015-10-15', parameters: { n: { type: 'number', default: 8 } }, resources: { s: { type: 'OS::Heat::RandomString', properties: { length: { get_param: 'n' } } } }, outputs: { o: { value: { get_attr: ['s', 'value'] } } } };
   const stack = (await heat('POST', '/stacks', { stack_name: 'fz-stack', template })).stack;
-  for (let i = 0; i < 200; i++) {
-    const s = (await heat('GET', `/stacks/fz-stack/${stack.id}`)).stack;
-    if (!String(s.stack_status).endsWith('IN_PROGRESS')) break;
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  const settle = async () => {
+    for (let i = 0; i < 400; i++) {
+      const s = (await heat('GET', `/stacks/fz-stack/${stack.id}`)).stack;
+      if (!String(s.stack_status).endsWith('IN_PROGRESS')) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.fail('fz-stack never settled');
+  };
+  await settle();
   await heat('POST', '/validate', { template });
   await heat('PATCH', `/stacks/fz-stack/${stack.id}`, { parameters: { n: 9 } });
-  await heat('POST', `/stacks/fz-stack/${stack.id}/actions`, { check: null }).catch(() => undefined);
+  await settle();
+  await heat('POST', `/stacks/fz-stack/${stack.id}/actions`, { check: null });
+  await settle();
   return { samples, protectedIds };
 }
