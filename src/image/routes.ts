@@ -44,18 +44,23 @@ export function imageRoutes(scope: FastifyInstance, ctx: ImageContext): void {
     return reply.code(201).header('location', `${req.ctx.baseUrl}/image/v2/images/${row.id}`).send(imageView(row));
   });
   scope.get<IdParams>('/v2/images/:id', async (req) => imageView(await loadImage(ctx.store, caller(req), req.params.id)));
-  scope.patch<IdParams>('/v2/images/:id', async (req) => {
+  // OpenStack: the media type is checked before the body is read (a JSON body is no patch: 415, not 400).
+  const patchOnly = async (req: FastifyRequest) => {
     const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
     if (type !== PATCH_TYPE) throw new UnsupportedMediaType(`Unsupported Content-Type`);
-    return imageView(await updateImage(ctx.store, caller(req), req.params.id, req.body));
-  });
+  };
+  scope.patch<IdParams>('/v2/images/:id', { preParsing: patchOnly }, async (req) => imageView(await updateImage(ctx.store, caller(req), req.params.id, req.body)));
   scope.delete<IdParams>('/v2/images/:id', async (req, reply) => {
     await deleteImage(ctx.store, caller(req), req.params.id);
     removeImageFile(ctx.dataDir, req.params.id);
     return reply.code(204).send();
   });
 
-  scope.put<IdParams>('/v2/images/:id/file', async (req, reply) => {
+  const octetsOnly = async (req: FastifyRequest) => {
+    const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
+    if (type !== 'application/octet-stream') throw new UnsupportedMediaType(`Content-Type must be application/octet-stream`);
+  };
+  scope.put<IdParams>('/v2/images/:id/file', { preParsing: octetsOnly }, async (req, reply) => {
     const body = req.body as Readable | undefined;
     const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
     if (type !== 'application/octet-stream' || !body || typeof (body as Readable).pipe !== 'function') {

@@ -62,6 +62,13 @@ for (const store of testStores()) describe(`robustness: hostile input on ${store
     for (const body of ['false', '"300.1.1.1"', '[]', 'null']) {
       novaError(await nova('admin', 'POST', '/flavors/1/action', body), 400, 'badRequest');
     }
+    // Where the media type is wrong, that is said first (415), whatever the JSON holds.
+    const image = await call(c.t.url, 'POST', '/image/v2/images', { token: c.demo.token, body: { name: 'rb', disk_format: 'raw', container_format: 'bare' } });
+    for (const path of [`/image/v2/images/${image.body.id}`, `/image/v2/images/${image.body.id}/file`]) {
+      const r = await call(c.t.url, path.endsWith('file') ? 'PUT' : 'PATCH', path, { token: c.demo.token, body: '[]' });
+      assert.equal(r.status, 415, `${path}: ${JSON.stringify(r.body)}`);
+      assert.match(r.body.code, /^415 /);
+    }
   });
 
   test('prototype names find no attribute, action, key, quota or sort key', async () => {
