@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { novaCaller, authorize, type ComputeContext } from './context.js';
 import { NovaNotFound, ValidationError } from './errors.js';
 import { BadRequest } from '../core/errors.js';
+import { lastValues, type QueryParams } from '../core/resource/index.js';
 import { changeAccess, createFlavor, deleteExtraSpec, deleteFlavor, flavorAccess, flavorView, listFlavors, loadFlavor, setExtraSpecs } from './flavors.js';
 import { keypairRoutes } from './keypairs.js';
 import { MAX_VERSION, MIN_VERSION, negotiate, versionText } from './microversion.js';
@@ -27,7 +28,7 @@ function version(req: FastifyRequest, v: '2.0' | '2.1') {
 }
 
 type P = { Params: { id: string } };
-type Q = { Querystring: Record<string, string | undefined> };
+type Q = { Querystring: QueryParams };
 
 export function computeRoutes(scope: FastifyInstance, ctx: ComputeContext): void {
   scope.addHook('onRequest', async (req, reply) => negotiate(req, reply));
@@ -36,7 +37,7 @@ export function computeRoutes(scope: FastifyInstance, ctx: ComputeContext): void
 
   // Flavors.
   const flavorList = (detail: boolean) => async (req: FastifyRequest<Q>) => ({
-    flavors: (await listFlavors(ctx.store, novaCaller(req), req.query)).map((f) => flavorView(req, f, detail)),
+    flavors: (await listFlavors(ctx.store, novaCaller(req), lastValues(req.query))).map((f) => flavorView(req, f, detail)),
   });
   scope.get<Q>('/v2.1/flavors', flavorList(false));
   scope.get<Q>('/v2.1/flavors/detail', flavorList(true));
@@ -67,7 +68,7 @@ export function computeRoutes(scope: FastifyInstance, ctx: ComputeContext): void
   type PK = { Params: { id: string; key: string } };
   scope.get<PK>('/v2.1/flavors/:id/os-extra_specs/:key', async (req) => {
     const specs = JSON.parse((await loadFlavor(ctx.store, novaCaller(req), req.params.id)).extra_specs) as Record<string, string>;
-    if (!(req.params.key in specs)) throw new NovaNotFound(`Flavor ${req.params.id} has no extra specs with key ${req.params.key}.`);
+    if (!Object.hasOwn(specs, req.params.key)) throw new NovaNotFound(`Flavor ${req.params.id} has no extra specs with key ${req.params.key}.`);
     return { [req.params.key]: specs[req.params.key] };
   });
   scope.put<PK>('/v2.1/flavors/:id/os-extra_specs/:key', async (req) => {

@@ -8,7 +8,7 @@ import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { BadRequest } from '../core/errors.js';
 import { isoSeconds, newUuid } from '../core/ids.js';
 import {
-  applyFilters, checkBody, fromRow, pageRows, planList, queryValues, toRow, view,
+  applyFilters, attributeOf, checkBody, fromRow, pageRows, planList, queryValues, toRow, view,
   type QueryParams, type ResourceDef, type Values,
 } from '../core/resource/index.js';
 import type { Database } from '../store/schema.js';
@@ -169,7 +169,7 @@ function resolveProject(caller: Caller, values: Values): void {
 function actionRules(c: Collection, action: 'create' | 'update', body: Values): string[] {
   const rules = [`${action}_${c.def.singular}`];
   for (const k of Object.keys(body)) {
-    const a = c.def.attributes[k];
+    const a = attributeOf(c.def, k);
     if (!a?.policy) continue;
     if (action === 'create' && a.default !== undefined && typeof a.default !== 'function' && JSON.stringify(a.default) === JSON.stringify(body[k])) continue;
     const rule = `${action}_${c.def.singular}:${k}`;

@@ -93,7 +93,7 @@ export function stackRoutes(scope: FastifyInstance, engine: Engine): void {
     if (q['status'] !== undefined) query = query.where('status', 'in', list(q['status']));
     if (q['action'] !== undefined) query = query.where('action', 'in', list(q['action']));
     const sortKeys: Record<string, 'name' | 'status' | 'created_at' | 'updated_at'> = { stack_name: 'name', stack_status: 'status', creation_time: 'created_at', updated_time: 'updated_at' };
-    const keys = list(q['sort_keys']).map((k) => { const c = sortKeys[k]; if (!c) throw new HeatBadRequest(`Sort key "${k}" not allowed`); return c; });
+    const keys = list(q['sort_keys']).map((k) => { const c = Object.hasOwn(sortKeys, k) ? sortKeys[k] : undefined; if (!c) throw new HeatBadRequest(`Sort key "${k}" not allowed`); return c; });
     if (q['sort_dir'] !== undefined && !['asc', 'desc'].includes(String(q['sort_dir']))) throw new HeatBadRequest(`Unknown sort direction, must be one of: asc, desc`);
     const dir = q['sort_dir'] === 'asc' ? 'asc' : 'desc';
     const tags = list(q['tags']).flatMap((t) => t.split(','));
