@@ -4,7 +4,10 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../core/http/context.js';
 import type { NetworkingService } from '../networking/index.js';
 import type { Store } from '../store/index.js';
+import { credentialsOf } from '../core/http/context.js';
+import type { Target } from '../core/policy/enforcer.js';
 import { PolicyNotAuthorized } from './errors.js';
+import { computePolicy } from './policy.js';
 
 export interface ComputeContext {
   store: Store;
@@ -35,7 +38,7 @@ export function novaCaller(req: FastifyRequest): NovaCaller {
   return { auth, isAdmin: auth.isAdmin, projectId: auth.projectId ?? '', userId: auth.userId };
 }
 
-/** Nova's admin-only rules (`os_compute_api:…`): a Forbidden naming the rule. */
-export function requireAdmin(caller: NovaCaller, rule: string): void {
-  if (!caller.isAdmin) throw new PolicyNotAuthorized(rule);
+/** Checks one of Nova's rules (`os_compute_api:…`, policy.ts): a Forbidden naming it when refused. */
+export function authorize(caller: NovaCaller, rule: string, target: Target = {}): void {
+  computePolicy.authorize(rule, credentialsOf(caller.auth), target, () => new PolicyNotAuthorized(rule));
 }

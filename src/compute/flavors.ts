@@ -163,7 +163,7 @@ export async function deleteExtraSpec(store: Store, id: string, key: string): Pr
     const f = await tx.db.selectFrom('flavors').select('extra_specs').where('id', '=', id).executeTakeFirst();
     if (!f) throw flavorNotFound(id);
     const all = JSON.parse(f.extra_specs) as Record<string, string>;
-    if (!(key in all)) throw new NovaNotFound(`Flavor ${id} has no extra specs with key ${key}.`);
+    if (!Object.hasOwn(all, key)) throw new NovaNotFound(`Flavor ${id} has no extra specs with key ${key}.`);
     delete all[key];
     await tx.db.updateTable('flavors').set({ extra_specs: JSON.stringify(all) }).where('id', '=', id).execute();
     await tx.emit({ resource: 'flavor', id, action: 'update' });

@@ -28,6 +28,8 @@ export interface Compute {
   driver: ComputeDriver;
   /** Compute's service functions, for the services built on it (Heat). */
   api: ComputeService;
+  /** The servers this host runs (not being deleted), with their metadata: for agents that serve them (Kuryr's nested CNI). */
+  serversHere(): Promise<{ id: string; metadata: Record<string, string> }[]>;
 }
 
 export const computeModule = defineModule<Compute, ComputeConfig>({
@@ -44,7 +46,13 @@ export const computeModule = defineModule<Compute, ComputeConfig>({
     const { ctx, controller, driver } = createCompute(env.store, env.get(networkingModule), env.dataDir, config, env.logger, plugger);
     return {
       // Nova's answers to Heat carry links, so they need the public URL.
-      exports: { controller, driver, api: computeService(ctx, () => env.url()) },
+      exports: {
+        controller, driver, api: computeService(ctx, () => env.url()),
+        async serversHere() {
+          const rows = await env.store.db.selectFrom('servers').select(['id', 'metadata', 'task_state']).where('host', '=', config.host).execute();
+          return rows.filter((r) => r.task_state !== 'deleting').map((r) => ({ id: r.id, metadata: JSON.parse(r.metadata) as Record<string, string> }));
+        },
+      },
       http: { name: 'compute', prefix: '/compute', renderError: renderNovaError, routes: (scope) => computeRoutes(scope, ctx) },
       start: () => controller.start(),
       stop: () => controller.stop(),

@@ -2,8 +2,9 @@
 // (type at 2.2, 201/204 statuses at 2.2, user_id for admins at 2.10); the key_pairs quota.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BadRequest, Conflict, Forbidden } from '../core/errors.js';
+import { lastValues, type QueryParams } from '../core/resource/index.js';
 import { isUniqueViolation, nowIso } from '../store/index.js';
-import { novaCaller, requireAdmin, type ComputeContext, type NovaCaller } from './context.js';
+import { novaCaller, authorize, type ComputeContext, type NovaCaller } from './context.js';
 import { keypairNotFound, ValidationError } from './errors.js';
 import { atLeast, type Asked } from './microversion.js';
 import { quotaLimit } from './quotas.js';
@@ -27,25 +28,25 @@ function whose(req: FastifyRequest, given: unknown): string {
 function whoseFor(caller: NovaCaller, req: Asked, given: unknown): string {
   if (given === undefined || !atLeast(req, 2, 10)) return caller.userId;
   if (typeof given !== 'string') throw new ValidationError('user_id', given, "is not of type 'string'");
-  if (given !== caller.userId) requireAdmin(caller, 'os_compute_api:os-keypairs:create');
+  authorize(caller, 'os_compute_api:os-keypairs:create', { user_id: given });
   return given;
 }
 
 export function keypairRoutes(scope: FastifyInstance, ctx: ComputeContext): void {
   const db = () => ctx.store.db;
   scope.get('/v2.1/os-keypairs', async (req) => {
-    const user = whose(req, (req.query as Record<string, string>).user_id);
+    const user = whose(req, lastValues(req.query as QueryParams).user_id);
     const rows = await db().selectFrom('keypairs').selectAll().where('user_id', '=', user).orderBy('name').execute();
     return { keypairs: rows.map((k) => ({ keypair: view(req, k, false) })) };
   });
   scope.get<{ Params: { name: string } }>('/v2.1/os-keypairs/:name', async (req) => {
-    const user = whose(req, (req.query as Record<string, string>).user_id);
+    const user = whose(req, lastValues(req.query as QueryParams).user_id);
     const k = await db().selectFrom('keypairs').selectAll().where('user_id', '=', user).where('name', '=', req.params.name).executeTakeFirst();
     if (!k) throw keypairNotFound(req.params.name, user);
     return { keypair: view(req, k, true) };
   });
   scope.delete<{ Params: { name: string } }>('/v2.1/os-keypairs/:name', async (req, reply) => {
-    const user = whose(req, (req.query as Record<string, string>).user_id);
+    const user = whose(req, lastValues(req.query as QueryParams).user_id);
     await deleteKeypair(ctx, user, req.params.name);
     return reply.code(atLeast(req, 2, 2) ? 204 : 202).send();
   });

@@ -4,8 +4,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BadRequest } from '../core/errors.js';
 import type { Store, Tx } from '../store/index.js';
-import { novaCaller, requireAdmin, type ComputeContext } from './context.js';
-import { PolicyNotAuthorized, ValidationError } from './errors.js';
+import { novaCaller, authorize, type ComputeContext } from './context.js';
+import { ValidationError } from './errors.js';
 import { atLeast } from './microversion.js';
 
 /** Nova's defaults; -1 is unlimited. */
@@ -42,8 +42,7 @@ async function limits(store: Store, projectId: string): Promise<Record<string, n
 export function quotaRoutes(scope: FastifyInstance, ctx: ComputeContext): void {
   const store = ctx.store;
   const mayRead = (req: FastifyRequest, project: string) => {
-    const c = novaCaller(req);
-    if (!c.isAdmin && c.projectId !== project) throw new PolicyNotAuthorized('os_compute_api:os-quota-sets:show');
+    authorize(novaCaller(req), 'os_compute_api:os-quota-sets:show', { project_id: project });
   };
   const quotaSet = async (req: FastifyRequest, project: string, detail: boolean) => {
     const l = await limits(store, project);
@@ -62,7 +61,7 @@ export function quotaRoutes(scope: FastifyInstance, ctx: ComputeContext): void {
     return { quota_set: out };
   });
   scope.put<P>('/v2.1/os-quota-sets/:project', async (req) => {
-    requireAdmin(novaCaller(req), 'os_compute_api:os-quota-sets:update');
+    authorize(novaCaller(req), 'os_compute_api:os-quota-sets:update');
     const body = (req.body as { quota_set?: Record<string, unknown> } | null)?.quota_set;
     if (!body || typeof body !== 'object') throw new ValidationError('quota_set', req.body, "'quota_set' is a required property");
     const keys = shownKeys(req);
@@ -87,7 +86,7 @@ export function quotaRoutes(scope: FastifyInstance, ctx: ComputeContext): void {
     return { quota_set: set };
   });
   scope.delete<P>('/v2.1/os-quota-sets/:project', async (req, reply) => {
-    requireAdmin(novaCaller(req), 'os_compute_api:os-quota-sets:delete');
+    authorize(novaCaller(req), 'os_compute_api:os-quota-sets:delete');
     await store.tx(async (tx) => {
       await tx.db.deleteFrom('compute_quotas').where('project_id', '=', req.params.project).execute();
       await tx.emit({ resource: 'compute_quota', id: req.params.project, action: 'delete', projectId: req.params.project });

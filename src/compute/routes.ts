@@ -1,9 +1,10 @@
 // Every Compute v2.1 route under the service's prefix (`/compute`): version documents, flavors,
 // keypairs, servers (+ actions, metadata, interfaces), quotas, limits, availability zones.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { novaCaller, requireAdmin, type ComputeContext } from './context.js';
+import { novaCaller, authorize, type ComputeContext } from './context.js';
 import { NovaNotFound, ValidationError } from './errors.js';
 import { BadRequest } from '../core/errors.js';
+import { lastValues, type QueryParams } from '../core/resource/index.js';
 import { changeAccess, createFlavor, deleteExtraSpec, deleteFlavor, flavorAccess, flavorView, listFlavors, loadFlavor, setExtraSpecs } from './flavors.js';
 import { keypairRoutes } from './keypairs.js';
 import { MAX_VERSION, MIN_VERSION, negotiate, versionText } from './microversion.js';
@@ -27,7 +28,7 @@ function version(req: FastifyRequest, v: '2.0' | '2.1') {
 }
 
 type P = { Params: { id: string } };
-type Q = { Querystring: Record<string, string | undefined> };
+type Q = { Querystring: QueryParams };
 
 export function computeRoutes(scope: FastifyInstance, ctx: ComputeContext): void {
   scope.addHook('onRequest', async (req, reply) => negotiate(req, reply));
@@ -36,17 +37,17 @@ export function computeRoutes(scope: FastifyInstance, ctx: ComputeContext): void
 
   // Flavors.
   const flavorList = (detail: boolean) => async (req: FastifyRequest<Q>) => ({
-    flavors: (await listFlavors(ctx.store, novaCaller(req), req.query)).map((f) => flavorView(req, f, detail)),
+    flavors: (await listFlavors(ctx.store, novaCaller(req), lastValues(req.query))).map((f) => flavorView(req, f, detail)),
   });
   scope.get<Q>('/v2.1/flavors', flavorList(false));
   scope.get<Q>('/v2.1/flavors/detail', flavorList(true));
   scope.get<P>('/v2.1/flavors/:id', async (req) => ({ flavor: flavorView(req, await loadFlavor(ctx.store, novaCaller(req), req.params.id)) }));
   scope.post('/v2.1/flavors', async (req) => {
-    requireAdmin(novaCaller(req), 'os_compute_api:os-flavor-manage:create');
+    authorize(novaCaller(req), 'os_compute_api:os-flavor-manage:create');
     return { flavor: flavorView(req, await createFlavor(ctx.store, req, req.body)) };
   });
   scope.put<P>('/v2.1/flavors/:id', async (req) => {
-    requireAdmin(novaCaller(req), 'os_compute_api:os-flavor-manage:update');
+    authorize(novaCaller(req), 'os_compute_api:os-flavor-manage:update');
     const d = (req.body as { flavor?: { description?: unknown } } | null)?.flavor?.description;
     if (d !== null && typeof d !== 'string') throw new ValidationError('description', d, "'description' is a required property");
     await loadFlavor(ctx.store, novaCaller(req), req.params.id);
@@ -54,41 +55,41 @@ export function computeRoutes(scope: FastifyInstance, ctx: ComputeContext): void
     return { flavor: flavorView(req, await loadFlavor(ctx.store, novaCaller(req), req.params.id)) };
   });
   scope.delete<P>('/v2.1/flavors/:id', async (req, reply) => {
-    requireAdmin(novaCaller(req), 'os_compute_api:os-flavor-manage:delete');
+    authorize(novaCaller(req), 'os_compute_api:os-flavor-manage:delete');
     await deleteFlavor(ctx.store, req.params.id);
     return reply.code(202).send();
   });
   scope.get<P>('/v2.1/flavors/:id/os-extra_specs', async (req) => ({ extra_specs: JSON.parse((await loadFlavor(ctx.store, novaCaller(req), req.params.id)).extra_specs) }));
   scope.post<P>('/v2.1/flavors/:id/os-extra_specs', async (req) => {
-    requireAdmin(novaCaller(req), 'os_compute_api:os-flavor-extra-specs:create');
+    authorize(novaCaller(req), 'os_compute_api:os-flavor-extra-specs:create');
     const specs = (req.body as { extra_specs?: unknown } | null)?.extra_specs;
     return { extra_specs: await setExtraSpecs(ctx.store, req.params.id, specs) };
   });
   type PK = { Params: { id: string; key: string } };
   scope.get<PK>('/v2.1/flavors/:id/os-extra_specs/:key', async (req) => {
     const specs = JSON.parse((await loadFlavor(ctx.store, novaCaller(req), req.params.id)).extra_specs) as Record<string, string>;
-    if (!(req.params.key in specs)) throw new NovaNotFound(`Flavor ${req.params.id} has no extra specs with key ${req.params.key}.`);
+    if (!Object.hasOwn(specs, req.params.key)) throw new NovaNotFound(`Flavor ${req.params.id} has no extra specs with key ${req.params.key}.`);
     return { [req.params.key]: specs[req.params.key] };
   });
   scope.put<PK>('/v2.1/flavors/:id/os-extra_specs/:key', async (req) => {
-    requireAdmin(novaCaller(req), 'os_compute_api:os-flavor-extra-specs:update');
+    authorize(novaCaller(req), 'os_compute_api:os-flavor-extra-specs:update');
     await setExtraSpecs(ctx.store, req.params.id, req.body, req.params.key);
     return req.body;
   });
   scope.delete<PK>('/v2.1/flavors/:id/os-extra_specs/:key', async (req, reply) => {
-    requireAdmin(novaCaller(req), 'os_compute_api:os-flavor-extra-specs:delete');
+    authorize(novaCaller(req), 'os_compute_api:os-flavor-extra-specs:delete');
     await deleteExtraSpec(ctx.store, req.params.id, req.params.key);
     return reply.code(200).send();
   });
   scope.get<P>('/v2.1/flavors/:id/os-flavor-access', async (req) => {
-    requireAdmin(novaCaller(req), 'os_compute_api:os-flavor-access');
+    authorize(novaCaller(req), 'os_compute_api:os-flavor-access');
     return { flavor_access: await flavorAccess(ctx.store, req.params.id) };
   });
   scope.post<P>('/v2.1/flavors/:id/action', async (req) => {
     const body = (req.body ?? {}) as Record<string, { tenant?: unknown } | undefined>;
     const add = 'addTenantAccess' in body;
     if (!add && !('removeTenantAccess' in body)) throw new BadRequest(`There is no such action: ${Object.keys(body)[0] ?? ''}`);
-    requireAdmin(novaCaller(req), `os_compute_api:os-flavor-access:${add ? 'add' : 'remove'}_tenant_access`);
+    authorize(novaCaller(req), `os_compute_api:os-flavor-access:${add ? 'add' : 'remove'}_tenant_access`);
     await changeAccess(ctx.store, req.params.id, (add ? body.addTenantAccess : body.removeTenantAccess)?.tenant, add);
     return { flavor_access: await flavorAccess(ctx.store, req.params.id) };
   });

@@ -92,7 +92,7 @@ export async function serverAction(ctx: ComputeContext, req: FastifyRequest<{ Pa
     const [view] = await detailViews(ctx, req, [fresh]);
     return reply.code(202).send({ server: { ...view, adminPass: typeof r.adminPass === 'string' ? r.adminPass : randomBytes(9).toString('base64url') } });
   }
-  const a = ACTIONS[name];
+  const a = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
   if (!a) throw new BadRequest(`There is no such action: ${name}`);
   a.check?.(args);
   await setTask(ctx, req, s, name, a, args);

@@ -42,19 +42,19 @@ export function metadataRoutes(scope: FastifyInstance, ctx: ComputeContext): voi
   });
   scope.get<PK>('/v2.1/servers/:id/metadata/:key', async (req) => {
     const { md } = await current(req);
-    if (!(req.params.key in md)) throw new NotFound('Metadata item was not found');
+    if (!Object.hasOwn(md, req.params.key)) throw new NotFound('Metadata item was not found');
     return { meta: { [req.params.key]: md[req.params.key] } };
   });
   scope.put<PK>('/v2.1/servers/:id/metadata/:key', async (req) => {
     const given = bodyMetadata(req.body, 'meta');
-    if (Object.keys(given).length !== 1 || !(req.params.key in given)) throw new BadRequest('Request body and URI mismatch');
+    if (Object.keys(given).length !== 1 || !Object.hasOwn(given, req.params.key)) throw new BadRequest('Request body and URI mismatch');
     const { s, md } = await current(req);
     await write(s.id, s.project_id, { ...md, ...given });
     return { meta: given };
   });
   scope.delete<PK>('/v2.1/servers/:id/metadata/:key', async (req, reply) => {
     const { s, md } = await current(req);
-    if (!(req.params.key in md)) throw new NotFound('Metadata item was not found');
+    if (!Object.hasOwn(md, req.params.key)) throw new NotFound('Metadata item was not found');
     delete md[req.params.key];
     await write(s.id, s.project_id, md);
     return reply.code(204).send();

@@ -7,8 +7,8 @@ import { sql } from 'kysely';
 import { isoSeconds } from '../core/ids.js';
 import { keysetPage, nextPageQuery } from '../core/resource/index.js';
 import { regexpMatch } from '../store/index.js';
-import { novaCaller, type ComputeContext, type NovaCaller } from './context.js';
-import { PolicyNotAuthorized, serverNotFound, ValidationError } from './errors.js';
+import { authorize, novaCaller, type ComputeContext, type NovaCaller } from './context.js';
+import { serverNotFound, ValidationError } from './errors.js';
 import { atLeast, type Asked } from './microversion.js';
 import { addressesOf, serverPorts } from './ports.js';
 import { serverDetail, serverSummary, STATUS_SQL, STATUSES, type ServerRow } from './server-view.js';
@@ -57,9 +57,9 @@ export async function listServers(ctx: ComputeContext, req: FastifyRequest, deta
   let query = ctx.store.db.selectFrom('servers').selectAll();
   const allTenants = one('all_tenants');
   const all = allTenants !== undefined && !/^(0|false|off|no)$/i.test(allTenants);
-  if (all && !caller.isAdmin) throw new PolicyNotAuthorized('os_compute_api:servers:index:get_all_tenants');
+  if (all) authorize(caller, 'os_compute_api:servers:index:get_all_tenants');
   const project = one('project_id') ?? one('tenant_id');
-  if (!all || !caller.isAdmin) query = query.where('project_id', '=', caller.projectId);
+  if (!all) query = query.where('project_id', '=', caller.projectId);
   else if (project) query = query.where('project_id', '=', project);
   const name = one('name');
   if (name !== undefined) {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { NotFound } from '../core/errors.js';
 import { imageCaller, loadImage } from '../image/index.js';
 import type { Caller } from '../networking/index.js';
-import { requireAdmin, type ComputeContext, type NovaCaller } from './context.js';
+import { authorize, type ComputeContext, type NovaCaller } from './context.js';
 import { changeAccess, createFlavor, deleteFlavor, flavorView, listFlavors, loadFlavor, setExtraSpecs } from './flavors.js';
 import { createKeypair, deleteKeypair, showKeypair } from './keypairs.js';
 import { MAX_VERSION, type ApiView } from './microversion.js';
@@ -55,10 +55,10 @@ export function computeService(ctx: ComputeContext, baseUrl: () => string): Comp
     showKeypair: (caller, name) => showKeypair(ctx, caller.auth.userId, name, view()),
     deleteKeypair: (caller, name) => deleteKeypair(ctx, caller.auth.userId, name),
     async createFlavor(caller, body, extraSpecs, projects = []) {
-      requireAdmin(nova(caller), 'os_compute_api:os-flavor-manage:create');
+      authorize(nova(caller), 'os_compute_api:os-flavor-manage:create');
       const f = await createFlavor(ctx.store, view(), { flavor: body });
       if (extraSpecs && Object.keys(extraSpecs).length) {
-        requireAdmin(nova(caller), 'os_compute_api:os-flavor-extra-specs:create');
+        authorize(nova(caller), 'os_compute_api:os-flavor-extra-specs:create');
         await setExtraSpecs(ctx.store, f.id, extraSpecs);
       }
       if (f.is_public === 0) for (const p of projects) await changeAccess(ctx.store, f.id, p, true);
@@ -66,7 +66,7 @@ export function computeService(ctx: ComputeContext, baseUrl: () => string): Comp
     },
     showFlavor: async (caller, id) => flavorView(view(), await loadFlavor(ctx.store, nova(caller), id)),
     async deleteFlavor(caller, id) {
-      requireAdmin(nova(caller), 'os_compute_api:os-flavor-manage:delete');
+      authorize(nova(caller), 'os_compute_api:os-flavor-manage:delete');
       await deleteFlavor(ctx.store, id);
     },
     async findFlavor(caller, nameOrId) {

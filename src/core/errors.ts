@@ -26,6 +26,7 @@ export class NotAcceptable extends ApiError { override readonly status: number =
 export class Conflict extends ApiError { override readonly status: number = 409; }
 export class PreconditionFailed extends ApiError { override readonly status: number = 412; }
 export class PayloadTooLarge extends ApiError { override readonly status: number = 413; }
+export class UriTooLong extends ApiError { override readonly status: number = 414; }
 export class UnsupportedMediaType extends ApiError { override readonly status: number = 415; }
 export class InternalError extends ApiError { override readonly status: number = 500; }
 export class ServiceUnavailable extends ApiError { override readonly status: number = 503; }
@@ -49,6 +50,6 @@ export class MalformedBody extends BadRequest {
 export const httpTitles: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
   405: 'Method Not Allowed', 406: 'Not Acceptable', 409: 'Conflict', 412: 'Precondition Failed',
-  413: 'Request Entity Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error',
+  413: 'Request Entity Too Large', 414: 'Request-URI Too Long', 415: 'Unsupported Media Type', 500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

@@ -137,7 +137,7 @@ export class DataplaneController {
     // realised: both need the full picture.
     const networks = new Set(last.networks.map((n) => n.id));
     if (ids.some((id) => ports.get(id)?.attachment.kind === 'router')
-      || fresh.some((p) => p.attachment.kind === 'router' || ((p.attachment.kind === 'netns' || p.attachment.kind === 'handoff') && !networks.has(p.networkId)))) {
+      || fresh.some((p) => p.attachment.kind === 'router' || ((p.attachment.kind === 'netns' || p.attachment.kind === 'handoff' || p.attachment.kind === 'nested') && !networks.has(p.networkId)))) {
       return this.syncAll();
     }
     for (const id of ids) ports.delete(id);

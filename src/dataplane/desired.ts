@@ -14,6 +14,7 @@ type Db = Kysely<Database>;
 
 const ROUTER_OWNERS: Record<string, 'interface' | 'gateway'> = { 'network:router_interface': 'interface', 'network:router_gateway': 'gateway' };
 const CHUNK = 500;
+const PLUG_COLUMNS = ['port_id', 'netns', 'ifname', 'parent_port_id'] as const;
 
 /** Runs `query` over `ids` in chunks (SQLite and PostgreSQL both limit bound parameters). */
 async function chunked<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
@@ -46,20 +47,24 @@ export type PortRow = Selectable<Database['ports']>;
 export async function readPorts(db: Db, host: string, ids?: readonly string[], rowsRead?: Map<string, PortRow>): Promise<PortSpec[]> {
   const base = () => db.selectFrom('ports').selectAll();
   const byId = rowsRead ?? new Map<string, PortRow>();
-  let plugs: { port_id: string; netns: string; ifname: string }[];
+  let plugs: { port_id: string; netns: string; ifname: string; parent_port_id: string | null }[];
   if (ids) {
     if (!ids.length) return [];
     for (const p of await chunked(ids, (c) => base().where('id', 'in', c).execute())) byId.set(p.id, p);
     if (!byId.size) return [];
-    plugs = await chunked([...byId.keys()], (c) => db.selectFrom('port_plugs').select(['port_id', 'netns', 'ifname']).where('host', '=', host).where('port_id', 'in', c).execute());
+    plugs = await chunked([...byId.keys()], (c) => db.selectFrom('port_plugs').select(PLUG_COLUMNS).where('host', '=', host).where('port_id', 'in', c).execute());
   } else {
     // Three indexed reads rather than one OR that scans every port.
-    plugs = await db.selectFrom('port_plugs').select(['port_id', 'netns', 'ifname']).where('host', '=', host).execute();
+    plugs = await db.selectFrom('port_plugs').select(PLUG_COLUMNS).where('host', '=', host).execute();
     for (const p of await chunked(plugs.map((x) => x.port_id), (c) => base().where('id', 'in', c).execute())) byId.set(p.id, p);
     for (const p of await base().where(PORT_INDEX_TERMS.networkOwned).where('device_owner', 'in', Object.keys(ROUTER_OWNERS)).execute()) byId.set(p.id, p);
     for (const p of await base().where(PORT_INDEX_TERMS.bound).where('binding:host_id', '=', host).execute()) byId.set(p.id, p);
   }
   const plugOf = new Map(plugs.map((p) => [p.port_id, p]));
+  // A nested plug's parent: whose namespace its veth hangs from (a plug of a port into a namespace here).
+  const parentIds = [...new Set(plugs.map((p) => p.parent_port_id).filter((id): id is string => id !== null))];
+  const parents = new Map((await chunked(parentIds, (c) => db.selectFrom('port_plugs').select(PLUG_COLUMNS).where('host', '=', host).where('port_id', 'in', c).execute()))
+    .filter((p) => p.netns !== HANDOFF && p.parent_port_id === null).map((p) => [p.port_id, { port: p.port_id, netns: p.netns, ifname: p.ifname }]));
   const routerIds = [...new Set([...byId.values()].filter((p) => ROUTER_OWNERS[p.device_owner] && !plugOf.has(p.id)).map((p) => p.device_id))];
   const routers = new Set((await chunked(routerIds, (c) => db.selectFrom('routers').select('id').where('id', 'in', c).execute())).map((r) => r.id));
 
@@ -67,7 +72,8 @@ export async function readPorts(db: Db, host: string, ids?: readonly string[], r
   for (const p of [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const plug = plugOf.get(p.id);
     const role = ROUTER_OWNERS[p.device_owner];
-    if (plug) attached.push({ row: p, attachment: plug.netns === HANDOFF ? { kind: 'handoff', ifname: plug.ifname } : { kind: 'netns', netns: plug.netns, ifname: plug.ifname } });
+    if (plug?.parent_port_id) attached.push({ row: p, attachment: { kind: 'nested', netns: plug.netns, ifname: plug.ifname, parent: parents.get(plug.parent_port_id) ?? null } });
+    else if (plug) attached.push({ row: p, attachment: plug.netns === HANDOFF ? { kind: 'handoff', ifname: plug.ifname } : { kind: 'netns', netns: plug.netns, ifname: plug.ifname } });
     else if (role && routers.has(p.device_id)) attached.push({ row: p, attachment: { kind: 'router', routerId: p.device_id, role } });
     else if (p['binding:host_id'] === host) attached.push({ row: p, attachment: { kind: 'bound' } });
   }

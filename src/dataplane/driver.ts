@@ -34,6 +34,13 @@ export type Attachment =
   /** The far end stays in the host namespace as `ifname`, unconfigured: a runtime (Docker) moves it into its container and configures it as `farEnd` says. */
   | { kind: 'handoff'; ifname: string }
   | { kind: 'router'; routerId: string; role: 'interface' | 'gateway' }
+  /**
+   * A veth from `parent`'s namespace into `netns` as `ifname` (the port's MAC, its addresses
+   * routed by the parent's namespace): a pod's port inside a container-host server, behind the
+   * server's port (Kuryr's nested mode). Its traffic reaches the dataplane as the parent's, so the
+   * parent must allow it (allowed address pairs); `parent` is null when the parent is not plugged here.
+   */
+  | { kind: 'nested'; netns: string; ifname: string; parent: { port: string; netns: string; ifname: string } | null }
   | { kind: 'bound' };
 
 /** How a port's container end is configured (far-end.ts has each driver's style). */

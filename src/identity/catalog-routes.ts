@@ -2,8 +2,8 @@
 // a region in use by endpoints or child regions cannot be deleted.
 import type { FastifyInstance } from 'fastify';
 import { Conflict } from '../core/errors.js';
-import { checkBody, toRow, unwrap } from '../core/resource/index.js';
-import { isUniqueViolation } from '../store/index.js';
+import { checkBody, toRow, unwrap, type Values } from '../core/resource/index.js';
+import { isUniqueViolation, type Tx } from '../store/index.js';
 import { authorize, loadEntity, registerCrud, selfLink } from './crud.js';
 import { endpoint } from './definitions/endpoint.js';
 import { region } from './definitions/region.js';
@@ -23,23 +23,13 @@ export function catalogRoutes(scope: FastifyInstance, state: IdentityState): voi
   registerCrud(scope, state, endpoint, {
     // Pier's own endpoints hold a `{base}` placeholder: shown with the base the client used.
     show: (v, req) => ({ ...v, url: expandUrl(String(v.url), req.ctx.baseUrl), region: v.region_id }),
-    async beforeCreate(tx, values) {
-      const s = await tx.db.selectFrom('services').select('id').where('id', '=', String(values.service_id)).executeTakeFirst();
-      if (!s) throw new ValidationError(`Could not find service: ${String(values.service_id)}.`);
-      if (values.region_id) {
-        const r = await tx.db.selectFrom('regions').select('id').where('id', '=', String(values.region_id)).executeTakeFirst();
-        if (!r) throw new ValidationError(`Could not find region: ${String(values.region_id)}.`);
-      }
-    },
+    beforeCreate: (tx, values) => checkEndpointRefs(tx, values),
+    beforeUpdate: (tx, _current, changes) => checkEndpointRefs(tx, changes),
   });
   registerCrud(scope, state, region, {
     duplicate: (v) => `Duplicate ID, ${String(v.id)}`,
-    async beforeCreate(tx, values) {
-      if (values.parent_region_id) {
-        const r = await tx.db.selectFrom('regions').select('id').where('id', '=', String(values.parent_region_id)).executeTakeFirst();
-        if (!r) throw new ValidationError(`Could not find region: ${String(values.parent_region_id)}.`);
-      }
-    },
+    beforeCreate: (tx, values) => checkParentRegion(tx, values),
+    beforeUpdate: (tx, _current, changes) => checkParentRegion(tx, changes),
     async beforeDelete(tx, current) {
       const id = String(current.id);
       const used = await tx.db.selectFrom('endpoints').select('id').where('region_id', '=', id).executeTakeFirst()
@@ -52,6 +42,7 @@ export function catalogRoutes(scope: FastifyInstance, state: IdentityState): voi
     authorize(req, 'identity:create_region');
     const { values, extra } = checkBody(region, { ...unwrap(region, req.body), id: req.params.id }, 'create');
     await state.store.tx(async (tx) => {
+      await checkParentRegion(tx, values);
       try {
         await tx.db.insertInto('regions').values(toRow(region, values, extra) as never).execute();
       } catch (err) {
@@ -63,4 +54,23 @@ export function catalogRoutes(scope: FastifyInstance, state: IdentityState): voi
     const created = await loadEntity(state, region, req.params.id);
     return reply.code(201).send({ region: { ...view(region, created), links: selfLink(req, `regions/${req.params.id}`) } });
   });
+}
+
+/** A region's parent must exist: a missing one is the client's mistake, not a failed foreign key. */
+async function checkParentRegion(tx: Tx, values: Values): Promise<void> {
+  if (!values.parent_region_id) return;
+  const r = await tx.db.selectFrom('regions').select('id').where('id', '=', String(values.parent_region_id)).executeTakeFirst();
+  if (!r) throw new ValidationError(`Could not find region: ${String(values.parent_region_id)}.`);
+}
+
+/** The service and region an endpoint names (those given) must exist: checked, not left to a foreign key. */
+async function checkEndpointRefs(tx: Tx, values: Values): Promise<void> {
+  if (values.service_id !== undefined) {
+    const s = await tx.db.selectFrom('services').select('id').where('id', '=', String(values.service_id)).executeTakeFirst();
+    if (!s) throw new ValidationError(`Could not find service: ${String(values.service_id)}.`);
+  }
+  if (values.region_id) {
+    const r = await tx.db.selectFrom('regions').select('id').where('id', '=', String(values.region_id)).executeTakeFirst();
+    if (!r) throw new ValidationError(`Could not find region: ${String(values.region_id)}.`);
+  }
 }

@@ -96,7 +96,7 @@ export function registerCrud(scope: FastifyInstance, state: IdentityState, def: 
       authorize(req, `identity:update_${kind}`, target(current));
       const { values, extra } = checkBody(def, unwrap(def, req.body), 'update');
       if (hooks.beforeUpdate) await hooks.beforeUpdate(tx, current, values, req);
-      const keptExtra = { ...Object.fromEntries(Object.entries(current).filter(([k]) => !(k in def.attributes))), ...extra };
+      const keptExtra = { ...Object.fromEntries(Object.entries(current).filter(([k]) => !Object.hasOwn(def.attributes, k))), ...extra };
       const row = toRow(def, values, def.extra ? keptExtra : undefined);
       if (Object.keys(row).length) {
         try {

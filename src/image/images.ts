@@ -5,6 +5,7 @@ import type { AuthContext } from '../core/http/context.js';
 import { BadRequest, Conflict, NotFound } from '../core/errors.js';
 import type { Store, Tx } from '../store/index.js';
 import { isUniqueViolation } from '../store/index.js';
+import { authorize } from './policy.js';
 import { ImageNotFound, ImageProtected, PolicyForbidden, ReadOnlyAttribute, ReservedAttribute, SchemaMismatch } from './errors.js';
 import type { ImageTables } from './tables.js';
 
@@ -115,7 +116,8 @@ function refuse(key: string): void {
 }
 
 function checkOwnership(caller: ImageCaller, changes: Record<string, unknown>): void {
-  if (changes.visibility === 'public' && !caller.isAdmin) throw new PolicyForbidden('publicize_image');
+  if (changes.visibility === 'public') authorize(caller, 'publicize_image');
+  if (changes.visibility === 'community') authorize(caller, 'communitize_image');
   if ('owner' in changes && changes.owner !== caller.projectId && !caller.isAdmin) {
     throw new PolicyForbidden('modify_image');
   }

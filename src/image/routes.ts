@@ -1,7 +1,8 @@
 // Every Image v2 route under the service's prefix (`/image`): versions, images, data, tags, members.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { MalformedBody, UnsupportedMediaType } from '../core/errors.js';
+import { UnsupportedMediaType } from '../core/errors.js';
+import { parseJsonBody } from '../core/http/json-body.js';
 import type { QueryParams } from '../core/resource/index.js';
 import type { Store } from '../store/index.js';
 import { openImageFile, removeImageFile, uploadImage } from './data.js';
@@ -30,7 +31,8 @@ export function imageRoutes(scope: FastifyInstance, ctx: ImageContext): void {
   // Data uploads arrive as a stream: the handler pipes it to disk (no body limit, nothing buffered).
   scope.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
   scope.addContentTypeParser(PATCH_TYPE, { parseAs: 'string' }, (_req, body, done) => {
-    try { done(null, JSON.parse(String(body))); } catch { done(new MalformedBody('Malformed JSON in request body'), undefined); }
+    // A JSON patch is a list of operations: any top level here, the patch code checks it.
+    try { done(null, parseJsonBody(String(body), { topLevel: 'any' })); } catch (err) { done(err as Error, undefined); }
   });
   // OpenStack: GET / answers 300 Multiple Choices with the versions list.
   scope.get('/', { config: { public: true } }, async (req, reply) => reply.code(300).send(versions(req)));
@@ -42,18 +44,23 @@ export function imageRoutes(scope: FastifyInstance, ctx: ImageContext): void {
     return reply.code(201).header('location', `${req.ctx.baseUrl}/image/v2/images/${row.id}`).send(imageView(row));
   });
   scope.get<IdParams>('/v2/images/:id', async (req) => imageView(await loadImage(ctx.store, caller(req), req.params.id)));
-  scope.patch<IdParams>('/v2/images/:id', async (req) => {
+  // OpenStack: the media type is checked before the body is read (a JSON body is no patch: 415, not 400).
+  const patchOnly = async (req: FastifyRequest) => {
     const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
     if (type !== PATCH_TYPE) throw new UnsupportedMediaType(`Unsupported Content-Type`);
-    return imageView(await updateImage(ctx.store, caller(req), req.params.id, req.body));
-  });
+  };
+  scope.patch<IdParams>('/v2/images/:id', { preParsing: patchOnly }, async (req) => imageView(await updateImage(ctx.store, caller(req), req.params.id, req.body)));
   scope.delete<IdParams>('/v2/images/:id', async (req, reply) => {
     await deleteImage(ctx.store, caller(req), req.params.id);
     removeImageFile(ctx.dataDir, req.params.id);
     return reply.code(204).send();
   });
 
-  scope.put<IdParams>('/v2/images/:id/file', async (req, reply) => {
+  const octetsOnly = async (req: FastifyRequest) => {
+    const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
+    if (type !== 'application/octet-stream') throw new UnsupportedMediaType(`Content-Type must be application/octet-stream`);
+  };
+  scope.put<IdParams>('/v2/images/:id/file', { preParsing: octetsOnly }, async (req, reply) => {
     const body = req.body as Readable | undefined;
     const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
     if (type !== 'application/octet-stream' || !body || typeof (body as Readable).pipe !== 'function') {

@@ -13,6 +13,8 @@ export interface ContainerPortRequest {
   /** The port's id when the adapter derives it otherwise (Docker: from the network and MAC, known before the endpoint); default from `deviceId` and `slot`. */
   id?: string;
   networkId: string;
+  /** The project the port belongs to, when not the caller's (a nested pod's: its node's). */
+  projectId?: string;
   /** The container (CNI) or endpoint (Docker) the port is for: its `device_id`. */
   deviceId: string;
   /** Distinguishes several ports of one device (a CNI container's interfaces); part of the id. */
@@ -43,6 +45,7 @@ export async function ensureContainerPort(k: KuryrContext, req: ContainerPortReq
   if (existing) return existing;
   const body: Record<string, unknown> = {
     network_id: req.networkId, device_owner: DEVICE_OWNER, device_id: req.deviceId,
+    ...(req.projectId ? { project_id: req.projectId } : {}),
     ...(req.name !== undefined ? { name: req.name } : {}),
     ...(req.mac ? { mac_address: req.mac } : {}),
     ...(req.fixedIps ? { fixed_ips: req.fixedIps } : {}),
@@ -61,9 +64,12 @@ export async function ensureContainerPort(k: KuryrContext, req: ContainerPortReq
   return port;
 }
 
-/** Plugs the port into `netns` (a name under /run/netns) as `ifname`; plugged there already is success. */
-export async function plugContainerPort(k: KuryrContext, portId: string, netns: string, ifname: string): Promise<void> {
-  await k.plugger.plug(portId, netns, ifname);
+/**
+ * Plugs the port into `netns` (a name under /run/netns) as `ifname` — nested on `parent`'s
+ * interface when given; plugged there already is success.
+ */
+export async function plugContainerPort(k: KuryrContext, portId: string, netns: string, ifname: string, parent?: string): Promise<void> {
+  await k.plugger.plug(portId, netns, ifname, parent);
 }
 
 /** Unplugs and deletes a port Kuryr made; gone already is success. */

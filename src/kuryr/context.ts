@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { DataplanePlugger } from '../dataplane/index.js';
 import type { Caller, NetworkingService } from '../networking/index.js';
+import type { NodeRuntime } from './nested/node-ports.js';
 
 export interface KuryrContext {
   networking: NetworkingService;
@@ -12,4 +13,6 @@ export interface KuryrContext {
   /** The configured project and user, as a Networking caller (policy applies as to any API user). */
   caller(): Promise<Caller>;
   log: Logger;
+  /** Container-host servers' containers (nested mode), when a compute runtime with processes runs here. */
+  nodes?: NodeRuntime;
 }

@@ -8,7 +8,7 @@ import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { BadRequest } from '../core/errors.js';
 import { isoSeconds, newUuid } from '../core/ids.js';
 import {
-  applyFilters, checkBody, fromRow, pageRows, planList, queryValues, toRow, view,
+  applyFilters, attributeOf, checkBody, fromRow, pageRows, planList, queryValues, toRow, view,
   type QueryParams, type ResourceDef, type Values,
 } from '../core/resource/index.js';
 import type { Database } from '../store/schema.js';
@@ -169,7 +169,7 @@ function resolveProject(caller: Caller, values: Values): void {
 function actionRules(c: Collection, action: 'create' | 'update', body: Values): string[] {
   const rules = [`${action}_${c.def.singular}`];
   for (const k of Object.keys(body)) {
-    const a = c.def.attributes[k];
+    const a = attributeOf(c.def, k);
     if (!a?.policy) continue;
     if (action === 'create' && a.default !== undefined && typeof a.default !== 'function' && JSON.stringify(a.default) === JSON.stringify(body[k])) continue;
     const rule = `${action}_${c.def.singular}:${k}`;
@@ -224,8 +224,17 @@ export async function createOne(c: Collection, ctx: Networking, caller: Caller, 
   return (await loadCreated(c, ctx, caller, [values]))[0]!;
 }
 
-export async function updateOne(c: Collection, ctx: Networking, caller: Caller, id: string, body: Record<string, unknown>, req?: FastifyRequest): Promise<Values> {
+export async function updateOne(c: Collection, ctx: Networking, caller: Caller, id: string, body: Record<string, unknown>, req?: FastifyRequest, revisionNumber?: number): Promise<Values> {
   await ctx.store.tx(async (tx) => {
+    if (revisionNumber !== undefined) {
+      // A guarded write first: it takes the row's lock (PostgreSQL), so a concurrent writer's commit is seen, not overwritten.
+      const r = await tx.db.updateTable(c.def.table as 'ports').set((eb) => ({ revision_number: eb.ref('revision_number') }))
+        .where('id', '=', id).where('revision_number', '=', revisionNumber).executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) {
+        const now = await loadOne(c, tx.db, caller, id);
+        throw new RevisionNumberConstraintFailed(revisionNumber, Number(now.revision_number));
+      }
+    }
     const current = await loadOne(c, tx.db, caller, id);
     if (req) ifMatch(req, current);
     const { values: changes } = checkBody(c.def, body, 'update');

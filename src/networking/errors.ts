@@ -111,8 +111,8 @@ export const renderNeutronError: ErrorRenderer = (err: ApiError) => {
     else { type = 'HTTPBadRequest'; message = err.reason; }
   } else if (err instanceof MalformedBody) {
     type = 'HTTPBadRequest'; message = 'Body contains invalid data';
-  } else if (err.type === 'ApiError' || ['NotFound', 'Unauthorized', 'Forbidden', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'InternalError', 'ServiceUnavailable', 'MethodNotAllowed'].includes(err.type)) {
-    type = `HTTP${({ 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed', 409: 'Conflict', 413: 'RequestEntityTooLarge', 415: 'UnsupportedMediaType', 500: 'InternalServerError', 503: 'ServiceUnavailable' } as Record<number, string>)[err.status] ?? 'Error'}`;
+  } else if (err.type === 'ApiError' || ['NotFound', 'Unauthorized', 'Forbidden', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'InternalError', 'ServiceUnavailable', 'MethodNotAllowed', 'UriTooLong'].includes(err.type)) {
+    type = `HTTP${({ 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed', 409: 'Conflict', 413: 'RequestEntityTooLarge', 414: 'RequestURITooLong', 415: 'UnsupportedMediaType', 500: 'InternalServerError', 503: 'ServiceUnavailable' } as Record<number, string>)[err.status] ?? 'Error'}`;
   }
   return { NeutronError: { type, message, detail: '' } };
 };

@@ -37,7 +37,11 @@ export const networks: Collection = {
   quota: 'network',
   filters: Object.fromEntries(PROVIDER.map((attr) => [attr, (q: Query, values: string[]) => {
     const column = attr.slice('provider:'.length);
-    return q.where(sql<boolean>`exists (select 1 from network_segments s where s.network_id = networks.id and ${sql.ref(`s.${column}`)} in (${sql.join(values.map((v) => (column === 'segmentation_id' ? Number(v) : v)))}))`);
+    // Each value as its attribute reads a query value; one that names nothing (not a segment id) is dropped.
+    const type = network.attributes[attr].type;
+    const wanted = values.map((v) => (type.fromQuery ? type.fromQuery(v) : v)).filter((v) => v !== undefined);
+    if (!wanted.length) return q.where(sql.lit(false));
+    return q.where(sql<boolean>`exists (select 1 from network_segments s where s.network_id = networks.id and ${sql.ref(`s.${column}`)} in (${sql.join(wanted)}))`);
   }])),
 
   async expand(db, items) {

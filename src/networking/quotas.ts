@@ -70,14 +70,16 @@ export function quotaRoutes(scope: FastifyInstance, ctx: Networking): void {
     if (!body || typeof body !== 'object') throw new BadRequest("Resource body required: 'quota'", 'HTTPBadRequest');
     for (const [k, v] of Object.entries(body)) {
       if (k === 'force' || k === 'check_limit') continue;
-      if (!(k in ctx.config.quotas)) throw new BadRequest(`Unrecognized attribute(s) '${k}'`, 'HTTPBadRequest');
+      if (!Object.hasOwn(ctx.config.quotas, k)) throw new BadRequest(`Unrecognized attribute(s) '${k}'`, 'HTTPBadRequest');
       const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
       if (typeof n !== 'number' || !Number.isInteger(n)) throw new BadRequest(`Invalid input for operation: '${String(v)}' is not an integer.`, 'InvalidInput');
       if (n < -1) throw new BadRequest(`Invalid input for ${k}. Reason: '${n}' is smaller than minimum (-1).`, 'HTTPBadRequest');
+      // OpenStack: a quota is a 32-bit column (DB_INTEGER_MAX_VALUE).
+      if (n > 2 ** 31 - 1) throw new BadRequest(`Invalid input for ${k}. Reason: '${n}' is too large - must be no larger than '${2 ** 31 - 1}'.`, 'HTTPBadRequest');
     }
     await ctx.store.tx(async (tx) => {
       for (const [k, v] of Object.entries(body)) {
-        if (!(k in ctx.config.quotas)) continue;
+        if (!Object.hasOwn(ctx.config.quotas, k)) continue;
         await tx.db.deleteFrom('quotas').where('project_id', '=', req.params.project).where('resource', '=', k).execute();
         await tx.db.insertInto('quotas').values({ project_id: req.params.project, resource: k, hard_limit: Number(v) }).execute();
       }

@@ -35,7 +35,12 @@ export interface NetworkingService {
   show(caller: Caller, kind: NetworkingKind, id: string): Promise<Values>;
   /** Lists visible resources matching API-style filters (`{ network_id: id }`, repeated = OR; `fixed_ips`, `tags` as the API takes them). */
   list(caller: Caller, kind: NetworkingKind, filters?: QueryParams): Promise<Values[]>;
-  update(caller: Caller, kind: NetworkingKind, id: string, body: Record<string, unknown>): Promise<Values>;
+  /**
+   * Updates one resource; with `revisionNumber` only if it still has that revision (as `If-Match:
+   * revision_number=N` does), else RevisionNumberConstraintFailed — how a read-modify-write of a
+   * list attribute (allowed_address_pairs) keeps a concurrent writer's change.
+   */
+  update(caller: Caller, kind: NetworkingKind, id: string, body: Record<string, unknown>, opts?: { revisionNumber?: number }): Promise<Values>;
   delete(caller: Caller, kind: NetworkingKind, id: string): Promise<void>;
   /** `PUT /{resources}/{id}/tags`: replaces a resource's tags; answers the tags it now has. */
   setTags(caller: Caller, kind: NetworkingKind, id: string, tags: string[]): Promise<string[]>;
@@ -64,9 +69,9 @@ export function networkingService(ctx: Networking): NetworkingService {
       const items = await loadMany(c, db(), caller, (q) => applyListFilters(c, q, filters));
       return Promise.all(items.map((v) => shown(c, caller, v)));
     },
-    async update(caller, kind, id, body) {
+    async update(caller, kind, id, body, opts) {
       const c = KINDS[kind];
-      return shown(c, caller, await updateOne(c, ctx, caller, id, body));
+      return shown(c, caller, await updateOne(c, ctx, caller, id, body, undefined, opts?.revisionNumber));
     },
     delete: (caller, kind, id) => deleteOne(KINDS[kind], ctx, caller, id),
     setTags: (caller, kind, id, tags) => replaceTags(ctx, KINDS[kind], caller, id, () => checkTags(tags)),

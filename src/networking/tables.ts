@@ -45,5 +45,6 @@ export interface NetworkingTables {
   /** Rows per project and quota resource, kept by triggers (migration 0006). */
   quota_usages: { project_id: string; resource: string; in_use: number };
   tags: { resource_type: string; resource_id: string; tag: string };
-  port_plugs: { port_id: string; host: string; netns: string; ifname: string; created_at: string };
+  /** `parent_port_id`: a nested plug's parent port (its far end hangs from the parent's namespace, behind the parent); null otherwise. */
+  port_plugs: { port_id: string; host: string; netns: string; ifname: string; created_at: string; parent_port_id: string | null };
 }

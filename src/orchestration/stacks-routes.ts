@@ -9,6 +9,7 @@ import { ownerOf } from './engine/loaded.js';
 import { parseJson, type StackRow } from './engine/persist.js';
 import { planFor } from './engine/update.js';
 import { ActionInProgress, HeatBadRequest, StackExists } from './errors.js';
+import { authorize } from './policy.js';
 import { findStack, heat, projectOf, stackInput, type StackInput } from './lookup.js';
 import { displayValue, type JsonMap } from './template/index.js';
 import { stackSummary, stackUrl } from './views.js';
@@ -83,6 +84,7 @@ export function stackRoutes(scope: FastifyInstance, engine: Engine): void {
   scope.get('/v1/:project/stacks', async (req: Req) => {
     const project = projectOf(req);
     const q = req.query;
+    if (bool(q['global_tenant'])) authorize(req.ctx.auth!, 'stacks:global_index');
     let query = store.db.selectFrom('heat_stacks').selectAll().where('project_id', '=', project);
     if (!bool(q['show_deleted'])) query = query.where('deleted_at', 'is', null);
     if (!bool(q['show_nested'])) query = query.where('parent_id', 'is', null);
@@ -91,7 +93,7 @@ export function stackRoutes(scope: FastifyInstance, engine: Engine): void {
     if (q['status'] !== undefined) query = query.where('status', 'in', list(q['status']));
     if (q['action'] !== undefined) query = query.where('action', 'in', list(q['action']));
     const sortKeys: Record<string, 'name' | 'status' | 'created_at' | 'updated_at'> = { stack_name: 'name', stack_status: 'status', creation_time: 'created_at', updated_time: 'updated_at' };
-    const keys = list(q['sort_keys']).map((k) => { const c = sortKeys[k]; if (!c) throw new HeatBadRequest(`Sort key "${k}" not allowed`); return c; });
+    const keys = list(q['sort_keys']).map((k) => { const c = Object.hasOwn(sortKeys, k) ? sortKeys[k] : undefined; if (!c) throw new HeatBadRequest(`Sort key "${k}" not allowed`); return c; });
     if (q['sort_dir'] !== undefined && !['asc', 'desc'].includes(String(q['sort_dir']))) throw new HeatBadRequest(`Unknown sort direction, must be one of: asc, desc`);
     const dir = q['sort_dir'] === 'asc' ? 'asc' : 'desc';
     const tags = list(q['tags']).flatMap((t) => t.split(','));

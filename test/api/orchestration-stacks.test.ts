@@ -155,6 +155,11 @@ for (const store of testStores()) describe(`orchestration: stacks on ${store}`, 
     assert.deepEqual((await names('tags=50%25_x')), ['p-c']);
     assert.deepEqual((await names('tags=50%25')), []);
     assert.deepEqual((await names('limit=0')), []);
+    // Every project's stacks: Heat's default policy (stacks:global_index) denies everybody, admins too.
+    const global = await c.heat('GET', '/stacks?global_tenant=true');
+    assert.equal(global.status, 403);
+    assert.equal(global.body.error.type, 'Forbidden');
+    assert.equal(global.body.explanation, 'Access was denied to this resource.');
     for (const [i, id] of made.entries()) assert.equal((await c.heat('DELETE', `/stacks/${['p-c', 'p-a', 'p-e', 'p-b', 'p-d'][i]}/${id}`)).status, 204);
   });
 });

@@ -1,7 +1,7 @@
 // Pier as users run it: `node bin/pier.js up` in a child process, and the Debian `openstack`
 // CLI pointed at it through the clouds.yaml Pier wrote.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess, type ExecFileException } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -86,11 +86,19 @@ export async function startPierProcess(store: 'sqlite' | 'postgres' = 'sqlite', 
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
+const CLI_TIMEOUT_MS = 120_000; // the python CLI alone can take tens of seconds on a loaded 2-core machine
+
+/** A finished CLI run; one killed at its time limit says so (it would exit 1 with nothing to say). */
+function result(error: ExecFileException | null, stdout: string, stderr: string): CliResult {
+  if (error?.killed) return { code: 1, stdout, stderr: `${stderr}(killed: no answer within ${CLI_TIMEOUT_MS / 1000} s)` };
+  return { code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr };
+}
+
 /** Runs `openstack …args` with only `env` for credentials (no clouds.yaml). */
 export function openstackBare(args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((done) => {
-    execFile('openstack', args, { env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/root', ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
+    execFile('openstack', args, { env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/root', ...env }, timeout: CLI_TIMEOUT_MS },
+      (error, stdout, stderr) => done(result(error, stdout, stderr)));
   });
 }
 
@@ -98,11 +106,8 @@ export function openstackBare(args: string[], env: Record<string, string>): Prom
 export function openstack(p: PierProcess, args: string[], cloud = 'pier', env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((done) => {
     execFile('openstack', ['--os-cloud', cloud, ...args], {
-      env: { ...process.env, OS_CLIENT_CONFIG_FILE: p.clouds, ...env }, timeout: 60_000,
-    }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      done({ code, stdout, stderr });
-    });
+      env: { ...process.env, OS_CLIENT_CONFIG_FILE: p.clouds, ...env }, timeout: CLI_TIMEOUT_MS,
+    }, (error, stdout, stderr) => done(result(error, stdout, stderr)));
   });
 }
 

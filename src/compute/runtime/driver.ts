@@ -71,4 +71,10 @@ export interface ComputeDriver {
    * dataplane, between create and start). Absent for a runtime without networking (fake).
    */
   netns?(id: string): string;
+  /**
+   * The host pid of the server's container's first process while it runs (undefined otherwise):
+   * `/proc/PID/root` is the container's root as its processes see it (Kuryr's nested CNI
+   * resolves a pod's namespace path through it). Absent for a runtime without processes (fake).
+   */
+  initPid?(id: string): number | undefined;
 }

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { ApiError, InternalError, MalformedBody, NotFound, PayloadTooLarge, ServiceUnavailable, Unauthorized, UnsupportedMediaType, BadRequest } from '../errors.js';
+import { ApiError, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable, Unauthorized, UnsupportedMediaType, UriTooLong, BadRequest, httpTitles } from '../errors.js';
+import { parseJsonBody } from './json-body.js';
 import { unavailableReason } from '../../store/unavailable.js';
 import type { AuthContext, RequestContext } from './context.js';
 
@@ -45,8 +46,19 @@ export function createServer(opts: ServerOptions): FastifyInstance {
       const given = req.headers['x-openstack-request-id'];
       return typeof given === 'string' && /^req-[0-9a-f-]{36}$/.test(given) ? given : `req-${randomUUID()}`;
     },
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // A 255-character name or tag (Keystone, Neutron, Heat allow them) fits in a path
+    // segment even percent-encoded; the router's default of 100 answered those with a 414.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
     return503OnClosing: true,
+    // URLs the router refuses (bad percent-encoding, an overlong segment) never reach a
+    // service's hooks: answer them here in that service's error body, not fastify's.
+    frameworkErrors: (err, req, reply) => {
+      req.ctx ??= { requestId: req.id, baseUrl: `${req.protocol}://${req.host}` };
+      const api = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new UriTooLong('The request URL is too long.') : new BadRequest('The request URL is not valid.', 'HTTPBadRequest');
+      const service = serviceOf(req.url);
+      const body = service ? service.renderError(api, req.ctx) : { message: api.message, error: httpTitles[api.status], statusCode: api.status };
+      void (reply as FastifyReply).code(api.status).headers({ ...api.headers, 'x-openstack-request-id': req.id }).send(body);
+    },
   });
   app.decorateRequest('ctx', null as unknown as RequestContext);
   // One 404 for the whole server, in the shape of the service whose prefix the path has: a
@@ -54,9 +66,13 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   // registering those was a good part of start time.
   const services: Service[] = [];
   mounted.set(app, services);
+  const serviceOf = (url: string) => {
+    const path = url.split('?')[0]!;
+    return services.find((s) => path === s.prefix || path.startsWith(`${s.prefix}/`));
+  };
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0]!;
-    const service = services.find((s) => path === s.prefix || path.startsWith(`${s.prefix}/`));
+    const service = serviceOf(path);
     if (!service) return reply.code(404).send({ message: `Route ${req.method}:${path} not found`, error: 'Not Found', statusCode: 404 });
     return reply.code(404).send(service.renderError(new NotFound('The resource could not be found.'), req.ctx));
   });
@@ -71,9 +87,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   // content type and nothing in it); services needing other media types add their own parsers.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body);
-    if (!text.trim()) return done(null, undefined);
-    try { done(null, JSON.parse(text)); } catch { done(new MalformedBody('Malformed JSON in request body'), undefined); }
+    try { done(null, parseJsonBody(String(body))); } catch (err) { done(err as Error, undefined); }
   });
   return app;
 }
@@ -81,11 +95,34 @@ export function createServer(opts: ServerOptions): FastifyInstance {
 /** The services mounted on each server, for its 404. */
 const mounted = new WeakMap<FastifyInstance, Service[]>();
 
+/** One route as mounted: full URL pattern (`/networking/v2.0/ports/:id`), method, owning service. */
+export interface MountedRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly service: Service;
+  /** Answers without a token. */
+  readonly public: boolean;
+}
+
+const routeLists = new WeakMap<FastifyInstance, MountedRoute[]>();
+
+/** Every route the services mounted on `app` (tests walk them: the fuzzer covers each new route unasked). */
+export function mountedRoutes(app: FastifyInstance): readonly MountedRoute[] {
+  return routeLists.get(app) ?? [];
+}
+
 /** Mounts `service` under its prefix with its own auth hook, error renderer and 404. */
 export async function mount(app: FastifyInstance, service: Service, authenticate: Authenticate): Promise<void> {
   mounted.get(app)?.push(service);
+  if (!routeLists.has(app)) routeLists.set(app, []);
+  const routes = routeLists.get(app)!;
   await app.register(async (scope) => {
+    scope.addHook('onRoute', (r) => {
+      for (const method of [r.method].flat()) routes.push({ method, url: r.url, service, public: Boolean(r.config?.public) });
+    });
     scope.addHook('onRequest', async (req) => {
+      // No stored text may hold a NUL (PostgreSQL's cannot): refused alike on every store.
+      if (/%00/i.test(req.url)) throw new BadRequest('The request URL contains a NUL character.', 'HTTPBadRequest');
       if (req.routeOptions.config?.public) return;
       const token = req.headers['x-auth-token'];
       if (typeof token !== 'string' || !token) {

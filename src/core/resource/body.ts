@@ -1,7 +1,7 @@
 // Request bodies against a definition: unknown and read-only attributes are refused by name, types
 // are checked (the first failure is reported), values converted, defaults filled on create.
 import { InvalidAttribute, MalformedBody } from '../errors.js';
-import type { ResourceDef, Values } from './define.js';
+import { attributeOf, type ResourceDef, type Values } from './define.js';
 
 export interface CheckedBody {
   values: Values;
@@ -23,7 +23,7 @@ export function checkBody(def: ResourceDef, input: Record<string, unknown>, mode
   const values: Values = {};
   const extra: Values = {};
   for (const [key, raw] of Object.entries(input)) {
-    const attr = def.attributes[key];
+    const attr = attributeOf(def, key);
     if (!attr) {
       if (def.extra) { extra[key] = raw; continue; }
       throw new InvalidAttribute(key, `Unrecognized attribute(s) '${key}'`, 'unknown');

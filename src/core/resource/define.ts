@@ -32,15 +32,31 @@ export interface ResourceDef<A extends Record<string, Attribute> = Record<string
   readonly extra?: boolean;
 }
 
+/** Every definition made so far, in load order (tests walk them: a new attribute is fuzzed unasked). */
+const registry: ResourceDef[] = [];
+export const definitions = (): readonly ResourceDef[] => registry;
+
 export function defineResource<A extends Record<string, Attribute>>(def: ResourceDef<A>): ResourceDef<A> {
-  return Object.freeze(def);
+  const frozen = Object.freeze(def);
+  registry.push(frozen);
+  return frozen;
 }
 
 /** A definition with more attributes (an API extension adding to a resource). */
 export function extendResource<A extends Record<string, Attribute>, B extends Record<string, Attribute>>(
   base: ResourceDef<A>, more: B,
 ): ResourceDef<A & B> {
-  return Object.freeze({ ...base, attributes: { ...base.attributes, ...more } });
+  const frozen = Object.freeze({ ...base, attributes: { ...base.attributes, ...more } });
+  registry.push(frozen);
+  return frozen;
+}
+
+/**
+ * The attribute `key` names, if `def` has one. Keys come from clients: `constructor`,
+ * `toString` or `__proto__` must not find Object.prototype's members.
+ */
+export function attributeOf(def: ResourceDef, key: string): Attribute | undefined {
+  return Object.hasOwn(def.attributes, key) ? def.attributes[key] : undefined;
 }
 
 /** The attribute values of a resource, as the service logic and views see them. */
@@ -48,6 +64,16 @@ export type Values = Record<string, unknown>;
 
 /** A query-string view of a request (`?a=1&a=2` → ['1', '2']). */
 export type QueryParams = Record<string, string | string[] | undefined>;
+
+/**
+ * Each parameter's last value, for APIs that read one value per key (webob's `GET.get`): a
+ * repeated `?sort_dir=a&sort_dir=b` must not reach code expecting a string as an array.
+ */
+export function lastValues(q: QueryParams): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(q)) out[k] = Array.isArray(v) ? v.at(-1) : v;
+  return out;
+}
 
 export function queryValues(q: QueryParams, key: string): string[] {
   const v = q[key];

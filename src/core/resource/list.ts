@@ -4,7 +4,7 @@
 import type { SelectQueryBuilder } from 'kysely';
 import { sql } from 'kysely';
 import { BadRequest } from '../errors.js';
-import { queryValues, type QueryParams, type ResourceDef } from './define.js';
+import { attributeOf, queryValues, type QueryParams, type ResourceDef } from './define.js';
 
 /** Query keys that are list controls, never filters. */
 const CONTROLS = new Set(['fields', 'sort_key', 'sort_dir', 'limit', 'marker', 'page_reverse']);
@@ -28,10 +28,13 @@ export interface ListPlan {
 
 type AnyQuery = SelectQueryBuilder<any, any, any>;
 
+/** The largest page SQL is asked for (a 32-bit integer, for every backend). */
+const MAX_PAGE = 2 ** 31 - 2;
+
 export function applyFilters(def: ResourceDef, qb: AnyQuery, params: QueryParams, opts: ListOptions = {}): AnyQuery {
   for (const key of Object.keys(params)) {
     if (CONTROLS.has(key) || opts.ignore?.includes(key)) continue;
-    const attr = def.attributes[key];
+    const attr = attributeOf(def, key);
     if (!attr?.filter || attr.stored === false) {
       if (opts.strictFilters) throw new BadRequest(`['${key}'] is invalid attribute for filtering`, 'HTTPBadRequest');
       continue;
@@ -61,7 +64,7 @@ export function planList(def: ResourceDef, params: QueryParams, opts: ListOption
   const dirs = queryValues(params, 'sort_dir');
   if (dirs.length !== keys.length) throw new BadRequest('The number of sort_keys and sort_dirs must be same', 'HTTPBadRequest');
   const sort: [string, 'asc' | 'desc'][] = keys.map((k, i) => {
-    const attr = def.attributes[k];
+    const attr = attributeOf(def, k);
     if (!attr?.sort || attr.stored === false) throw new BadRequest(`['${k}'] is invalid attribute for sort_keys`, 'HTTPBadRequest');
     const d = (dirs[i] ?? 'asc').toLowerCase();
     if (d !== 'asc' && d !== 'desc') throw new BadRequest(`${dirs[i]} is invalid value for sort_dirs, valid sort dir values are asc and desc`, 'HTTPBadRequest');
@@ -102,7 +105,8 @@ export async function keysetPage<R = Record<string, unknown>>(
     });
   }
   for (const [k, d] of plan.sort) qb = qb.orderBy(expr(k), d);
-  if (plan.limit) qb = qb.limit(plan.limit + 1);
+  // A limit past any table's size means "all": capped so SQL never sees a number it cannot hold.
+  if (plan.limit) qb = qb.limit(Math.min(plan.limit, MAX_PAGE) + 1);
   const rows = (await qb.execute()) as R[];
   const more = plan.limit !== undefined && rows.length > plan.limit;
   if (more) rows.pop();

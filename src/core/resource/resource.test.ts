@@ -44,6 +44,21 @@ describe('body checks', () => {
   ];
   for (const [what, body, mode, attribute, reason] of cases) test(what, () => bad(body, mode, attribute, reason));
 
+  test('prototype names are unknown attributes, not read-only ones', () => {
+    for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+      const body = JSON.parse(`{"name": "a", "${key}": 1}`) as Record<string, unknown>;
+      assert.throws(() => checkBody(widget, body, 'create'), (e: unknown) => e instanceof InvalidAttribute && e.kind === 'unknown' && e.attribute === key, key);
+    }
+    assert.deepEqual(view(widget, JSON.parse('{"id": "1", "constructor": 2}')), { id: '1' });
+  });
+
+  test('integer filter values outside the range match nothing', () => {
+    const size = widget.attributes.size.type;
+    assert.equal(size.fromQuery!('7'), 7);
+    assert.equal(size.fromQuery!('101'), undefined);
+    assert.equal(size.fromQuery!('99999999999999999999'), undefined);
+  });
+
   test('defaults and conversion on create; nothing added on update', () => {
     const { values } = checkBody(widget, { name: 'a', shared: 'True', size: '7', owner: 'AAAAAAAA-0000-0000-0000-000000000000' }, 'create');
     assert.deepEqual(values, { name: 'a', shared: true, size: 7, owner: 'aaaaaaaa-0000-0000-0000-000000000000', color: null, tags: [], meta: {}, status: 'DOWN' });
@@ -97,6 +112,17 @@ describe('list queries', () => {
     await assert.rejects(list({ shared: 'maybe' }), /cannot be converted to boolean/);
     assert.equal((await list({ color: '' })).rows.length, 9);
     assert.throws(() => applyFilters(widget, db.selectFrom('widgets'), { secretive: 'x' }, { strictFilters: true }), /invalid attribute for filtering/);
+  });
+
+  test('prototype names are neither filters nor sort keys', () => {
+    assert.throws(() => applyFilters(widget, db.selectFrom('widgets'), { constructor: 'x' }, { strictFilters: true }), /invalid attribute for filtering/);
+    assert.throws(() => planList(widget, { sort_key: 'toString', sort_dir: 'asc' }), /invalid attribute for sort_keys/);
+  });
+
+  test('a limit past what SQL holds pages like no limit', async () => {
+    const { rows, more } = await list({ limit: '99999999999999999999' });
+    assert.equal(rows.length, 25);
+    assert.equal(more, false);
   });
 
   test('sorting with a tie-breaker and both directions', async () => {

@@ -60,7 +60,8 @@ export function int(opts: { min?: number; max?: number } = {}): AttrType<number>
       return undefined;
     },
     convert: (v) => Number(v),
-    fromQuery: (s) => (/^-?\d+$/.test(s) ? Number(s) : undefined),
+    // A value outside the range matches nothing (and never reaches SQL, which may not hold it).
+    fromQuery: (s) => (/^-?\d+$/.test(s) && Number(s) >= min && Number(s) <= max ? Number(s) : undefined),
   };
 }
 

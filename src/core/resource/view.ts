@@ -1,11 +1,11 @@
 // Rows ↔ values ↔ responses. Column name = attribute name; `extra` holds a definition's
 // free-form attributes. A view shows visible attributes only, narrowed by `fields=`.
-import type { ResourceDef, Values } from './define.js';
+import { attributeOf, type ResourceDef, type Values } from './define.js';
 
 export function toRow(def: ResourceDef, values: Values, extra?: Values): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(values)) {
-    const attr = def.attributes[key];
+    const attr = attributeOf(def, key);
     if (!attr || attr.stored === false) continue;
     row[key] = attr.type.toDb && v !== undefined ? attr.type.toDb(v) : v;
   }
@@ -27,7 +27,7 @@ export function fromRow(def: ResourceDef, row: Record<string, unknown>): Values 
 export function view(def: ResourceDef, values: Values, fields?: readonly string[]): Values {
   const out: Values = {};
   for (const [key, v] of Object.entries(values)) {
-    const attr = def.attributes[key];
+    const attr = attributeOf(def, key);
     if (attr ? attr.visible === false : !def.extra) continue;
     if (fields?.length && !fields.includes(key)) continue;
     out[key] = v;

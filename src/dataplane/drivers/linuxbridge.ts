@@ -17,6 +17,7 @@ import { deleteNetns, ensureNetns, hostNetnsArg, listNetns, netnsExists } from '
 import { renderAntiSpoofing, renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
 import { configureRouter } from '../linux/router.js';
 import { createUplink, deleteHostLinks, hostUplinkName, hostUplinks, instanceTag, shortId as short, tapName, wireOrRemove, uplinkName } from '../linux/uplinks.js';
+import { forgetWired, nestedLast, wireNested, type WiredPort } from '../linux/nested.js';
 
 export interface LinuxbridgeConfig {
   /** Pier's dataplane namespace; one per Pier instance on a host. */
@@ -41,8 +42,8 @@ export class LinuxbridgeDriver implements NetworkDriver {
   private prepared = false;
   /** The hot path's `ip` in the dataplane namespace (a port plugged or unplugged); restarted by every full sync. */
   private readonly session: IpSession;
-  /** Ports wired by this process (veth up, far side configured), with where and to what. */
-  private readonly configured = new Map<string, { place: string; fingerprint: string }>();
+  /** Ports wired by this process (veth up, far side configured), with where and to what; `nested`: its veth to remove. */
+  private readonly configured = new Map<string, WiredPort>();
   private lastRules = '';
   private readonly routerState = new Map<string, string>();
   /** From the last full sync, which must have completed for a hinted one: networks realised, and refused (with the reason). */
@@ -123,7 +124,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
     for (const p of desired.ports) {
       const unwired = this.unwirable(p, networks);
       if (unwired) { ports.set(p.id, unwired); continue; }
-      want.set(this.tap(p.id), this.bridge(p.networkId));
+      if (p.attachment.kind !== 'nested') want.set(this.tap(p.id), this.bridge(p.networkId));
       wired.push(p);
     }
 
@@ -149,10 +150,11 @@ export class LinuxbridgeDriver implements NetworkDriver {
     // 3. Ports: a veth per port from its bridge to its container or router namespace.
     const routerIds = new Set(desired.routers.map((r) => r.id));
     for (const r of desired.routers) await ensureNetns(this.routerNs(r.id));
-    for (const p of wired) ports.set(p.id, await this.wirePort(p, networks.get(p.networkId)!, links.has(this.tap(p.id))));
+    // A nested port's interface is in a namespace this sync did not scan: looked at again.
+    for (const p of nestedLast(wired)) ports.set(p.id, await this.wirePort(p, networks.get(p.networkId)!, p.attachment.kind !== 'nested' && links.has(this.tap(p.id))));
     // What this process remembers as wired is exactly what this sync wired.
     const wiredIds = new Set(wired.map((p) => p.id));
-    for (const id of [...this.configured.keys()]) if (!wiredIds.has(id) || ports.get(id)?.status === 'ERROR') this.configured.delete(id);
+    for (const id of [...this.configured.keys()]) if (!wiredIds.has(id) || ports.get(id)?.status === 'ERROR') await forgetWired(this.configured, id);
 
     // 4. Routers: forwarding, routes, SNAT and floating IPs; stale router namespaces go.
     for (const r of desired.routers) await this.syncRouter(r, desired.ports.filter((p) => p.attachment.kind === 'router' && p.attachment.routerId === r.id));
@@ -173,7 +175,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
   private canPatch(desired: DesiredState, hint: SyncHint): boolean {
     if (!this.synced || !netnsExists(this.config.namespace)) return false;
     return desired.ports.every((p) => !hint.ports.has(p.id)
-      || p.attachment.kind === 'bound' || ((p.attachment.kind === 'netns' || p.attachment.kind === 'handoff') && (this.realised.has(p.networkId) || this.refused.has(p.networkId))));
+      || p.attachment.kind === 'bound' || ((p.attachment.kind === 'netns' || p.attachment.kind === 'handoff' || p.attachment.kind === 'nested') && (this.realised.has(p.networkId) || this.refused.has(p.networkId))));
   }
 
   /** The hinted sync: no kernel scan; wires the hinted ports that are wanted, unwires the others; networks and routers stay as they are. */
@@ -182,7 +184,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
     const networks = new Map(desired.networks.map((n) => [n.id, n]));
     const ports = new Map<string, PortObserved>();
     const wanted = new Set<string>();
-    for (const p of desired.ports) {
+    for (const p of nestedLast(desired.ports)) {
       if (!hinted.has(p.id)) continue;
       const unwired = this.unwirable(p, networks);
       if (unwired) { ports.set(p.id, unwired); continue; }
@@ -192,8 +194,9 @@ export class LinuxbridgeDriver implements NetworkDriver {
     // Hinted ports no longer wired here: their veth goes (the far end with it). Only what this
     // process wired can exist; anything else is the next full sync's to find.
     const gone = [...hinted].filter((id) => !wanted.has(id) && this.configured.has(id));
-    for (const id of gone) this.configured.delete(id);
-    await this.session.run(gone.map((id) => `link del ${this.tap(id)}`)).catch(() => {});
+    const veths = gone.filter((id) => !this.configured.get(id)!.nested);
+    for (const id of gone) await forgetWired(this.configured, id);
+    await this.session.run(veths.map((id) => `link del ${this.tap(id)}`)).catch(() => {});
     await this.syncRules(desired);
     return { ports, vifType: 'bridge', vifDetails: { port_filter: true, namespace: ns } };
   }
@@ -204,11 +207,13 @@ export class LinuxbridgeDriver implements NetworkDriver {
     if (!networks.has(p.networkId) || this.refused.has(p.networkId)) {
       return { status: 'ERROR', reason: this.refused.get(p.networkId) ?? `network ${p.networkId} is not realised` };
     }
-    if (p.attachment.kind === 'netns' && !netnsExists(p.attachment.netns)) {
+    if ((p.attachment.kind === 'netns' || p.attachment.kind === 'nested') && !netnsExists(p.attachment.netns)) {
       return { status: 'ERROR', reason: `network namespace ${p.attachment.netns} does not exist` };
     }
+    if (p.attachment.kind === 'nested' && !p.attachment.parent) return { status: 'ERROR', reason: 'the port it is nested on is not plugged on this host' };
     return undefined;
   }
+
 
   /** Wires one port; on failure nothing of it stays (its veth is deleted) and it reports ERROR. */
   private async wirePort(p: PortSpec, net: NetworkSpec, exists: boolean): Promise<PortObserved> {
@@ -219,9 +224,14 @@ export class LinuxbridgeDriver implements NetworkDriver {
 
   /** Anti-spoofing and security groups for every wired, secured port; the tables are replaced whole, and only when their text changed. */
   private async syncRules(desired: DesiredState): Promise<void> {
-    const secured: SecuredPort[] = desired.ports.filter((p) => p.secured && this.configured.has(p.id))
-      .map((p) => ({ port: p, bridge: this.bridge(p.networkId), hostIf: this.tap(p.id) }));
-    const rules = replaceTable('bridge', 'pier', renderAntiSpoofing('pier', secured)) + replaceTable('inet', 'pier', renderSecurityGroups('pier', secured, desired.securityGroups));
+    // A nested port's frames are its parent's on the bridge (its MAC, its bridge port), admitted
+    // by the parent's allowed address pairs; its own groups apply by its addresses.
+    const macOf = new Map(desired.ports.map((p) => [p.id, p.mac]));
+    const secured: SecuredPort[] = desired.ports.filter((p) => p.secured && this.configured.has(p.id)).map((p) => {
+      const parent = p.attachment.kind === 'nested' ? p.attachment.parent!.port : undefined;
+      return { port: p, bridge: this.bridge(p.networkId), hostIf: this.tap(parent ?? p.id), ...(parent ? { nested: true, parentMac: macOf.get(parent) } : {}) };
+    });
+    const rules = replaceTable('bridge', 'pier', renderAntiSpoofing('pier', secured.filter((x) => !x.nested))) + replaceTable('inet', 'pier', renderSecurityGroups('pier', secured, desired.securityGroups));
     if (rules !== this.lastRules) {
       await nft(this.config.namespace, rules);
       this.lastRules = rules;
@@ -326,6 +336,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
    * whether the veth is already there. Throws on failure, leaving the caller to delete the veth.
    */
   private async ensurePort(p: PortSpec, net: NetworkSpec, exists: boolean): Promise<void> {
+    if (p.attachment.kind === 'nested') return wireNested(this.configured, p, p.attachment, exists);
     const ns = this.config.namespace;
     const tap = this.tap(p.id);
     const [targetNs, ifname] = p.attachment.kind === 'netns' ? [p.attachment.netns, p.attachment.ifname]
@@ -352,6 +363,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
     }
     this.configured.set(p.id, { place, fingerprint });
   }
+
 
   private async syncRouter(r: RouterSpec, routerPorts: PortSpec[]): Promise<void> {
     const state = JSON.stringify([r, routerPorts.map((p) => [p.id, p.addresses])]);

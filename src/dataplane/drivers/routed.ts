@@ -17,6 +17,7 @@ import { deleteNetns, ensureNetns, hostNetnsArg, netnsExists } from '../linux/ne
 import { renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
 import type { LinuxbridgeConfig } from './linuxbridge.js';
 import { createUplink, deleteHostLinks, hostUplinks, instanceTag, tapName, wireOrRemove, uplinkName } from '../linux/uplinks.js';
+import { forgetWired, nestedLast, wireNested, type NestedAttachment, type WiredPort } from '../linux/nested.js';
 
 export class RoutedDriver implements NetworkDriver {
   readonly name = 'routed';
@@ -25,8 +26,8 @@ export class RoutedDriver implements NetworkDriver {
   private prepared = false;
   /** The hot path's `ip` in the dataplane namespace (a port plugged or unplugged); restarted by every full sync. */
   private readonly session: IpSession;
-  /** Ports wired by this process, with where and to what. */
-  private readonly configured = new Map<string, { place: string; fingerprint: string }>();
+  /** Ports wired by this process, with where and to what; `nested`: its veth to remove. */
+  private readonly configured = new Map<string, WiredPort>();
   private lastRules = '';
   private lastRoutes: string[] = [];
   /** The last full sync completed: a hinted one may build on it. */
@@ -68,7 +69,7 @@ export class RoutedDriver implements NetworkDriver {
   private async wireHinted(desired: DesiredState, hinted: ReadonlySet<string>): Promise<Map<string, PortObserved>> {
     const ports = new Map<string, PortObserved>();
     const wanted = new Set<string>();
-    for (const p of desired.ports) {
+    for (const p of nestedLast(desired.ports)) {
       if (!hinted.has(p.id)) continue;
       const unwired = this.unwirable(p);
       if (unwired) { ports.set(p.id, unwired); continue; }
@@ -76,15 +77,18 @@ export class RoutedDriver implements NetworkDriver {
       ports.set(p.id, await this.wirePort(p, this.configured.has(p.id)));
     }
     const gone = [...hinted].filter((id) => !wanted.has(id) && this.configured.has(id));
-    for (const id of gone) this.configured.delete(id);
-    await this.session.run(gone.map((id) => `link del ${this.tap(id)}`)).catch(() => {});
+    const veths = gone.filter((id) => !this.configured.get(id)!.nested);
+    for (const id of gone) await forgetWired(this.configured, id);
+    await this.session.run(veths.map((id) => `link del ${this.tap(id)}`)).catch(() => {});
     return ports;
   }
+
 
   private unwirable(p: PortSpec): PortObserved | undefined {
     if (p.attachment.kind === 'bound') return { status: 'DOWN' };
     if (p.attachment.kind === 'router') return { status: p.adminUp ? 'ACTIVE' : 'DOWN' }; // routing is the namespace's own
-    if (p.attachment.kind === 'netns' && !netnsExists(p.attachment.netns)) return { status: 'ERROR', reason: `network namespace ${p.attachment.netns} does not exist` };
+    if ((p.attachment.kind === 'netns' || p.attachment.kind === 'nested') && !netnsExists(p.attachment.netns)) return { status: 'ERROR', reason: `network namespace ${p.attachment.netns} does not exist` };
+    if (p.attachment.kind === 'nested' && !p.attachment.parent) return { status: 'ERROR', reason: 'the port it is nested on is not plugged on this host' };
     return undefined;
   }
 
@@ -108,7 +112,7 @@ export class RoutedDriver implements NetworkDriver {
       if (unwired) ports.set(p.id, unwired); else wired.push(p);
     }
     const physnets = this.physnets(desired);
-    const wantLinks = new Set([...wired.map((p) => this.tap(p.id)), ...[...physnets].map((p) => this.uplink(p))]);
+    const wantLinks = new Set([...wired.filter((p) => p.attachment.kind !== 'nested').map((p) => this.tap(p.id)), ...[...physnets].map((p) => this.uplink(p))]);
     const stale = [...links].filter((l) => /^(tp|up)-/.test(l) && !wantLinks.has(l));
     await ipBatch(ns, stale.map((l) => `link del ${l}`));
     for (const l of stale) links.delete(l);
@@ -117,10 +121,11 @@ export class RoutedDriver implements NetworkDriver {
       await createUplink(ns, this.tag, p, this.config.physnets[p]?.hostAddress);
       this.lastRoutes = [];
     }
-    for (const p of wired) ports.set(p.id, await this.wirePort(p, links.has(this.tap(p.id))));
+    // A nested port's interface is in a namespace this sync did not scan: looked at again.
+    for (const p of nestedLast(wired)) ports.set(p.id, await this.wirePort(p, p.attachment.kind !== 'nested' && links.has(this.tap(p.id))));
     // What this process remembers as wired is exactly what this sync wired.
     const ok = new Set(wired.filter((p) => ports.get(p.id)?.status !== 'ERROR').map((p) => p.id));
-    for (const id of [...this.configured.keys()]) if (!ok.has(id)) this.configured.delete(id);
+    for (const id of [...this.configured.keys()]) if (!ok.has(id)) await forgetWired(this.configured, id);
     return ports;
   }
 
@@ -140,7 +145,10 @@ export class RoutedDriver implements NetworkDriver {
   private async converge(desired: DesiredState): Promise<void> {
     const ns = this.config.namespace;
     const nets = new Map(desired.networks.map((n) => [n.id, n]));
-    const wired = desired.ports.filter((p) => this.configured.has(p.id));
+    const all = desired.ports.filter((p) => this.configured.has(p.id));
+    // Nested ports are behind their parents' taps: routed there, filtered there by their addresses.
+    const wired = all.filter((p) => p.attachment.kind !== 'nested');
+    const nested = all.filter((p): p is PortSpec & { attachment: NestedAttachment } => p.attachment.kind === 'nested' && p.attachment.parent !== null);
 
     // Zones: networks joined by routers reach each other; a zone with a gateway reaches its uplink.
     const zoneOf = new Map<string, number>();
@@ -164,6 +172,7 @@ export class RoutedDriver implements NetworkDriver {
       for (const a of p.addresses) routes.push(`route replace ${a.ip}/${a.version === 4 ? 32 : 128} dev ${this.tap(p.id)}`);
       for (const pair of p.allowedPairs) routes.push(`route replace ${pair.ip.includes('/') ? pair.ip : `${pair.ip}/${pair.ip.includes(':') ? 128 : 32}`} dev ${this.tap(p.id)}`);
     }
+    for (const p of nested) for (const a of p.addresses) routes.push(`route replace ${a.ip}/${a.version === 4 ? 32 : 128} dev ${this.tap(p.attachment.parent!.port)}`);
     const nat: { pre: string[]; post: string[] } = { pre: [], post: [] };
     const uplinkZones: string[] = [];
     for (const r of desired.routers) {
@@ -197,10 +206,13 @@ export class RoutedDriver implements NetworkDriver {
     }
 
     // Filtering: anti-spoofing and zone marks on the way in; zones, then security groups, on the way through.
-    const secured: SecuredPort[] = wired.filter((p) => p.secured).map((p) => ({ port: p, bridge: '', hostIf: this.tap(p.id) }));
+    const secured: SecuredPort[] = [
+      ...wired.filter((p) => p.secured).map((p) => ({ port: p, bridge: '', hostIf: this.tap(p.id) })),
+      ...nested.filter((p) => p.secured).map((p) => ({ port: p, bridge: '', hostIf: this.tap(p.attachment.parent!.port), nested: true })),
+    ];
     const marks = wired.map((p) => `"${this.tap(p.id)}" : ${zoneOf.get(p.networkId) ?? 0}`);
     const allowed = [...wired.map((p) => `"${this.tap(p.id)}" . ${zoneOf.get(p.networkId) ?? 0}`), ...uplinkZones];
-    const spoof = secured.map(({ port, hostIf }, n) => {
+    const spoof = secured.filter((x) => !x.nested).map(({ port, hostIf }, n) => {
       const v4 = [...port.addresses.filter((a) => a.version === 4).map((a) => a.ip), ...port.allowedPairs.filter((x) => !x.ip.includes(':')).map((x) => x.ip)];
       const v6 = [...port.addresses.filter((a) => a.version === 6).map((a) => a.ip), ...port.allowedPairs.filter((x) => x.ip.includes(':')).map((x) => x.ip), 'fe80::/10'];
       return { map: `"${hostIf}" : jump s${n}`, chain: `  chain s${n} {\n    meta nfproto ipv4 ip saddr != { ${[...v4, '0.0.0.0'].join(', ')} } drop\n    meta nfproto ipv6 ip6 saddr != { ${v6.join(', ')} } drop\n    return\n  }` };
@@ -238,6 +250,9 @@ export class RoutedDriver implements NetworkDriver {
    * side. Throws on failure, leaving the caller to delete the veth.
    */
   private async ensurePort(p: PortSpec, exists: boolean): Promise<void> {
+    // Nested: a veth from the parent's namespace, which routes for it; `converge` routes the
+    // port's /32 to the parent's tap.
+    if (p.attachment.kind === 'nested') return wireNested(this.configured, p, p.attachment, exists);
     if (p.attachment.kind !== 'netns' && p.attachment.kind !== 'handoff') return;
     const ns = this.config.namespace;
     const tap = this.tap(p.id);
@@ -266,6 +281,7 @@ export class RoutedDriver implements NetworkDriver {
     await Promise.all([netns ? ipBatch(netns, far) : undefined, created || !done ? sysctl(ns, `net.ipv4.conf.${tap}.proxy_arp`, '1') : undefined]);
     this.configured.set(p.id, { place, fingerprint });
   }
+
 
   async destroy(): Promise<void> {
     this.session.close();

@@ -33,7 +33,8 @@ export async function attachNetns(name: string, path: string): Promise<void> {
   }
   mkdirSync('/run/netns', { recursive: true });
   closeSync(openSync(target, 'a'));
-  await run('mount', ['--bind', path, target]).catch(async (err) => {
+  // Not canonicalized: mount(8) would resolve a /proc/PID/root/… path to the host's own view of it.
+  await run('mount', ['--no-canonicalize', '--bind', path, target]).catch(async (err) => {
     await run('rm', ['-f', target]);
     throw err;
   });

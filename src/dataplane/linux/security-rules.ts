@@ -6,7 +6,13 @@
 // then the receiver's ingress chain; each rule that matches returns, the end of a chain drops.
 import type { PortSpec, RuleSpec, SecurityGroupSpec } from '../driver.js';
 
-export interface SecuredPort { port: PortSpec; bridge: string; hostIf: string }
+/**
+ * A port whose traffic is filtered, where it is seen: `hostIf` is its host end. Bridged ports
+ * are told apart by MAC, routed ones by interface. A nested port's traffic is its parent's on the
+ * wire — the parent's host end (`hostIf`) and, bridged, the parent's MAC (`parentMac`) — and is
+ * told apart from the parent's own by its addresses.
+ */
+export interface SecuredPort { port: PortSpec; bridge: string; hostIf: string; nested?: boolean; parentMac?: string }
 
 export interface SecurityLayout {
   /** Routed ports are named by their own interface; bridged ones by bridge and MAC. */
@@ -68,14 +74,17 @@ export function renderSecurityGroups(table: string, ports: SecuredPort[], groups
   const chains: string[] = [];
   const outMap: string[] = [];
   const inMap: string[] = [];
-  ports.forEach(({ port, bridge, hostIf }, n) => {
+  ports.forEach(({ port }, n) => {
     const rules = port.securityGroups.flatMap((id) => byId.get(id)?.rules ?? []);
     const lines = (dir: 'ingress' | 'egress') => rules.filter((r) => r.direction === dir).map((r) => ruleText(r, groupSet)).filter((x): x is string => Boolean(x));
     chains.push(`  chain o${n} {\n    ${ND_OUT}\n${lines('egress').map((l) => `    ${l}\n`).join('')}    drop\n  }`);
     chains.push(`  chain i${n} {\n    ${ND_IN}\n${lines('ingress').map((l) => `    ${l}\n`).join('')}    drop\n  }`);
-    outMap.push(layout.routed ? `"${hostIf}" : jump o${n}` : `"${bridge}" . ${port.mac} : jump o${n}`);
-    inMap.push(layout.routed ? `"${hostIf}" : jump i${n}` : `"${bridge}" . ${port.mac} : jump i${n}`);
   });
+  const key = (x: SecuredPort) => (layout.routed ? `"${x.hostIf}"` : `"${x.bridge}" . ${x.nested ? x.parentMac : x.port.mac}`);
+  const { chains: dispatch, outMap: o, inMap: i } = dispatchByKey(ports, key);
+  chains.push(...dispatch);
+  outMap.push(...o);
+  inMap.push(...i);
   const [inKey, outKey] = layout.routed ? ['iifname', 'oifname'] : ['iifname . ether saddr', 'oifname . ether daddr'];
   const forward = [
     '    type filter hook forward priority 0; policy accept;',
@@ -85,6 +94,44 @@ export function renderSecurityGroups(table: string, ports: SecuredPort[], groups
   ];
   const extra = layout.extra?.length ? `${layout.extra.join('\n')}\n` : '';
   return `table inet ${table} {\n${sets.join('\n')}${sets.length ? '\n' : ''}${extra}  chain forward {\n${forward.join('\n')}\n  }\n${chains.join('\n')}\n}\n`;
+}
+
+/**
+ * Each port's chains by its map key (`key`). Where nested ports share their parent's key, the key
+ * jumps to a dispatch chain that goes to a nested port's chain by its address (the sender's on
+ * the way out, the receiver's on the way in) and to the parent's for the rest; a `goto` so the
+ * chain's verdict returns to the forward chain, as a direct jump's would.
+ */
+function dispatchByKey(ports: SecuredPort[], key: (x: SecuredPort) => string): { chains: string[]; outMap: string[]; inMap: string[] } {
+  const byIf = new Map<string, { own?: number; nested: { n: number; port: PortSpec }[] }>();
+  ports.forEach((x, n) => {
+    const k = key(x);
+    const entry = byIf.get(k) ?? { nested: [] };
+    if (x.nested) entry.nested.push({ n, port: x.port }); else entry.own = n;
+    byIf.set(k, entry);
+  });
+  const chains: string[] = [];
+  const outMap: string[] = [];
+  const inMap: string[] = [];
+  let d = 0;
+  for (const [k, { own, nested }] of byIf) {
+    if (!nested.length) {
+      outMap.push(`${k} : jump o${own}`);
+      inMap.push(`${k} : jump i${own}`);
+      continue;
+    }
+    for (const [dir, peer, map] of [['o', 'saddr', outMap], ['i', 'daddr', inMap]] as const) {
+      const lines = ([4, 6] as const).flatMap((v) => {
+        const entries = nested.flatMap(({ n, port }) => port.addresses.filter((a) => a.version === v).map((a) => `${a.ip} : goto ${dir}${n}`));
+        return entries.length ? [`    ${v === 4 ? 'ip' : 'ip6'} ${peer} vmap { ${entries.join(', ')} }`] : [];
+      });
+      if (own !== undefined) lines.push(`    goto ${dir}${own}`);
+      chains.push(`  chain d${dir}${d} {\n${lines.join('\n')}\n  }`);
+      map.push(`${k} : jump d${dir}${d}`);
+    }
+    d++;
+  }
+  return { chains, outMap, inMap };
 }
 
 /** `table bridge <name>`: per-port anti-spoofing on the bridge ports of secured ports. */

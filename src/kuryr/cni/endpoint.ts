@@ -1,7 +1,8 @@
 // Pier's CNI endpoint: the unix socket the `pier` plugin executable talks to. One JSON request
 // per connection (the command, the CNI_* environment, the network config as text), one JSON
 // reply (what the plugin prints, and whether that is an error). The socket is root's alone
-// (0600): whoever reaches it acts as Kuryr's user.
+// (0600): whoever reaches it acts as Kuryr's user. A container-host server's socket (nested
+// mode) serves that server alone: the socket it came in on says which server calls.
 import { chmodSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { dirname } from 'node:path';
@@ -17,27 +18,30 @@ const MAX_REQUEST = 1 << 20;
 /** What the plugin prints (`output`, if any) and whether it exits non-zero (`error`). */
 export interface CniReply { error: boolean; output?: unknown }
 
-/** Answers one forwarded call; never throws (every failure is the spec's error object). */
-export async function answerCall(k: KuryrContext, call: ForwardedCall): Promise<CniReply> {
+/** Answers one forwarded call (from server `node`'s socket, nested); never throws (every failure is the spec's error object). */
+export async function answerCall(k: KuryrContext, call: ForwardedCall, node?: string): Promise<CniReply> {
   try {
-    const req = parseRequest(call);
-    const output = await runCommand(k, req);
-    k.log.debug({ command: req.command, container: req.containerId, ifname: req.ifname }, 'CNI call answered');
+    const req = parseRequest(call, node !== undefined);
+    const output = await runCommand(k, req, node);
+    k.log.debug({ command: req.command, container: req.containerId, ifname: req.ifname, node }, 'CNI call answered');
     return output ? { error: false, output } : { error: false };
   } catch (err) {
     const output = errorObject(err, answerVersion(call));
-    k.log[output.code === 999 ? 'error' : 'info']({ command: call.command, env: call.env, cni: output, ...(output.code === 999 ? { err } : {}) }, 'CNI call failed');
+    k.log[output.code === 999 ? 'error' : 'info']({ command: call.command, env: call.env, node, cni: output, ...(output.code === 999 ? { err } : {}) }, 'CNI call failed');
     return { error: true, output };
   }
 }
 
-/** Serves the CNI endpoint at `path` until closed; refuses a path another live process serves. */
-export async function serveCni(k: KuryrContext, path: string): Promise<{ close(): Promise<void> }> {
+/** A served socket: the inode it was made as (gone or different: someone replaced it), and how to stop. */
+export interface CniEndpoint { readonly ino: number; close(): Promise<void> }
+
+/** Serves the CNI endpoint at `path` (for server `node`, nested) until closed; refuses a path another live process serves. */
+export async function serveCni(k: KuryrContext, path: string, node?: string): Promise<CniEndpoint> {
   mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
   if (await answers(path)) throw new ModuleError(`another process already serves CNI at ${path} (pier up --cni-socket picks another path)`);
   rmSync(path, { force: true });
   // Half-open: the plugin ends its side after the request and reads the reply after that.
-  const server = createServer({ allowHalfOpen: true }, (conn) => serve(k, conn));
+  const server = createServer({ allowHalfOpen: true }, (conn) => serve(k, conn, node));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(path, () => { server.off('error', reject); resolve(); });
@@ -45,6 +49,7 @@ export async function serveCni(k: KuryrContext, path: string): Promise<{ close()
   chmodSync(path, 0o600);
   const ino = statSync(path).ino;
   return {
+    ino,
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       // Only our own socket file goes: a later Pier may have taken the path meanwhile.
@@ -53,7 +58,7 @@ export async function serveCni(k: KuryrContext, path: string): Promise<{ close()
   };
 }
 
-function serve(k: KuryrContext, conn: Socket): void {
+function serve(k: KuryrContext, conn: Socket, node: string | undefined): void {
   const chunks: Buffer[] = [];
   let size = 0;
   conn.on('error', () => conn.destroy());
@@ -69,7 +74,7 @@ function serve(k: KuryrContext, conn: Socket): void {
     } catch {
       call = { config: undefined };
     }
-    void answerCall(k, call).then((reply) => conn.end(JSON.stringify(reply)));
+    void answerCall(k, call, node).then((reply) => conn.end(JSON.stringify(reply)));
   });
 }
 

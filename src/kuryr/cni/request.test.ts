@@ -56,6 +56,20 @@ describe('CNI requests', () => {
     assert.deepEqual(gc.config.validAttachments, [{ containerID: 'c1', ifname: 'eth0' }]);
   });
 
+  it('nested (a node\'s socket): the network may go unnamed; a mode must match the socket', () => {
+    const nested = (call: ForwardedCall) => {
+      try { parseRequest(call, true); } catch (err) { assert.ok(err instanceof CniError, String(err)); return err.code; }
+      return 0;
+    };
+    assert.equal(nested({ command: 'ADD', env, config: config({ network: undefined }) }), 0);
+    assert.equal(nested({ command: 'ADD', env, config: config({ mode: 'nested' }) }), 0);
+    assert.deepEqual(parseRequest({ command: 'ADD', env, config: config({ mode: 'nested' }) }, true).config.mode, 'nested');
+    assert.equal(nested({ command: 'ADD', env, config: config({ mode: 'host' }) }), 7);
+    assert.equal(code({ command: 'ADD', env, config: config({ mode: 'nested' }) }), 7);
+    assert.equal(code({ command: 'ADD', env, config: config({ mode: 'host' }) }), 0);
+    assert.equal(code({ command: 'ADD', env, config: config({ mode: 'vlan' }) }), 7);
+  });
+
   it('answers in the config\'s version, or the latest when it names none', () => {
     assert.equal(answerVersion({ config: config({ cniVersion: '0.4.0' }) }), '0.4.0');
     assert.equal(answerVersion({ config: config({ cniVersion: '9.9.9' }) }), '9.9.9');

@@ -10,7 +10,12 @@ export type CniCommand = 'ADD' | 'DEL' | 'CHECK' | 'STATUS' | 'GC';
 export interface PierNetConfig {
   /** The CNI network's name (GC and the ports' tags use it). */
   name: string;
-  /** The Neutron network, by name or id. */
+  /**
+   * `host`: containers on this host (the host's socket); `nested`: pods inside a container-host
+   * server (its own socket), on its port's network. Default: what the socket serves.
+   */
+  mode?: 'host' | 'nested';
+  /** The Neutron network, by name or id (nested: default the node's first port's). */
   network?: string;
   /** The subnet to take the address from, by name or id (default: Neutron's choice). */
   subnet?: string;
@@ -60,7 +65,8 @@ export function answerVersion(call: ForwardedCall): string {
   }
 }
 
-export function parseRequest(call: ForwardedCall): CniRequest {
+/** `nested`: the call came in on a container-host server's socket (nested mode) rather than the host's. */
+export function parseRequest(call: ForwardedCall, nested = false): CniRequest {
   const env = (k: string) => (typeof call.env?.[k] === 'string' ? String(call.env[k]) : '');
   const command = String(call.command ?? '') as CniCommand;
   if (!COMMANDS.includes(command)) throw new CniError(CNI_CODES.invalidEnvironment, `unknown CNI_COMMAND: ${command}`);
@@ -103,6 +109,15 @@ export function parseRequest(call: ForwardedCall): CniRequest {
   };
   text('network');
   text('subnet');
+  if (raw.mode !== undefined) {
+    if (raw.mode !== 'host' && raw.mode !== 'nested') throw new CniError(CNI_CODES.invalidConfig, '"mode" must be "host" or "nested"', `got ${JSON.stringify(raw.mode)}`);
+    // The socket says who calls: a config meant for the other mode would wire the wrong namespace.
+    if ((raw.mode === 'nested') !== nested) {
+      throw new CniError(CNI_CODES.invalidConfig, `a "${raw.mode}" network config reached ${nested ? 'a container-host server\'s' : 'the host\'s'} CNI socket`,
+        nested ? 'inside a container-host server every pod is nested on its port' : 'nested mode is for pods inside a container-host server, through the socket Pier serves in it');
+    }
+    config.mode = raw.mode;
+  }
   if (raw.securityGroups !== undefined) {
     const sgs = raw.securityGroups;
     if (!Array.isArray(sgs) || sgs.some((g) => typeof g !== 'string' || !g)) throw new CniError(CNI_CODES.invalidConfig, '"securityGroups" must be a list of security group names or ids', `got ${JSON.stringify(sgs)}`);
@@ -112,7 +127,7 @@ export function parseRequest(call: ForwardedCall): CniRequest {
     if (!raw.prevResult || typeof raw.prevResult !== 'object') throw new CniError(CNI_CODES.decodingFailure, '"prevResult" is not a result object');
     config.prevResult = raw.prevResult as Record<string, unknown>;
   }
-  if (!config.network && (command === 'ADD' || command === 'CHECK' || command === 'STATUS')) {
+  if (!config.network && !nested && (command === 'ADD' || command === 'CHECK' || command === 'STATUS')) {
     throw new CniError(CNI_CODES.invalidConfig, 'missing "network"', 'a pier network config names its Neutron network: "network": NAME_OR_ID');
   }
   if (command === 'GC') {

@@ -1,7 +1,9 @@
 // A CNI_NETNS path as the dataplane's plugging needs it: a namespace name under /run/netns.
 // podman's and containerd's paths are /run/netns/<name> (or /var/run/netns/<name>) already; any
 // other (/proc/<pid>/ns/net, a runtime's own bind mount) is attached under a name derived from
-// the attachment's port, so DEL and GC find it again to detach it.
+// the attachment's port, so DEL and GC find it again to detach it. A path of a container-host
+// server's (/proc/<pid>/root/…, nested mode) is always attached: realpath would follow the magic
+// link to the host's /run/netns and name a host namespace that happens to share the name.
 import { existsSync, realpathSync, statSync, statfsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { attachNetns, detachNetns, netnsExists } from '../../dataplane/index.js';
@@ -24,11 +26,11 @@ function ownName(path: string): string | undefined {
  * The namespace name for `path`, attaching it as `attachedName(portId)` when it has none.
  * Throws the spec's invalid-environment error when `path` is not a network namespace.
  */
-export async function openSandbox(path: string, portId: string): Promise<{ name: string; attached: boolean }> {
+export async function openSandbox(path: string, portId: string, foreign = false): Promise<{ name: string; attached: boolean }> {
   let isNs = false;
   try { isNs = existsSync(path) && statfsSync(path).type === NSFS_MAGIC; } catch { /* not there */ }
   if (!isNs) throw new CniError(CNI_CODES.invalidEnvironment, 'CNI_NETNS is not a network namespace', `no network namespace at ${path}`);
-  const own = ownName(path);
+  const own = foreign ? undefined : ownName(path);
   if (own) return { name: own, attached: false };
   const name = attachedName(portId);
   await attachNetns(name, path);
@@ -36,8 +38,8 @@ export async function openSandbox(path: string, portId: string): Promise<{ name:
 }
 
 /** The name `path` was given by `openSandbox` (CHECK), or undefined when it has none (any more). */
-export function sandboxName(path: string, portId: string): string | undefined {
-  const own = ownName(path);
+export function sandboxName(path: string, portId: string, foreign = false): string | undefined {
+  const own = foreign ? undefined : ownName(path);
   if (own) return own;
   const name = attachedName(portId);
   try {

@@ -182,6 +182,11 @@ export class RuncDriver implements ComputeDriver {
     return `${all.slice(-lines).join('\n')}\n`;
   }
 
+  initPid(id: string): number | undefined {
+    const dir = this.dir(id);
+    return this.alive(dir) ? Number(readFileSync(join(dir, 'pid'), 'utf8')) : undefined;
+  }
+
   /** Whether the container's process (runc's pid file) is alive. */
   private alive(dir: string): boolean {
     try {

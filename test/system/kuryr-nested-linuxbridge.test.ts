@@ -1,0 +1,4 @@
+// Kuryr's nested mode (pods inside a container-host server) on the linuxbridge dataplane.
+import { runNestedSuite } from './kuryr-nested.conformance.js';
+
+runNestedSuite('linuxbridge');
