@@ -2,8 +2,8 @@
 // a region in use by endpoints or child regions cannot be deleted.
 import type { FastifyInstance } from 'fastify';
 import { Conflict } from '../core/errors.js';
-import { checkBody, toRow, unwrap } from '../core/resource/index.js';
-import { isUniqueViolation } from '../store/index.js';
+import { checkBody, toRow, unwrap, type Values } from '../core/resource/index.js';
+import { isUniqueViolation, type Tx } from '../store/index.js';
 import { authorize, loadEntity, registerCrud, selfLink } from './crud.js';
 import { endpoint } from './definitions/endpoint.js';
 import { region } from './definitions/region.js';
@@ -26,10 +26,14 @@ export function catalogRoutes(scope: FastifyInstance, state: IdentityState): voi
     async beforeCreate(tx, values) {
       const s = await tx.db.selectFrom('services').select('id').where('id', '=', String(values.service_id)).executeTakeFirst();
       if (!s) throw new ValidationError(`Could not find service: ${String(values.service_id)}.`);
-      if (values.region_id) {
-        const r = await tx.db.selectFrom('regions').select('id').where('id', '=', String(values.region_id)).executeTakeFirst();
-        if (!r) throw new ValidationError(`Could not find region: ${String(values.region_id)}.`);
+      await endpointRegion(tx, values);
+    },
+    async beforeUpdate(tx, _current, changes) {
+      if (changes.service_id !== undefined) {
+        const s = await tx.db.selectFrom('services').select('id').where('id', '=', String(changes.service_id)).executeTakeFirst();
+        if (!s) throw new ValidationError(`Could not find service: ${String(changes.service_id)}.`);
       }
+      await endpointRegion(tx, changes);
     },
   });
   registerCrud(scope, state, region, {
@@ -63,4 +67,26 @@ export function catalogRoutes(scope: FastifyInstance, state: IdentityState): voi
     const created = await loadEntity(state, region, req.params.id);
     return reply.code(201).send({ region: { ...view(region, created), links: selfLink(req, `regions/${req.params.id}`) } });
   });
+}
+
+/**
+ * OpenStack: Keystone's `_validate_endpoint_region`: a legacy `region` without `region_id` names
+ * the region, made on the spot when missing; an explicit `region_id` must exist.
+ */
+async function endpointRegion(tx: Tx, values: Values): Promise<void> {
+  const legacy = values.region;
+  delete values.region;
+  if ((values.region_id === undefined || values.region_id === null) && typeof legacy === 'string') {
+    values.region_id = legacy;
+    const r = await tx.db.selectFrom('regions').select('id').where('id', '=', legacy).executeTakeFirst();
+    if (!r) {
+      await tx.db.insertInto('regions').values(toRow(region, { id: legacy, description: '', parent_region_id: null }, {}) as never).execute();
+      await tx.emit({ resource: 'region', id: legacy, action: 'create' });
+    }
+    return;
+  }
+  if (values.region_id) {
+    const r = await tx.db.selectFrom('regions').select('id').where('id', '=', String(values.region_id)).executeTakeFirst();
+    if (!r) throw new ValidationError(`Could not find region: ${String(values.region_id)}.`);
+  }
 }

@@ -4,11 +4,14 @@ import { applicationCredentialRoutes } from './application-credentials.js';
 import { assignmentRoutes } from './assignments.js';
 import { authRoutes } from './auth-routes.js';
 import { catalogRoutes } from './catalog-routes.js';
+import { credentialRoutes } from './credentials.js';
 import { domainRoutes } from './domains.js';
 import { groupRoutes } from './groups.js';
+import { policyRoutes } from './policies.js';
 import { projectRoutes } from './projects.js';
 import { roleRoutes } from './roles.js';
 import type { IdentityState } from './state.js';
+import { trustRoutes } from './trusts.js';
 import { userRoutes } from './users.js';
 
 /** Keystone Zed's Identity API version. */
@@ -35,4 +38,7 @@ export function identityRoutes(scope: FastifyInstance, state: IdentityState): vo
   assignmentRoutes(scope, state);
   catalogRoutes(scope, state);
   applicationCredentialRoutes(scope, state);
+  credentialRoutes(scope, state);
+  policyRoutes(scope, state);
+  trustRoutes(scope, state);
 }
