@@ -46,6 +46,15 @@ export function createServer(opts: ServerOptions): FastifyInstance {
       return typeof given === 'string' && /^req-[0-9a-f-]{36}$/.test(given) ? given : `req-${randomUUID()}`;
     },
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // OpenStack: Neutron takes a `.json` format suffix on any path (`/v2.0/networks.json`);
+    // JSON is the only format, so the suffix is dropped before routing.
+    rewriteUrl: (req) => {
+      const url = req.url ?? '/';
+      if (!url.startsWith('/networking/')) return url;
+      const q = url.indexOf('?');
+      const path = q < 0 ? url : url.slice(0, q);
+      return path.endsWith('.json') ? `${path.slice(0, -5)}${q < 0 ? '' : url.slice(q)}` : url;
+    },
     return503OnClosing: true,
   });
   app.decorateRequest('ctx', null as unknown as RequestContext);
