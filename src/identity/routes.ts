@@ -5,6 +5,7 @@ import { assignmentRoutes } from './assignments.js';
 import { authRoutes } from './auth-routes.js';
 import { catalogRoutes } from './catalog-routes.js';
 import { credentialRoutes } from './credentials.js';
+import { domainConfigRoutes } from './domain-config.js';
 import { domainRoutes } from './domains.js';
 import { groupRoutes } from './groups.js';
 import { policyRoutes } from './policies.js';
@@ -30,6 +31,7 @@ export function identityRoutes(scope: FastifyInstance, state: IdentityState): vo
   scope.get('/', { config: { public: true } }, async (req, reply) => reply.code(300).send({ versions: { values: [versionDoc(req)] } }));
   scope.get('/v3', { config: { public: true } }, async (req) => ({ version: versionDoc(req) }));
   authRoutes(scope, state);
+  domainConfigRoutes(scope, state);
   domainRoutes(scope, state);
   projectRoutes(scope, state);
   userRoutes(scope, state);

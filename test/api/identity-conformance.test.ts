@@ -197,4 +197,28 @@ for (const store of testStores()) describe(`identity conformance on ${store}`, (
     });
     assert.deepEqual(tok.body.token.roles.map((r: any) => r.id), [global.id]);
   });
+
+  test('domain configuration: whitelisted groups and options, merged updates, defaults, sensitive options hidden', async () => {
+    const d = (await ks('POST', '/domains', { body: { domain: { name: 'configured' } } })).body.domain;
+    const base = `/domains/${d.id}/config`;
+    keystoneError(await ks('GET', base), 404);
+    const config = { identity: { driver: 'ldap' }, ldap: { url: 'ldap://example.org/', password: 'hidden' } };
+    const made = await ks('PUT', base, { body: { config } });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.deepEqual(made.body.config, { identity: { driver: 'ldap' }, ldap: { url: 'ldap://example.org/' } });
+    keystoneError(await ks('PUT', base, { body: { config: { nova: { x: 1 } } } }), 403, /Group nova is not supported/);
+    keystoneError(await ks('PATCH', base, { body: { config: { ldap: { nonsense: 1 } } } }), 403, /Option nonsense in group ldap/);
+    const up = await ks('PATCH', `${base}/identity/driver`, { body: { config: { driver: 'sql' } } });
+    assert.equal(up.status, 200);
+    assert.deepEqual(up.body.config, { identity: { driver: 'sql' }, ldap: { url: 'ldap://example.org/' } });
+    assert.deepEqual((await ks('GET', `${base}/ldap/url`)).body.config, { url: 'ldap://example.org/' });
+    keystoneError(await ks('GET', `${base}/ldap/password`), 404);
+    assert.equal((await ks('DELETE', `${base}/identity/driver`)).status, 204);
+    keystoneError(await ks('GET', `${base}/identity`), 404);
+    assert.equal((await ks('DELETE', base)).status, 204);
+    keystoneError(await ks('GET', base), 404);
+    assert.equal((await ks('GET', '/domains/config/default')).body.config.identity.driver, 'sql');
+    assert.deepEqual((await ks('GET', '/domains/config/ldap/url/default')).body.config, { url: 'ldap://localhost' });
+    keystoneError(await call(t.url, 'GET', '/identity/v3/domains/config/default', { token: await tokenFor(t.url, 'demo', DEMO_PASSWORD, 'demo') }), 403);
+  });
 });

@@ -1,4 +1,5 @@
-// Keystone's credentials (EC2 ones among them), the policies API's blobs, OAuth1 consumers and trusts.
+// Keystone's credentials (EC2 ones among them), the policies API's blobs, OAuth1 consumers, trusts and
+// domain-specific configuration.
 import type { Migration } from '../migrate.js';
 
 export const m0020: Migration = {
@@ -38,6 +39,10 @@ export const m0020: Migration = {
       .addColumn('redelegation_count', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('roles', text, (c) => c.notNull().defaultTo('[]'))
       .addColumn('extra', text, (c) => c.notNull().defaultTo('{}'))
+      .execute();
+    await db.schema.createTable('domain_configs')
+      .addColumn('domain_id', text, (c) => c.primaryKey().references('domains.id').onDelete('cascade'))
+      .addColumn('config', text, (c) => c.notNull())
       .execute();
   },
 };
