@@ -6,6 +6,7 @@ import { checkBody, toRow, unwrap, type Values } from '../core/resource/index.js
 import { isUniqueViolation, type Tx } from '../store/index.js';
 import { authorize, loadEntity, registerCrud, selfLink } from './crud.js';
 import { endpoint } from './definitions/endpoint.js';
+import { endpointGroup } from './definitions/endpoint-group.js';
 import { region } from './definitions/region.js';
 import { service } from './definitions/service.js';
 import { DuplicateEntry, ValidationError } from './errors.js';
@@ -36,6 +37,7 @@ export function catalogRoutes(scope: FastifyInstance, state: IdentityState): voi
       await endpointRegion(tx, changes);
     },
   });
+  registerCrud(scope, state, endpointGroup, {}, 'OS-EP-FILTER/endpoint_groups');
   registerCrud(scope, state, region, {
     duplicate: (v) => `Duplicate ID, ${String(v.id)}`,
     async beforeCreate(tx, values) {

@@ -57,6 +57,7 @@ export const identityPolicy = new Enforcer({
   ...crud('region', ''),
   ...crud('service'),
   ...crud('endpoint'),
+  ...crud('endpoint_group'),
   ...crud('application_credential', adminOrOwner, adminOrOwner),
   ...crud('credential', adminOrCredentialOwner, adminOrCredentialOwner),
   // Any user may list; one who may not list everyone's sees only its own.

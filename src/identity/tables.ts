@@ -37,6 +37,8 @@ export interface IdentityTables {
   policies: { id: string; type: string; blob: string; extra: string };
   /** OAuth1 consumers; the secret is shown once, at creation. */
   consumers: { id: string; description: string | null; secret_hash: string; extra: string };
+  /** OS-EP-FILTER: `filters` is JSON text of service_id / region_id / interface. */
+  endpoint_groups: { id: string; name: string; description: string | null; filters: string; extra: string };
   /** A domain's configuration: `{group: {option: value}}` as JSON text. */
   domain_configs: { domain_id: string; config: string };
   /** OS-TRUST: `roles` is a JSON list of role ids the trustor delegates on `project_id`. */

@@ -221,4 +221,20 @@ for (const store of testStores()) describe(`identity conformance on ${store}`, (
     assert.deepEqual((await ks('GET', '/domains/config/ldap/url/default')).body.config, { url: 'ldap://localhost' });
     keystoneError(await call(t.url, 'GET', '/identity/v3/domains/config/default', { token: await tokenFor(t.url, 'demo', DEMO_PASSWORD, 'demo') }), 403);
   });
+
+  test('endpoint groups (OS-EP-FILTER): admin CRUD and HEAD; filters take only service_id, region_id, interface', async () => {
+    const base = '/OS-EP-FILTER/endpoint_groups';
+    const g = await ks('POST', base, { body: { endpoint_group: { name: 'public-only', filters: { interface: 'public' } } } });
+    assert.equal(g.status, 201, JSON.stringify(g.body));
+    assert.deepEqual(g.body.endpoint_group.filters, { interface: 'public' });
+    keystoneError(await ks('POST', base, { body: { endpoint_group: { name: 'bad', filters: { colour: 'red' } } } }), 400);
+    keystoneError(await ks('POST', base, { body: { endpoint_group: { name: 'none' } } }), 400);
+    assert.deepEqual((await ks('GET', base)).body.endpoint_groups.map((x: any) => x.id), [g.body.endpoint_group.id]);
+    assert.equal((await ks('HEAD', `${base}/${g.body.endpoint_group.id}`)).status, 200);
+    const up = await ks('PATCH', `${base}/${g.body.endpoint_group.id}`, { body: { endpoint_group: { filters: { service_id: 'abc' }, description: 'd' } } });
+    assert.deepEqual([up.body.endpoint_group.filters, up.body.endpoint_group.description], [{ service_id: 'abc' }, 'd']);
+    keystoneError(await call(t.url, 'GET', `/identity/v3${base}`, { token: await tokenFor(t.url, 'demo', DEMO_PASSWORD, 'demo') }), 403);
+    assert.equal((await ks('DELETE', `${base}/${g.body.endpoint_group.id}`)).status, 204);
+    keystoneError(await ks('GET', `${base}/${g.body.endpoint_group.id}`), 404);
+  });
 });

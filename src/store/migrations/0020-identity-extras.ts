@@ -1,5 +1,5 @@
-// Keystone's credentials (EC2 ones among them), the policies API's blobs, OAuth1 consumers, trusts and
-// domain-specific configuration.
+// Keystone's credentials (EC2 ones among them), the policies API's blobs, OAuth1 consumers, trusts,
+// domain-specific configuration and endpoint groups.
 import type { Migration } from '../migrate.js';
 
 export const m0020: Migration = {
@@ -43,6 +43,13 @@ export const m0020: Migration = {
     await db.schema.createTable('domain_configs')
       .addColumn('domain_id', text, (c) => c.primaryKey().references('domains.id').onDelete('cascade'))
       .addColumn('config', text, (c) => c.notNull())
+      .execute();
+    await db.schema.createTable('endpoint_groups')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('name', text, (c) => c.notNull())
+      .addColumn('description', text)
+      .addColumn('filters', text, (c) => c.notNull())
+      .addColumn('extra', text, (c) => c.notNull().defaultTo('{}'))
       .execute();
   },
 };
