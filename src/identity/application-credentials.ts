@@ -22,7 +22,8 @@ export function applicationCredentialRoutes(scope: FastifyInstance, state: Ident
   const base = '/v3/users/:userId/application_credentials';
   const render = (req: FastifyRequest, v: Values) => ({
     ...view(def, v),
-    expires_at: v.expires_at ? isoMicro(String(v.expires_at), false) : null,
+    // Stored to the microsecond (older rows to the millisecond); shown without the zone, as Keystone does.
+    expires_at: v.expires_at ? (/\.\d{6}Z$/.test(String(v.expires_at)) ? String(v.expires_at).slice(0, -1) : isoMicro(String(v.expires_at), false)) : null,
     links: selfLink(req, `users/${String(v.user_id)}/application_credentials/${String(v.id)}`),
   });
   const target = async (req: FastifyRequest<P>) => ({ target: { user: await loadEntity(state, user, req.params.userId) } });

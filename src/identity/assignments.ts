@@ -131,7 +131,9 @@ async function listAssignments(state: IdentityState, req: FastifyRequest, q: Que
         }
       }
     }
-    items = expanded;
+    // OpenStack: a domain-specific role is never effective itself, only the global roles it implies.
+    const domainRoles = new Set((await db.selectFrom('roles').select('id').where('domain_id', 'is not', null).execute()).map((r) => r.id));
+    items = expanded.filter((it) => !domainRoles.has(it.row.role_id));
   }
 
   const one = (k: string) => queryValues(q, k)[0];

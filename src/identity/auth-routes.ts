@@ -30,7 +30,8 @@ export function authRoutes(scope: FastifyInstance, state: IdentityState): void {
     try {
       valid = await validateToken(state, token);
     } catch {
-      authorize(req, rule, { target: { token: { user_id: undefined } } });
+      // OpenStack: Keystone validates the subject to build the policy target, so an invalid
+      // or revoked subject is 404 before any policy check, for every caller.
       throw new EntityNotFound('token', token);
     }
     authorize(req, rule, { target: { token: { user_id: valid.auth.userId } } });

@@ -6,6 +6,7 @@ import { checkBody, toRow, unwrap, type Values } from '../core/resource/index.js
 import { isUniqueViolation, type Tx } from '../store/index.js';
 import { authorize, loadEntity, registerCrud, selfLink } from './crud.js';
 import { endpoint } from './definitions/endpoint.js';
+import { endpointGroup } from './definitions/endpoint-group.js';
 import { region } from './definitions/region.js';
 import { service } from './definitions/service.js';
 import { DuplicateEntry, ValidationError } from './errors.js';
@@ -26,6 +27,7 @@ export function catalogRoutes(scope: FastifyInstance, state: IdentityState): voi
     beforeCreate: (tx, values) => checkEndpointRefs(tx, values),
     beforeUpdate: (tx, _current, changes) => checkEndpointRefs(tx, changes),
   });
+  registerCrud(scope, state, endpointGroup, {}, 'OS-EP-FILTER/endpoint_groups');
   registerCrud(scope, state, region, {
     duplicate: (v) => `Duplicate ID, ${String(v.id)}`,
     beforeCreate: (tx, values) => checkParentRegion(tx, values),
@@ -62,12 +64,26 @@ async function checkParentRegion(tx: Tx, values: Values): Promise<void> {
   const r = await tx.db.selectFrom('regions').select('id').where('id', '=', String(values.parent_region_id)).executeTakeFirst();
   if (!r) throw new ValidationError(`Could not find region: ${String(values.parent_region_id)}.`);
 }
-
-/** The service and region an endpoint names (those given) must exist: checked, not left to a foreign key. */
+/**
+ * The service and region an endpoint names (those given) must exist: checked, not left to a
+ * foreign key. OpenStack: Keystone's `_validate_endpoint_region`: a legacy `region` without
+ * `region_id` names the region, made on the spot when missing.
+ */
 async function checkEndpointRefs(tx: Tx, values: Values): Promise<void> {
   if (values.service_id !== undefined) {
     const s = await tx.db.selectFrom('services').select('id').where('id', '=', String(values.service_id)).executeTakeFirst();
     if (!s) throw new ValidationError(`Could not find service: ${String(values.service_id)}.`);
+  }
+  const legacy = values.region;
+  delete values.region;
+  if ((values.region_id === undefined || values.region_id === null) && typeof legacy === 'string') {
+    values.region_id = legacy;
+    const r = await tx.db.selectFrom('regions').select('id').where('id', '=', legacy).executeTakeFirst();
+    if (!r) {
+      await tx.db.insertInto('regions').values(toRow(region, { id: legacy, description: '', parent_region_id: null }, {}) as never).execute();
+      await tx.emit({ resource: 'region', id: legacy, action: 'create' });
+    }
+    return;
   }
   if (values.region_id) {
     const r = await tx.db.selectFrom('regions').select('id').where('id', '=', String(values.region_id)).executeTakeFirst();

@@ -8,7 +8,7 @@ import { credentialsOf } from '../core/http/context.js';
 import { newHexId } from '../core/ids.js';
 import { applyFilters, checkBody, fromRow, toRow, unwrap, view, type QueryParams, type ResourceDef, type Values } from '../core/resource/index.js';
 import { isUniqueViolation, type Tx } from '../store/index.js';
-import { DuplicateEntry, EntityNotFound, ForbiddenAction } from './errors.js';
+import { DuplicateEntry, EntityNotFound, ForbiddenAction, ValidationError } from './errors.js';
 import { identityPolicy } from './policy.js';
 import type { IdentityState } from './state.js';
 
@@ -27,6 +27,10 @@ export interface EntityHooks {
   beforeDelete?(tx: Tx, current: Values, req: FastifyRequest): Promise<void>;
   /** Adds derived attributes to a response. */
   show?(values: Values, req: FastifyRequest): Values;
+  /** OpenStack: an update body may repeat the entity's own id (Keystone's users); another id is refused. */
+  sameIdInUpdate?: string;
+  /** Create values shown once, in the create response only (a consumer's secret). */
+  reveal?: string[];
   /** Conflict message detail for a duplicate. */
   duplicate?(values: Values): string;
 }
@@ -57,7 +61,7 @@ export function registerCrud(scope: FastifyInstance, state: IdentityState, def: 
   const duplicate = hooks.duplicate ?? ((v: Values) => `Duplicate entry found with name ${String(v.name)}`);
 
   scope.get(`/v3/${path}`, async (req) => {
-    authorize(req, `identity:list_${kind}s`);
+    authorize(req, `identity:list_${def.plural}`);
     const params = req.query as QueryParams;
     let q: Query = state.store.db.selectFrom(def.table as 'domains').selectAll(def.table as 'domains');
     q = applyFilters(def, q, params);
@@ -73,8 +77,9 @@ export function registerCrud(scope: FastifyInstance, state: IdentityState, def: 
   });
 
   scope.post(`/v3/${path}`, async (req, reply) => {
-    authorize(req, `identity:create_${kind}`);
-    const { values, extra } = checkBody(def, unwrap(def, req.body), 'create');
+    const body = unwrap(def, req.body);
+    authorize(req, `identity:create_${kind}`, target(body));
+    const { values, extra } = checkBody(def, body, 'create');
     values.id ??= newHexId();
     const created = await state.store.tx(async (tx) => {
       if (hooks.beforeCreate) await hooks.beforeCreate(tx, values, req);
@@ -87,14 +92,20 @@ export function registerCrud(scope: FastifyInstance, state: IdentityState, def: 
       await tx.emit({ resource: kind, id: String(values.id), action: 'create' });
       return loadEntity(state, def, String(values.id), tx);
     });
-    return reply.code(201).send({ [kind]: render(req, created) });
+    const revealed = Object.fromEntries((hooks.reveal ?? []).map((k) => [k, values[k]]));
+    return reply.code(201).send({ [kind]: { ...render(req, created), ...revealed } });
   });
 
   scope.patch<{ Params: { id: string } }>(`/v3/${path}/:id`, async (req) => {
     const updated = await state.store.tx(async (tx) => {
       const current = await loadEntity(state, def, req.params.id, tx);
       authorize(req, `identity:update_${kind}`, target(current));
-      const { values, extra } = checkBody(def, unwrap(def, req.body), 'update');
+      const body = unwrap(def, req.body);
+      if (hooks.sameIdInUpdate && body && typeof body === 'object' && 'id' in body) {
+        if ((body as Values).id !== req.params.id) throw new ValidationError(hooks.sameIdInUpdate);
+        delete (body as Values).id;
+      }
+      const { values, extra } = checkBody(def, body, 'update');
       if (hooks.beforeUpdate) await hooks.beforeUpdate(tx, current, values, req);
       const keptExtra = { ...Object.fromEntries(Object.entries(current).filter(([k]) => !Object.hasOwn(def.attributes, k))), ...extra };
       const row = toRow(def, values, def.extra ? keptExtra : undefined);

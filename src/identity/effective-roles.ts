@@ -57,7 +57,8 @@ export async function expandImplied(db: Kysely<Database>, roleIds: Iterable<stri
     for (const id of frontier) seen.add(id);
   }
   if (!seen.size) return [];
-  return db.selectFrom('roles').select(['id', 'name']).where('id', 'in', [...seen]).orderBy('name').execute();
+  // OpenStack: domain-specific roles stay out of tokens; the global roles they imply go in.
+  return db.selectFrom('roles').select(['id', 'name']).where('id', 'in', [...seen]).where('domain_id', 'is', null).orderBy('name').execute();
 }
 
 export async function effectiveRoles(db: Kysely<Database>, userId: string, scope: Scope): Promise<RoleRef[]> {

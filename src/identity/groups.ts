@@ -12,7 +12,7 @@ export function groupRoutes(scope: FastifyInstance, state: IdentityState): void 
   registerCrud(scope, state, group, {
     duplicate: (v) => `Duplicate entry found with name ${String(v.name)} at domain ID ${String(v.domain_id)}`,
     async beforeCreate(tx, values, req) {
-      values.domain_id = await resolveDomainId(tx, req, values.domain_id);
+      values.domain_id = await resolveDomainId(tx, req, values.domain_id, 'not-found');
     },
     async beforeDelete(tx, current) {
       await tx.db.deleteFrom('assignments').where('actor_type', '=', 'group').where('actor_id', '=', String(current.id)).execute();

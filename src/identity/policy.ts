@@ -5,10 +5,12 @@ import { Enforcer } from '../core/policy/enforcer.js';
 
 const admin = 'rule:admin_required';
 const adminOrOwner = 'rule:admin_required or user_id:%(target.user.id)s';
+const trustorOrTrustee = 'user_id:%(target.trust.trustor_user_id)s or user_id:%(target.trust.trustee_user_id)s';
+const adminOrCredentialOwner = 'rule:admin_required or user_id:%(target.credential.user_id)s';
 
-const crud = (kind: string, read = admin, write = admin) => ({
+const crud = (kind: string, read = admin, write = admin, plural = `${kind}s`) => ({
   [`identity:get_${kind}`]: read,
-  [`identity:list_${kind}s`]: read,
+  [`identity:list_${plural}`]: read,
   [`identity:create_${kind}`]: write,
   [`identity:update_${kind}`]: write,
   [`identity:delete_${kind}`]: write,
@@ -33,7 +35,6 @@ export const identityPolicy = new Enforcer({
   'identity:delete_project_tags': admin,
   ...crud('user'),
   'identity:get_user': adminOrOwner,
-  'identity:change_password': 'user_id:%(target.user.id)s',
   ...crud('group'),
   'identity:list_groups_for_user': adminOrOwner,
   'identity:list_users_in_group': admin,
@@ -56,7 +57,31 @@ export const identityPolicy = new Enforcer({
   ...crud('region', ''),
   ...crud('service'),
   ...crud('endpoint'),
+  ...crud('endpoint_group'),
   ...crud('application_credential', adminOrOwner, adminOrOwner),
+  ...crud('credential', adminOrCredentialOwner, adminOrCredentialOwner),
+  // Any user may list; one who may not list everyone's sees only its own.
+  'identity:list_credentials': '',
+  'identity:list_credentials_all': admin,
+  'identity:ec2_create_credential': adminOrCredentialOwner,
+  'identity:ec2_list_credentials': adminOrCredentialOwner,
+  'identity:ec2_get_credential': adminOrCredentialOwner,
+  'identity:ec2_delete_credential': adminOrCredentialOwner,
+  ...crud('policy', admin, admin, 'policies'),
+  ...crud('consumer'),
+  'identity:create_trust': 'user_id:%(target.trust.trustor_user_id)s',
+  'identity:list_trusts': admin,
+  'identity:list_trusts_for_trustor': `${admin} or user_id:%(target.trust.trustor_user_id)s`,
+  'identity:list_trusts_for_trustee': `${admin} or user_id:%(target.trust.trustee_user_id)s`,
+  'identity:get_trust': `${admin} or ${trustorOrTrustee}`,
+  'identity:list_roles_for_trust': `${admin} or ${trustorOrTrustee}`,
+  'identity:get_role_for_trust': `${admin} or ${trustorOrTrustee}`,
+  'identity:delete_trust': `${admin} or user_id:%(target.trust.trustor_user_id)s`,
+  'identity:create_domain_config': admin,
+  'identity:get_domain_config': admin,
+  'identity:update_domain_config': admin,
+  'identity:delete_domain_config': admin,
+  'identity:get_domain_config_default': admin,
   'identity:validate_token': 'rule:service_or_admin or rule:token_subject',
   'identity:check_token': 'rule:service_or_admin or rule:token_subject',
   'identity:revoke_token': `${admin} or rule:token_subject`,

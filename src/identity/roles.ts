@@ -31,6 +31,8 @@ export function roleRoutes(scope: FastifyInstance, state: IdentityState): void {
     const prior = await loadRole(req.params.prior);
     const implied = await loadRole(req.params.implied);
     if (prior.id === implied.id) throw new Forbidden('A role cannot imply itself.', 'ForbiddenNotSecurity');
+    // OpenStack: a global role may not imply a domain-specific one (Keystone's InvalidImpliedRole).
+    if (!prior.domain_id && implied.domain_id) throw new Forbidden('Global role cannot imply a domain-specific role', 'InvalidImpliedRole');
     await state.store.tx(async (tx) => {
       await tx.db.insertInto('implied_roles').values({ prior_role_id: prior.id, implied_role_id: implied.id }).onConflict((oc) => oc.doNothing()).execute();
       await tx.emit({ resource: 'implied_role', id: prior.id, action: 'create' });

@@ -4,11 +4,15 @@ import { applicationCredentialRoutes } from './application-credentials.js';
 import { assignmentRoutes } from './assignments.js';
 import { authRoutes } from './auth-routes.js';
 import { catalogRoutes } from './catalog-routes.js';
+import { credentialRoutes } from './credentials.js';
+import { domainConfigRoutes } from './domain-config.js';
 import { domainRoutes } from './domains.js';
 import { groupRoutes } from './groups.js';
+import { policyRoutes } from './policies.js';
 import { projectRoutes } from './projects.js';
 import { roleRoutes } from './roles.js';
 import type { IdentityState } from './state.js';
+import { trustRoutes } from './trusts.js';
 import { userRoutes } from './users.js';
 
 /** Keystone Zed's Identity API version. */
@@ -27,6 +31,7 @@ export function identityRoutes(scope: FastifyInstance, state: IdentityState): vo
   scope.get('/', { config: { public: true } }, async (req, reply) => reply.code(300).send({ versions: { values: [versionDoc(req)] } }));
   scope.get('/v3', { config: { public: true } }, async (req) => ({ version: versionDoc(req) }));
   authRoutes(scope, state);
+  domainConfigRoutes(scope, state);
   domainRoutes(scope, state);
   projectRoutes(scope, state);
   userRoutes(scope, state);
@@ -35,4 +40,7 @@ export function identityRoutes(scope: FastifyInstance, state: IdentityState): vo
   assignmentRoutes(scope, state);
   catalogRoutes(scope, state);
   applicationCredentialRoutes(scope, state);
+  credentialRoutes(scope, state);
+  policyRoutes(scope, state);
+  trustRoutes(scope, state);
 }

@@ -32,4 +32,19 @@ export interface IdentityTables {
     app_cred_id: string | null; issued_before: string; created_at: string;
   };
   token_keys: { id: string; secret: string; created_at: string };
+  /** `blob` is the credential's JSON text as given; an `ec2` one's id is sha256(access). */
+  credentials: { id: string; user_id: string; project_id: string | null; type: string; blob: string; extra: string };
+  policies: { id: string; type: string; blob: string; extra: string };
+  /** OAuth1 consumers; the secret is shown once, at creation. */
+  consumers: { id: string; description: string | null; secret_hash: string; extra: string };
+  /** OS-EP-FILTER: `filters` is JSON text of service_id / region_id / interface. */
+  endpoint_groups: { id: string; name: string; description: string | null; filters: string; extra: string };
+  /** A domain's configuration: `{group: {option: value}}` as JSON text. */
+  domain_configs: { domain_id: string; config: string };
+  /** OS-TRUST: `roles` is a JSON list of role ids the trustor delegates on `project_id`. */
+  trusts: {
+    id: string; trustor_user_id: string; trustee_user_id: string; project_id: string | null; impersonation: number;
+    expires_at: string | null; remaining_uses: number | null; allow_redelegation: number; redelegation_count: number;
+    roles: string; extra: string;
+  };
 }

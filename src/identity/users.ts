@@ -18,8 +18,9 @@ export function userRoutes(scope: FastifyInstance, state: IdentityState): void {
   registerCrud(scope, state, user, {
     duplicate: (v) => `Duplicate entry found with name ${String(v.name)} at domain ID ${String(v.domain_id)}`,
     show: (v) => ({ ...v, password_expires_at: null }),
+    sameIdInUpdate: 'Cannot change user ID',
     async beforeCreate(tx, values, req) {
-      values.domain_id = await resolveDomainId(tx, req, values.domain_id);
+      values.domain_id = await resolveDomainId(tx, req, values.domain_id, 'not-found');
       values.created_at = nowIso();
       await setPassword(values);
     },
@@ -36,10 +37,11 @@ export function userRoutes(scope: FastifyInstance, state: IdentityState): void {
   });
 
   type P = { Params: { id: string } };
-  // POST /v3/users/{id}/password: the user changes its own password, proving the old one.
-  scope.post<P>('/v3/users/:id/password', async (req, reply) => {
-    const current = await loadEntity(state, user, req.params.id);
-    authorize(req, 'identity:change_password', { target: { user: current } });
+  // POST /v3/users/{id}/password: a password change, proven by the old password alone.
+  // OpenStack: Keystone leaves this route unenforced (no policy, no token needed), so that a user
+  // whose password expired can still change it.
+  scope.post<P>('/v3/users/:id/password', { config: { public: true } }, async (req, reply) => {
+    await loadEntity(state, user, req.params.id);
     const body = (req.body as { user?: { password?: unknown; original_password?: unknown } } | undefined)?.user;
     if (typeof body?.password !== 'string' || typeof body.original_password !== 'string') {
       throw new ValidationError("Invalid input for field 'user': 'password' and 'original_password' are required properties");

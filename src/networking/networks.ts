@@ -5,10 +5,11 @@ import { newUuid } from '../core/ids.js';
 import type { Values } from '../core/resource/index.js';
 import { prepared, type Tx } from '../store/index.js';
 import type { Database } from '../store/schema.js';
-import type { Collection, Db, Query } from './collection.js';
-import type { Caller } from './context.js';
+import { deleteIn, type Collection, type Db, type Query } from './collection.js';
+import { elevated, type Caller } from './context.js';
 import { network } from './definitions/network.js';
 import { InvalidInput, NetworkInUse, notFound } from './errors.js';
+import { floatingIps } from './floating-ips.js';
 import { allocateSegment, requestedSegment } from './segments.js';
 import { deleteSubnetRows } from './subnets.js';
 import { networkVisible, visible } from './visibility.js';
@@ -92,8 +93,12 @@ export const networks: Collection = {
     }
   },
 
-  async beforeDelete(tx, _caller, current) {
+  async beforeDelete(tx, caller, current, ctx) {
     const id = String(current.id);
+    // OpenStack: Neutron deletes an external network's disassociated floating IPs with it
+    // (delete_disassociated_floatingips); an associated one keeps the network in use.
+    const fips = await tx.db.selectFrom('floatingips').select('id').where('floating_network_id', '=', id).where('port_id', 'is', null).execute();
+    for (const f of fips) await deleteIn(tx, floatingIps, ctx, elevated(caller), f.id);
     const ports = await tx.db.selectFrom('ports').select('id').where('network_id', '=', id).execute();
     if (ports.length) throw new NetworkInUse(id, ports.map((p) => p.id));
     const subnets = await tx.db.selectFrom('subnets').select('id').where('network_id', '=', id).execute();

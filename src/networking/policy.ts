@@ -53,6 +53,8 @@ export const networkingPolicy = new Enforcer({
 
   ...owned('router'),
   'get_router:distributed': admin, 'get_router:ha': admin,
+  'create_router:distributed': admin, 'create_router:ha': admin,
+  'update_router:distributed': admin, 'update_router:ha': admin,
   'create_router:external_gateway_info:enable_snat': admin,
   'create_router:external_gateway_info:external_fixed_ips': admin,
   'update_router:external_gateway_info:enable_snat': admin,

@@ -8,7 +8,7 @@ import type { Values } from '../core/resource/index.js';
 import { insertRow, prepared, type Tx } from '../store/index.js';
 import { authorize, targetOf, type Collection, type Db, type Query } from './collection.js';
 import type { Caller, Networking } from './context.js';
-import { port } from './definitions/port.js';
+import { port, type ExtraDhcpOpt } from './definitions/port.js';
 import {
   InUse, InvalidInput, InvalidIpForSubnet, IpAddressAlreadyAllocated, IpAddressGenerationFailure, MacAddressInUse, notFound,
 } from './errors.js';
@@ -42,7 +42,7 @@ const subnetsOf = prepared((db, p: { network: string }) => db.selectFrom('subnet
 const networkSubnets = (tx: Tx, networkId: string) => subnetsOf.all(tx.db, { network: networkId });
 
 const AUTO = ['slaac', 'dhcpv6-stateless'];
-const autoconfigured = (s: { ip_version: number; ipv6_address_mode: string | null; ipv6_ra_mode: string | null }) =>
+export const autoconfigured = (s: { ip_version: number; ipv6_address_mode: string | null; ipv6_ra_mode: string | null }) =>
   s.ip_version === 6 && (AUTO.includes(s.ipv6_address_mode ?? '') || AUTO.includes(s.ipv6_ra_mode ?? ''));
 
 /** The SLAAC address of `mac` on an IPv6 /64: the prefix and the modified EUI-64 interface id. */
@@ -232,6 +232,7 @@ export const ports: Collection = {
 
   async beforeUpdate(tx, caller, current, changes) {
     const id = String(current.id);
+    if (changes.extra_dhcp_opts) changes.extra_dhcp_opts = mergeDhcpOpts(current.extra_dhcp_opts as ExtraDhcpOpt[], changes.extra_dhcp_opts as ExtraDhcpOpt[]);
     await authorizeAddresses(tx, caller, 'update', { ...current, fixed_ips: changes.fixed_ips });
     if (changes.mac_address && changes.mac_address !== current.mac_address) {
       if (current['binding:host_id'] && current.status === 'ACTIVE') throw new Conflict(`Port ${id} is bound; its MAC address cannot be changed.`, 'PortBound');
@@ -302,3 +303,17 @@ async function disassociateFloatingIps(tx: Tx, portId: string): Promise<void> {
 
 export { ipKey, type FixedIp };
 export type { Values };
+
+/**
+ * OpenStack: an update of extra_dhcp_opts merges by (opt_name, ip_version): a given option
+ * replaces its namesake, a null opt_value removes it, the rest stay.
+ */
+export function mergeDhcpOpts(current: ExtraDhcpOpt[], given: ExtraDhcpOpt[]): ExtraDhcpOpt[] {
+  const key = (o: ExtraDhcpOpt) => `${o.opt_name}/${o.ip_version}`;
+  const out = new Map(current.map((o) => [key(o), o]));
+  for (const o of given) {
+    if (o.opt_value === null) out.delete(key(o));
+    else out.set(key(o), o);
+  }
+  return [...out.values()];
+}

@@ -55,7 +55,8 @@ export function quotaRoutes(scope: FastifyInstance, ctx: Networking): void {
   });
   scope.get<P>('/v2.0/quotas/:project/default', async (req) => {
     check(req, 'get_quota', req.params.project);
-    return { quota: { ...ctx.config.quotas, project_id: req.params.project, tenant_id: req.params.project } };
+    // OpenStack: the defaults are limits only, no project_id / tenant_id.
+    return { quota: { ...ctx.config.quotas } };
   });
   scope.get<P>('/v2.0/quotas/:project/details', async (req) => {
     check(req, 'get_quota', req.params.project);

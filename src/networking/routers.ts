@@ -88,8 +88,6 @@ export const routers: Collection = {
         network_id: r.gw_network_id, enable_snat: Boolean(r.enable_snat),
         external_fixed_ips: ips.filter((i) => i.port_id === r.gw_port_id).map((i) => ({ subnet_id: i.subnet_id, ip_address: i.ip_address })),
       } : null;
-      v.distributed = false;
-      v.ha = false;
     }
   },
 
@@ -107,6 +105,13 @@ export const routers: Collection = {
       authorizeGateway(caller, 'update', info, current);
       await setGateway(tx, caller, ctx, current, info && Object.keys(info).length ? info : null);
       delete changes.external_gateway_info;
+    }
+    // OpenStack: Neutron migrates a router between centralized/distributed or HA only while it is down.
+    if (changes.distributed !== undefined && changes.distributed !== current.distributed && current.admin_state_up && changes.admin_state_up !== false) {
+      throw new BadRequest('Cannot upgrade active router to distributed. Please set router admin_state_up to False prior to upgrade', 'BadRequest');
+    }
+    if (changes.ha !== undefined && changes.ha !== current.ha && current.admin_state_up && changes.admin_state_up !== false) {
+      throw new BadRequest('Cannot change HA attribute of active routers. Please set router admin_state_up to False prior to upgrade', 'BadRequest');
     }
     if (changes.routes) await checkRoutes(tx.db, String(current.id), changes.routes as { destination: string; nexthop: string }[]);
   },

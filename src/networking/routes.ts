@@ -34,6 +34,9 @@ export function networkingRoutes(scope: FastifyInstance, ctx: Networking): void 
     if (!e) throw new NeutronNotFound('Extension', req.params.alias, 'ExtensionNotFound');
     return { extension: extensionView(e) };
   });
+  // service-type: the drivers behind advanced services. Pier's routers have one built-in
+  // implementation and no flavors, so there is no provider to choose from.
+  scope.get('/v2.0/service-providers', async () => ({ service_providers: [] }));
   for (const c of COLLECTIONS) registerCollection(scope, ctx, c);
   routerInterfaceRoutes(scope, ctx);
   quotaRoutes(scope, ctx);

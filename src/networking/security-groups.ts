@@ -94,9 +94,10 @@ export const securityGroups: Collection = {
   async beforeCreate(tx, _caller, values) {
     // The project's default group exists before any other; a second "default" is refused.
     await ensureDefaultGroup(tx, String(values.project_id));
-    if (values.name === 'default') throw new Conflict('Default security group already exists.', 'SecurityGroupDefaultAlreadyExists');
+    refuseDefaultName(values.name);
   },
   async beforeUpdate(tx, _caller, current, changes) {
+    refuseDefaultName(changes.name);
     const isDefault = await tx.db.selectFrom('default_security_groups').select('project_id').where('security_group_id', '=', String(current.id)).executeTakeFirst();
     if (isDefault && changes.name !== undefined && changes.name !== 'default') throw new Conflict('Updating default security group not allowed.', 'SecurityGroupCannotUpdateDefault');
   },
@@ -113,6 +114,11 @@ export const securityGroups: Collection = {
   },
 };
 
+/** OpenStack: Neutron's name_not_default validator, on create and update alike, any case. */
+function refuseDefaultName(name: unknown): void {
+  if (typeof name === 'string' && name.toLowerCase() === 'default') throw new Conflict('Default security group already exists.', 'SecurityGroupDefaultAlreadyExists');
+}
+
 const PORTED = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite', '6', '17', '132', '33', '136']);
 const ICMP = new Set(['icmp', 'ipv6-icmp', 'icmpv6', '1', '58']);
 
@@ -124,8 +130,9 @@ function checkRule(v: Values): void {
   v.protocol = v.protocol === null ? null : String(v.protocol).toLowerCase();
   const proto = v.protocol as string | null;
   const [min, max] = [v.port_range_min as number | null, v.port_range_max as number | null];
+  // OpenStack: Neutron's port converter bounds both values for every protocol (ICMP's too).
   for (const p of [min, max]) {
-    if (p !== null && PORTED.has(proto ?? '') && (p < 0 || p > 65535)) throw new BadRequest(`Invalid value for port ${p}.`, 'SecurityGroupInvalidPortValue');
+    if (p !== null && (p < 0 || p > 65535)) throw new BadRequest(`Invalid value for port ${p}.`, 'SecurityGroupInvalidPortValue');
   }
   if (v.remote_ip_prefix && v.remote_group_id) {
     throw new BadRequest('Only remote_ip_prefix or remote_group_id or remote_address_group_id may be provided.', 'SecurityGroupMultipleRemoteEntites');
@@ -142,11 +149,14 @@ function checkRule(v: Values): void {
     throw new BadRequest('Must also specify protocol if port range is given.', 'SecurityGroupProtocolRequiredWithPorts');
   }
   if (proto !== null && PORTED.has(proto)) {
-    if (min !== null && max !== null && min > max) throw new BadRequest('For TCP/UDP protocols, port_range_min must be <= port_range_max', 'SecurityGroupInvalidPortRange');
     if ((min === 0) || (max === 0)) throw new BadRequest('Invalid value for port 0', 'SecurityGroupInvalidPortValue');
+    // A range needs both ends (one alone is no range), the lower first.
+    if ((min !== null || max !== null) && !(min !== null && max !== null && min <= max)) {
+      throw new BadRequest('For TCP/UDP protocols, port_range_min must be <= port_range_max', 'SecurityGroupInvalidPortRange');
+    }
   } else if (proto !== null && ICMP.has(proto)) {
-    if (min !== null && min > 255) throw new BadRequest(`Invalid value for ICMP field (type): ${min}. It must be 0 to 255.`, 'SecurityGroupInvalidIcmpValue');
-    if (max !== null && max > 255) throw new BadRequest(`Invalid value for ICMP field (code): ${max}. It must be 0 to 255.`, 'SecurityGroupInvalidIcmpValue');
+    if (min !== null && min > 255) throw new BadRequest(`Invalid value for ICMP type (port_range_min) ${min}. It must be 0 to 255.`, 'SecurityGroupInvalidIcmpValue');
+    if (max !== null && max > 255) throw new BadRequest(`Invalid value for ICMP code (port_range_max) ${max}. It must be 0 to 255.`, 'SecurityGroupInvalidIcmpValue');
     if (min === null && max !== null) throw new BadRequest(`ICMP code (port-range-max) ${max} is provided but ICMP type (port-range-min) is missing.`, 'SecurityGroupMissingIcmpType');
   } else if (proto !== null && (min !== null || max !== null)) {
     throw new BadRequest(`Invalid protocol ${proto} for port range, only supported for TCP, UDP, UDPLITE, SCTP and DCCP.`, 'SecurityGroupInvalidProtocolForPort');

@@ -7,6 +7,8 @@ import type { Collection } from './collection.js';
 import type { Caller, Networking } from './context.js';
 import { subnet } from './definitions/subnet.js';
 import { InUse, InvalidInput, SubnetInUse, notFound } from './errors.js';
+import { autoconfigured } from './ports.js';
+import { INTERFACE } from './routers.js';
 import { createIpamSubnet, recount, type SubnetIpam } from './ipam/allocator.js';
 import { canonicalCidr, defaultGateway, defaultPools, fromBig, hostRange, overlaps, parseNet, toBig, versionOf, type Net } from './ipam/ip.js';
 import { visibleNetwork } from './networks.js';
@@ -154,8 +156,18 @@ export const subnets: Collection = {
 
   async beforeDelete(tx, _caller, current) {
     const id = String(current.id);
-    const users = await tx.db.selectFrom('ip_allocations').innerJoin('ports', 'ports.id', 'ip_allocations.port_id')
-      .select(['ports.id', 'ports.device_owner']).where('ip_allocations.subnet_id', '=', id).execute();
+    let users = await tx.db.selectFrom('ip_allocations').innerJoin('ports', 'ports.id', 'ip_allocations.port_id')
+      .select(['ports.id', 'ports.device_owner', 'ports.project_id']).where('ip_allocations.subnet_id', '=', id).execute();
+    // OpenStack: an IPv6 SLAAC / stateless subnet's addresses are derived, not allocated, so
+    // Neutron takes them off the ports; only router interfaces keep such a subnet in use.
+    if (autoconfigured(current as { ip_version: number; ipv6_address_mode: string | null; ipv6_ra_mode: string | null })) {
+      const derived = users.filter((u) => u.device_owner !== INTERFACE);
+      for (const u of derived) {
+        await tx.db.deleteFrom('ip_allocations').where('subnet_id', '=', id).where('port_id', '=', u.id).execute();
+        await tx.emit({ resource: 'port', id: u.id, action: 'update', projectId: u.project_id });
+      }
+      users = users.filter((u) => u.device_owner === INTERFACE);
+    }
     if (users.length) throw new SubnetInUse(id);
     await tx.db.deleteFrom('ip_allocations').where('subnet_id', '=', id).execute();
     await tx.db.deleteFrom('ipam_subnets').where('subnet_id', '=', id).execute();

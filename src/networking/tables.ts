@@ -21,7 +21,7 @@ export interface NetworkingTables {
   ports: Standard & {
     network_id: string; admin_state_up: number; mac_address: string; device_id: string; device_owner: string; status: string;
     port_security_enabled: number; allowed_address_pairs: string; 'binding:host_id': string; 'binding:profile': string;
-    'binding:vnic_type': string; 'binding:vif_type': string; 'binding:vif_details': string;
+    'binding:vnic_type': string; 'binding:vif_type': string; 'binding:vif_details': string; extra_dhcp_opts: string;
   };
   security_groups: Standard & { stateful: number };
   default_security_groups: { project_id: string; security_group_id: string };
@@ -30,7 +30,10 @@ export interface NetworkingTables {
     port_range_min: number | null; port_range_max: number | null; remote_ip_prefix: string | null; remote_group_id: string | null;
   };
   port_security_groups: { port_id: string; security_group_id: string };
-  routers: Standard & { admin_state_up: number; status: string; gw_network_id: string | null; gw_port_id: string | null; enable_snat: number; routes: string };
+  routers: Standard & {
+    admin_state_up: number; status: string; gw_network_id: string | null; gw_port_id: string | null; enable_snat: number; routes: string;
+    distributed: number; ha: number;
+  };
   floatingips: Omit<Standard, 'name'> & {
     floating_network_id: string; floating_ip_address: string; floating_port_id: string; port_id: string | null;
     fixed_ip_address: string | null; router_id: string | null; status: string;

@@ -49,6 +49,15 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     // A 255-character name or tag (Keystone, Neutron, Heat allow them) fits in a path
     // segment even percent-encoded; the router's default of 100 answered those with a 414.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
+    // OpenStack: Neutron takes a `.json` format suffix on any path (`/v2.0/networks.json`);
+    // JSON is the only format, so the suffix is dropped before routing.
+    rewriteUrl: (req) => {
+      const url = req.url ?? '/';
+      if (!url.startsWith('/networking/')) return url;
+      const q = url.indexOf('?');
+      const path = q < 0 ? url : url.slice(0, q);
+      return path.endsWith('.json') ? `${path.slice(0, -5)}${q < 0 ? '' : url.slice(q)}` : url;
+    },
     return503OnClosing: true,
     // URLs the router refuses (bad percent-encoding, an overlong segment) never reach a
     // service's hooks: answer them here in that service's error body, not fastify's.

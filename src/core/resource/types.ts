@@ -47,6 +47,13 @@ export const bool: AttrType<boolean> = {
   fromQuery: (s) => (/^(true|1)$/i.test(s) ? 1 : /^(false|0)$/i.test(s) ? 0 : undefined),
 };
 
+/** A JSON boolean only: Keystone's schemas refuse `"True"` where Neutron converts it. */
+export const strictBool: AttrType<boolean> = {
+  ...bool,
+  converts: false,
+  check: (v) => (typeof v === 'boolean' ? undefined : `${describe(v)} is not of type 'boolean'`),
+};
+
 export function int(opts: { min?: number; max?: number } = {}): AttrType<number> {
   const { min = -(2 ** 31), max = 2 ** 31 - 1 } = opts;
   return {
@@ -123,9 +130,29 @@ export function nullable<T>(inner: AttrType<T>): AttrType<T | null> {
   };
 }
 
+/** A list where null means the empty list (Neutron's convert_none_to_empty_list). */
+export function noneAsEmpty<T>(inner: AttrType<T[]>): AttrType<T[]> {
+  return {
+    ...inner,
+    check: (v) => (v === null ? undefined : inner.check(v)),
+    convert: (v) => (v === null ? [] : inner.convert ? inner.convert(v) : (v as T[])),
+  };
+}
+
 /** An ISO-8601 timestamp, stored as UTC ISO text. */
 export const timestamp: AttrType<string> = {
   name: 'datetime',
   check: (v) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? undefined : `${describe(v)} is not a valid datetime`),
   convert: (v) => new Date(Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(String(v)) ? String(v) : `${String(v)}Z`)).toISOString(),
+};
+
+/** An ISO-8601 timestamp kept to the microsecond (`…T08:13:53.235716Z`), as Keystone echoes it. */
+export const microTimestamp: AttrType<string> = {
+  name: 'datetime',
+  check: timestamp.check,
+  convert(v) {
+    const base = timestamp.convert!(v).slice(0, 19);
+    const fraction = (/T[\d:]+\.(\d+)/.exec(String(v))?.[1] ?? '').padEnd(6, '0').slice(0, 6);
+    return `${base}.${fraction}Z`;
+  },
 };

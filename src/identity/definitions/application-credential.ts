@@ -1,4 +1,4 @@
-import { bool, defineResource, json, listOf, nullable, str, timestamp } from '../../core/resource/index.js';
+import { bool, defineResource, json, listOf, microTimestamp, nullable, str } from '../../core/resource/index.js';
 import { id, name } from './common.js';
 
 const roleRef = json<{ id?: string; name?: string }>('role reference', (v) =>
@@ -11,7 +11,7 @@ export const applicationCredential = defineResource({
     id, name,
     description: { type: nullable(str({ max: 255 })), create: true, default: null },
     secret: { type: str({ min: 1, max: 4096 }), create: true, stored: false },
-    expires_at: { type: nullable(timestamp), create: true, default: null },
+    expires_at: { type: nullable(microTimestamp), create: true, default: null },
     unrestricted: { type: bool, create: true, default: false },
     roles: { type: listOf(roleRef), create: true },
     access_rules: { type: listOf(json()), create: true, default: [] },

@@ -1,5 +1,5 @@
 import { defineResource } from '../../core/resource/index.js';
-import { description, enabled, id, name, options, tags } from './common.js';
+import { description, enabled, id, options, shortName as name, tags } from './common.js';
 
 export const domain = defineResource({
   singular: 'domain', plural: 'domains', table: 'domains', extra: true,

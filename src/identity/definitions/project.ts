@@ -1,5 +1,5 @@
 import { bool, defineResource, nullable, str } from '../../core/resource/index.js';
-import { description, enabled, id, name, options, tags } from './common.js';
+import { description, enabled, id, options, shortName as name, tags } from './common.js';
 
 export const project = defineResource({
   singular: 'project', plural: 'projects', table: 'projects', extra: true,

@@ -1,4 +1,4 @@
-import { bool, defineResource, json, listOf, oneOf, str, uuid } from '../../core/resource/index.js';
+import { bool, defineResource, json, listOf, noneAsEmpty, oneOf, str, uuid } from '../../core/resource/index.js';
 import { ipAddress, macAddress } from '../types.js';
 import { description, name, owned, standard } from './common.js';
 
@@ -20,6 +20,20 @@ export const addressPair = json<{ ip_address: string; mac_address?: string }>('a
   const ip = String(p.ip_address);
   const bad = ip.includes('/') ? undefined : ipAddress.check(ip);
   return bad ?? (p.mac_address !== undefined ? macAddress.check(p.mac_address) : undefined);
+});
+
+export interface ExtraDhcpOpt { opt_name: string; opt_value: string | null; ip_version: 4 | 6 }
+
+/** extra_dhcp_opt's key specs: opt_name (≤ 64), opt_value (≤ 255, or null to remove it), ip_version 4|6. */
+const extraDhcpOpt = json<ExtraDhcpOpt>('extra DHCP option', (v) => {
+  const o = v as Record<string, unknown> | null;
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) return `${JSON.stringify(v)} is not a dictionary`;
+  for (const k of Object.keys(o)) if (!['opt_name', 'opt_value', 'ip_version'].includes(k)) return `Unrecognized attribute(s) '${k}'`;
+  if (typeof o.opt_name !== 'string' || !o.opt_name || o.opt_name.length > 64) return `'${String(o.opt_name)}' is not a valid opt_name`;
+  if (!('opt_value' in o)) return "Validation of dictionary's keys failed. Expected keys: {'opt_name', 'opt_value'}";
+  if (o.opt_value !== null && (typeof o.opt_value !== 'string' || !o.opt_value || o.opt_value.length > 255)) return `'${String(o.opt_value)}' is not a valid opt_value`;
+  if (o.ip_version !== undefined && ![4, 6, '4', '6'].includes(o.ip_version as never)) return `${JSON.stringify(o.ip_version)} is not in [4, 6]`;
+  return undefined;
 });
 
 export const VNIC_TYPES = ['normal', 'direct', 'macvtap', 'baremetal', 'direct-physical', 'virtio-forwarder', 'smart-nic', 'vdpa', 'remote-managed'] as const;
@@ -44,5 +58,11 @@ export const port = defineResource({
     'binding:vnic_type': { type: oneOf(...VNIC_TYPES), create: true, update: true, default: 'normal', filter: true, policy: true },
     'binding:vif_type': { type: str(), policy: true },
     'binding:vif_details': { type: json(), policy: true },
+    // extra_dhcp_opt: kept and shown; Pier's dataplane runs no DHCP server (addresses are set
+    // into the guest), so no option is served.
+    extra_dhcp_opts: {
+      type: noneAsEmpty({ ...listOf(extraDhcpOpt), convert: (v) => (v as ExtraDhcpOpt[]).map((o) => ({ ...o, ip_version: Number(o.ip_version ?? 4) as 4 | 6 })) }),
+      create: true, update: true, default: [],
+    },
   },
 });

@@ -1,4 +1,4 @@
-import { bool, defineResource, json, listOf, nullable, str } from '../../core/resource/index.js';
+import { bool, defineResource, json, listOf, noneAsEmpty, nullable, str } from '../../core/resource/index.js';
 import { hostRoute } from './subnet.js';
 import { description, name, owned, standard } from './common.js';
 
@@ -26,8 +26,10 @@ export const router = defineResource({
     admin_state_up: { type: bool, create: true, update: true, default: true, filter: true, sort: true },
     status: { type: str(), filter: true, sort: true },
     external_gateway_info: { type: gatewayInfo, create: true, update: true, default: null, stored: false, policy: true },
-    routes: { type: listOf(hostRoute), update: true, default: [] },
-    distributed: { type: bool, stored: false, policy: true },
-    ha: { type: bool, stored: false, policy: true },
+    routes: { type: noneAsEmpty(listOf(hostRoute)), update: true, default: [] },
+    // dvr and l3-ha: admin-only flags. Pier's routers are one namespace on the host either way
+    // (a single host routes the same distributed or not), so these are recorded, not acted on.
+    distributed: { type: bool, create: true, update: true, default: false, policy: true },
+    ha: { type: bool, create: true, update: true, default: false, policy: true },
   },
 });

@@ -1,4 +1,4 @@
-import { bool, defineResource, int, json, listOf, nullable, oneOf, str, uuid } from '../../core/resource/index.js';
+import { bool, defineResource, int, json, listOf, noneAsEmpty, nullable, oneOf, str, uuid } from '../../core/resource/index.js';
 import { cidr, ipAddress, ipVersion } from '../types.js';
 import { description, name, owned, standard } from './common.js';
 
@@ -29,8 +29,8 @@ export const subnet = defineResource({
     use_default_subnetpool: { type: bool, create: true, stored: false, visible: false },
     gateway_ip: { type: nullable(ipAddress), create: true, update: true, filter: true },
     allocation_pools: { type: listOf(pool), create: true, update: true },
-    dns_nameservers: { type: listOf(ipAddress, { unique: true }), create: true, update: true, default: [] },
-    host_routes: { type: listOf(hostRoute), create: true, update: true, default: [] },
+    dns_nameservers: { type: noneAsEmpty(listOf(ipAddress, { unique: true })), create: true, update: true, default: [] },
+    host_routes: { type: noneAsEmpty(listOf(hostRoute)), create: true, update: true, default: [] },
     enable_dhcp: { type: bool, create: true, update: true, default: true, filter: true },
     ipv6_ra_mode: { type: v6Mode, create: true, default: null, filter: true },
     ipv6_address_mode: { type: v6Mode, create: true, default: null, filter: true },

@@ -1,0 +1,66 @@
+// Writes a Tempest workspace (.stestr.conf + etc/tempest.conf) for one running Pier. Feature
+// flags say what Pier really has: no public network id, no agents, identity v3 only, and the
+// services its catalog lists; extensions are `all`, as in issue 17's reference run.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface TempestTarget {
+  /** Pier's base URL, e.g. http://127.0.0.1:5000 */
+  url: string;
+  adminPassword: string;
+  /** The services Tempest may test: identity and network always. */
+  services: { compute?: boolean; image?: boolean; orchestration?: boolean };
+}
+
+const TEMPEST_TOP = '/usr/lib/python3/dist-packages/tempest';
+
+/** An ini file from sections of key → value. */
+function ini(sections: Record<string, Record<string, string | number | boolean>>): string {
+  return Object.entries(sections)
+    .map(([name, keys]) => `[${name}]\n${Object.entries(keys).map(([k, v]) => `${k} = ${v}`).join('\n')}\n`)
+    .join('\n');
+}
+
+export function tempestConf(t: TempestTarget, workspace: string): string {
+  return ini({
+    DEFAULT: { log_file: 'tempest.log', log_dir: join(workspace, 'logs') },
+    oslo_concurrency: { lock_path: join(workspace, 'tempest_lock') },
+    auth: {
+      use_dynamic_credentials: true,
+      admin_username: 'admin', admin_password: t.adminPassword,
+      admin_project_name: 'admin', admin_domain_name: 'Default',
+      // Pier's own member role, as Keystone's bootstrap makes it.
+      tempest_roles: 'member',
+      create_isolated_networks: true,
+    },
+    identity: {
+      uri_v3: `${t.url}/identity/v3`, auth_version: 'v3', region: 'RegionOne',
+      v3_endpoint_type: 'public', disable_ssl_certificate_validation: true,
+    },
+    'identity-feature-enabled': { api_v2: false, api_v3: true, security_compliance: false },
+    service_available: {
+      neutron: true, nova: !!t.services.compute, glance: !!t.services.image,
+      cinder: false, swift: false, horizon: false,
+      // Registered by heat-tempest-plugin; unknown to Tempest alone (and then ignored).
+      heat: !!t.services.orchestration,
+    },
+    network: {
+      project_network_cidr: '10.100.0.0/16', project_network_mask_bits: 28,
+      project_networks_reachable: false,
+    },
+    'network-feature-enabled': { api_extensions: 'all', ipv6: true, ipv6_subnet_attributes: true },
+    validation: { run_validation: false },
+  });
+}
+
+/** Makes the workspace directory Tempest runs in; returns the config file's path. */
+export function writeWorkspace(t: TempestTarget, workspace: string): string {
+  mkdirSync(join(workspace, 'etc'), { recursive: true });
+  mkdirSync(join(workspace, 'logs'), { recursive: true });
+  mkdirSync(join(workspace, 'tempest_lock'), { recursive: true });
+  writeFileSync(join(workspace, '.stestr.conf'),
+    `[DEFAULT]\ntest_path=${TEMPEST_TOP}/test_discover\ntop_dir=${TEMPEST_TOP}\ngroup_regex=([^\\.]*\\.)*\n`);
+  const conf = join(workspace, 'etc', 'tempest.conf');
+  writeFileSync(conf, tempestConf(t, workspace));
+  return conf;
+}
