@@ -17,8 +17,8 @@ const missing = (domainId: string, what: string) => new NotFound(`Could not find
 
 /** Refuses a group or option outside Keystone's whitelist (403 InvalidDomainConfig). */
 function checkName(group: string, option?: string): void {
-  if (!(group in DOMAIN_CONFIG_DEFAULTS)) throw invalid(`Group ${group} is not supported for domain specific configurations`);
-  if (option !== undefined && !(option in DOMAIN_CONFIG_DEFAULTS[group]!) && !SENSITIVE_OPTIONS[group]!.includes(option)) {
+  if (!Object.hasOwn(DOMAIN_CONFIG_DEFAULTS, group)) throw invalid(`Group ${group} is not supported for domain specific configurations`);
+  if (option !== undefined && !Object.hasOwn(DOMAIN_CONFIG_DEFAULTS[group]!, option) && !SENSITIVE_OPTIONS[group]!.includes(option)) {
     throw invalid(`Option ${option} in group ${group} is not supported for domain specific configurations`);
   }
 }
@@ -62,7 +62,7 @@ export function domainConfigRoutes(scope: FastifyInstance, state: IdentityState)
     const g = config[group];
     if (!g) throw missing(id, `group ${group}`);
     if (option === undefined) return shown({ [group]: g });
-    if (!(option in g) || SENSITIVE_OPTIONS[group]?.includes(option)) throw missing(id, `option ${option} in group ${group}`);
+    if (!Object.hasOwn(g, option) || SENSITIVE_OPTIONS[group]?.includes(option)) throw missing(id, `option ${option} in group ${group}`);
     return { [option]: g[option] };
   };
   const body = (b: unknown) => (b as { config?: unknown } | undefined)?.config;
@@ -129,7 +129,7 @@ export function domainConfigRoutes(scope: FastifyInstance, state: IdentityState)
 
 /** An option update's body: `{option: value}` naming that option only. */
 function checkOption(group: string, option: string, given: unknown): Record<string, unknown> {
-  if (given === null || typeof given !== 'object' || Array.isArray(given) || Object.keys(given).length !== 1 || !(option in given)) {
+  if (given === null || typeof given !== 'object' || Array.isArray(given) || Object.keys(given).length !== 1 || !Object.hasOwn(given, option)) {
     throw invalid(`Trying to update option ${option} in group ${group}, so that, and only that, option must be specified in the config`);
   }
   return given as Record<string, unknown>;

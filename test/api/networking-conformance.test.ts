@@ -148,4 +148,11 @@ for (const store of testStores()) describe(`networking conformance on ${store}`,
     assert.equal((await c.demo.read('/networks.json?name=nothing-by-this-name')).networks.length, 0);
     assert.deepEqual(await c.demo.read('/service-providers'), { service_providers: [] });
   });
+
+  test('a tag PUT ignores its body, whatever JSON it is (Tempest sends the string "{}"); other routes still want an object', async () => {
+    const net = await c.demo.create('networks', 'network', { name: 'tagged-body' });
+    assert.equal((await c.demo.put(`/networks/${net.id}/tags/red`, '{}')).status, 201);
+    assert.deepEqual((await c.demo.read(`/networks/${net.id}`)).network.tags, ['red']);
+    neutronError(await c.demo.put(`/networks/${net.id}`, '{}'), 400, 'HTTPBadRequest');
+  });
 });

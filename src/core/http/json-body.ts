@@ -31,8 +31,10 @@ export function parseJsonBody(text: string, opts: { topLevel?: 'object' | 'any' 
   try { body = JSON.parse(text); } catch { throw new MalformedBody('Malformed JSON in request body'); }
   // No stored text may hold a NUL (PostgreSQL's cannot): refused alike on every store.
   if (/\\u0000/i.test(text) && hasNul(body)) throw new BadRequest('The request body contains a NUL character.', 'HTTPBadRequest');
+  // `null` is how clients serialise "no body" (Tempest's tag PUT): as an empty body.
+  if (body === null) return undefined;
   // OpenStack: request bodies are JSON objects; handlers may rely on that.
-  if ((opts.topLevel ?? 'object') === 'object' && (body === null || typeof body !== 'object' || Array.isArray(body))) {
+  if ((opts.topLevel ?? 'object') === 'object' && (typeof body !== 'object' || Array.isArray(body))) {
     throw new MalformedBody('The request body must be a JSON object');
   }
   return body;
