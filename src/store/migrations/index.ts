@@ -13,5 +13,6 @@ import { m0010 } from './0010-image.js';
 import { m0011 } from './0011-compute.js';
 import { m0012 } from './0012-partial-port-indexes.js';
 import { m0013 } from './0013-list-indexes.js';
+import { m0014 } from './0014-clusters.js';
 
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014];
