@@ -76,7 +76,10 @@ export class ClusterController {
       return;
     }
     if (!stack) {
-      if (c.status === 'CREATE_IN_PROGRESS') await this.write(id, { status: 'CREATE_FAILED', status_reason: 'The cluster stack was never created (Pier stopped during the request).' });
+      // The request stores the cluster just before it creates the stack: only a stack still
+      // missing well after that means Pier stopped in between.
+      const age = Date.now() - Date.parse(c.created_at);
+      if (c.status === 'CREATE_IN_PROGRESS' && age > 30_000) await this.write(id, { status: 'CREATE_FAILED', status_reason: 'The cluster stack was never created (Pier stopped during the request).' });
       return;
     }
     if (!STACK_ACTIONS.has(stack.action)) return;

@@ -9,7 +9,7 @@ import {
 import { authorize, callerOf, type Magnum } from './context.js';
 import { cluster as clusterDef, type Cluster } from './definitions/cluster.js';
 import { nodegroup as ngDef } from './definitions/nodegroup.js';
-import { ClusterNotFound, NodeGroupNotFound, NotSupported } from './errors.js';
+import { BadRequest, ClusterNotFound, NodeGroupNotFound, NotSupported } from './errors.js';
 import { magnumPage } from './list.js';
 import { minorOf, since } from './microversion.js';
 import { baseOf } from './routes.js';
@@ -67,7 +67,7 @@ export function clusterRoutes(scope: FastifyInstance, m: Magnum): void {
     const c = await findCluster(m, caller, req.params.id);
     authorize(caller, 'cluster:upgrade', { project_id: c.project_id });
     const b = (req.body ?? {}) as Record<string, unknown>;
-    if (typeof b['cluster_template'] !== 'string') throw new NotSupported('Invalid input for field/attribute cluster_template. Value: \'None\'. Mandatory field missing.');
+    if (typeof b['cluster_template'] !== 'string') throw new BadRequest('Invalid input for field/attribute cluster_template. Value: \'None\'. Mandatory field missing.');
     await findTemplate(m, caller, b['cluster_template']);
     // OpenStack: Magnum's drivers without an upgrade path answer NotSupported.
     throw new NotSupported('Upgrading a cluster is not supported by this cluster driver.');

@@ -4,7 +4,7 @@
 // JSON patch, delete — each bad request answered in Magnum's error body with nothing stored.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, testStores } from '../support/pier.js';
+import { call, testStores, tokenFor } from '../support/pier.js';
 import { magnumError, startMagnum, type MagnumCloud } from '../support/clusters.js';
 
 for (const store of testStores()) describe(`clusters: versions and templates on ${store}`, () => {
@@ -145,5 +145,16 @@ for (const store of testStores()) describe(`clusters: versions and templates on 
     assert.equal((await c.magnum('GET', '/v1/clustertemplates/shared')).status, 200);
     magnumError(await c.magnum('DELETE', '/v1/clustertemplates/shared'), 403, /Policy doesn't allow clustertemplate:delete/);
     assert.equal((await c.magnum('DELETE', '/v1/clustertemplates/shared', { token: c.admin })).status, 204);
+    // A reader of the project may look, not change.
+    const ks = (method: string, path: string, body?: unknown) => call(c.t.url, method, `/identity/v3${path}`, { token: c.admin, body });
+    const u = (await ks('POST', '/users', { user: { name: 'watcher', password: 'watcher-pass', domain_id: 'default' } })).body.user;
+    const reader = (await ks('GET', '/roles?name=reader')).body.roles[0];
+    assert.equal((await ks('PUT', `/projects/${c.demoProject}/users/${u.id}/roles/${reader.id}`)).status, 204);
+    const rt = await tokenFor(c.t.url, 'watcher', 'watcher-pass', 'demo');
+    assert.equal((await c.magnum('GET', `/v1/clustertemplates/${t.uuid}`, { token: rt })).status, 200);
+    assert.equal((await c.magnum('GET', '/v1/clusters', { token: rt })).status, 200);
+    magnumError(await c.magnum('POST', '/v1/clustertemplates', { token: rt, body: { coe: 'kubernetes', image_id: 'busybox' } }), 403, /Policy doesn't allow clustertemplate:create/);
+    magnumError(await c.magnum('DELETE', `/v1/clustertemplates/${t.uuid}`, { token: rt }), 403, /Policy doesn't allow clustertemplate:delete/);
+    magnumError(await c.magnum('POST', '/v1/clusters', { token: rt, body: { cluster_template_id: t.uuid } }), 403, /Policy doesn't allow cluster:create/);
   });
 });

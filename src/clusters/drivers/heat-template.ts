@@ -19,10 +19,9 @@ export interface StackInputs {
   readonly ca: { cert: string; key: string };
   /** The resolved external network id (null: no router, no floating IPs). */
   readonly externalNetworkId: string | null;
-  /** Server ids per worker group to drop on this update (`nodes_to_remove`). */
+  /** Server ids per worker group to drop on this update (`nodes_to_remove`); the ResourceGroup
+   * remembers members removed before, so later updates need not name them again. */
   readonly remove?: Readonly<Record<string, readonly string[]>>;
-  /** Members removed before (kept so a later update does not bring them back). */
-  readonly removed?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A worker group's ResourceGroup resource name. */
@@ -99,7 +98,7 @@ export function clusterStack(driver: CoeDriver, input: StackInputs): { template:
   outputs['master_addresses'] = { value: masterAddresses };
   for (const ng of nodegroups.filter((n) => n.role === 'worker')) {
     const name = groupResource(ng);
-    const removed = [...(input.removed?.[ng.name] ?? []), ...(input.remove?.[ng.name] ?? [])];
+    const removed = [...(input.remove?.[ng.name] ?? [])];
     resources[name] = {
       type: 'OS::Heat::ResourceGroup', depends_on: servers.slice(0, 1),
       properties: {
