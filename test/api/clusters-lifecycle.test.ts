@@ -74,6 +74,24 @@ for (const store of testStores()) describe(`clusters: lifecycle on ${store}`, ()
     const all = await servers();
     assert.equal(all.length, 3);
     for (const s of all) assert.equal(s.status, 'ACTIVE');
+    // Each node's user_data is the {"pier_node": …} document the node image reads.
+    const details = (await c.api('compute', 'GET', `/v2.1/servers/detail?all_tenants=1`, { token: c.admin, headers: { 'X-OpenStack-Nova-API-Version': '2.3' } })).body.servers;
+    const docs = details.map((s: any) => JSON.parse(Buffer.from(s['OS-EXT-SRV-ATTR:user_data'], 'base64').toString()).pier_node);
+    const master = docs.find((d: any) => d.role === 'master');
+    const workers = docs.filter((d: any) => d.role === 'worker');
+    assert.equal(master.cluster_uuid, id);
+    assert.equal(master.api_address, k.master_addresses[0]);
+    assert.match(master.master_address, /^10\.0\.0\.\d+$/);
+    assert.match(master.ca_key, /^-----BEGIN RSA PRIVATE KEY-----\n/);
+    assert.equal(master.ca_cert, (await c.magnum('GET', `/v1/certificates/${id}`)).body.pem);
+    assert.match(master.bootstrap_token, /^[a-z0-9]{6}\.[a-z0-9]{16}$/);
+    assert.deepEqual(workers.map((w: any) => w.index).sort(), [0, 1]);
+    for (const w of workers) {
+      assert.ok(!('ca_key' in w));
+      assert.equal(w.master_address, master.master_address);
+      assert.equal(w.bootstrap_token, master.bootstrap_token);
+      assert.equal(w.nodegroup, 'default-worker');
+    }
     const shown = await heat('GET', `/stacks/${stacks[0].stack_name}/${k.cluster_id}`);
     assert.equal(shown.body.stack.parameters.ca_key, '******');
     // Summary list and detail.
