@@ -23,6 +23,9 @@ export interface ControllerOptions {
 
 const STACK_ACTIONS = new Set(['CREATE', 'UPDATE', 'DELETE', 'ROLLBACK']);
 
+/** Milliseconds since a stored timestamp (Infinity for none). */
+const ageOf = (at: string | null): number => (at ? Date.now() - Date.parse(at) : Infinity);
+
 export class ClusterController {
   private readonly queue: KeyedQueue;
   private unsubscribe: (() => void) | undefined;
@@ -72,20 +75,21 @@ export class ClusterController {
       if (gone) return this.remove(id, c.project_id);
       if (stack.action === 'DELETE' && stack.status === 'FAILED') return this.write(id, { status: 'DELETE_FAILED', status_reason: stack.status_reason, faults: JSON.stringify({ [stack.name]: stack.status_reason }) });
       // The delete asked for did not start (a restart between the two): ask again.
-      if (stack.action !== 'DELETE' && stack.status !== 'IN_PROGRESS' && !this.engine.busy(stack.id)) await this.engine.deleteStack(stack.id);
+      if (stack.action !== 'DELETE' && stack.status !== 'IN_PROGRESS' && !this.engine.busy(stack.id) && ageOf(c.updated_at) > 30_000) await this.engine.deleteStack(stack.id);
       return;
     }
     if (!stack) {
       // The request stores the cluster just before it creates the stack: only a stack still
       // missing well after that means Pier stopped in between.
-      const age = Date.now() - Date.parse(c.created_at);
-      if (c.status === 'CREATE_IN_PROGRESS' && age > 30_000) await this.write(id, { status: 'CREATE_FAILED', status_reason: 'The cluster stack was never created (Pier stopped during the request).' });
+      if (c.status === 'CREATE_IN_PROGRESS' && ageOf(c.created_at) > 30_000) await this.write(id, { status: 'CREATE_FAILED', status_reason: 'The cluster stack was never created (Pier stopped during the request).' });
       return;
     }
     if (!STACK_ACTIONS.has(stack.action)) return;
     const status = `${stack.action}_${stack.status}`;
-    // The API marks the cluster UPDATE_IN_PROGRESS before the stack moves; a stale COMPLETE is not the answer yet.
-    if (c.status === 'UPDATE_IN_PROGRESS' && stack.action === 'CREATE') return;
+    // The API marks the cluster UPDATE_IN_PROGRESS just before the stack's update is staged:
+    // until then the stack's settled state is the previous action's, not this one's answer.
+    if (c.status === 'UPDATE_IN_PROGRESS' && stack.status !== 'IN_PROGRESS'
+      && (stack.action === 'CREATE' || Date.parse(stack.updated_at ?? '') < Date.parse(c.updated_at ?? ''))) return;
     const set: Record<string, string | null> = { status, status_reason: stack.status_reason };
     if (stack.status === 'FAILED') set['faults'] = JSON.stringify({ [stack.name]: stack.status_reason });
     if (stack.status === 'COMPLETE') {
