@@ -5,6 +5,7 @@
 import { mkdirSync, accessSync, constants } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { clustersModule, type ClustersConfig } from './clusters/index.js';
 import { createServer, mount } from './core/http/server.js';
 import { ModuleError, type ModuleEnv, type ModuleInstance, type Role, type ServiceModule } from './core/module.js';
 import { computeModule, type ComputeConfig } from './compute/index.js';
@@ -18,7 +19,7 @@ import { openStore, type Store } from './store/index.js';
 
 /** Every service Pier has, each after the modules it requires: adding a service is one line here. */
 export const MODULES: readonly ServiceModule<any, any>[] = [
-  identityModule, networkingModule, imageModule, dataplaneModule, computeModule, orchestrationModule, kuryrModule,
+  identityModule, networkingModule, imageModule, dataplaneModule, computeModule, orchestrationModule, clustersModule, kuryrModule,
 ];
 
 export interface PierConfig {
@@ -36,6 +37,7 @@ export interface PierConfig {
   dataplane?: Partial<DataplaneConfig>;
   compute?: Partial<ComputeConfig>;
   kuryr?: Partial<KuryrConfig>;
+  clusters?: Partial<ClustersConfig>;
 }
 
 export const DEFAULT_PORT = 5000;

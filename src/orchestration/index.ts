@@ -29,4 +29,6 @@ export const orchestrationModule = defineModule<Engine>({
   },
 });
 
-export type { Engine, EngineHooks } from './engine/engine.js';
+export type { Engine, EngineHooks, CreateInput } from './engine/engine.js';
+export { ownerOf } from './engine/loaded.js';
+export type { StackOwner, StackRow } from './engine/persist.js';

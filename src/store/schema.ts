@@ -2,6 +2,7 @@
 // Portable column conventions: ids and IPs as text, booleans as integer 0/1, JSON as text,
 // timestamps as ISO-8601 UTC text.
 import type { Generated } from 'kysely';
+import type { ClustersTables } from '../clusters/tables.js';
 import type { ComputeTables } from '../compute/tables.js';
 import type { IdentityTables } from '../identity/tables.js';
 import type { ImageTables } from '../image/tables.js';
@@ -21,4 +22,4 @@ export interface StoreTables {
   events: EventsTable;
 }
 
-export type Database = StoreTables & IdentityTables & NetworkingTables & OrchestrationTables & ImageTables & ComputeTables;
+export type Database = StoreTables & IdentityTables & NetworkingTables & OrchestrationTables & ImageTables & ComputeTables & ClustersTables;

@@ -327,6 +327,20 @@ export class Engine {
     }
   }
 
+  /** A stack's outputs by key (null for one that does not resolve); {} for a stack not there. */
+  async outputs(id: string): Promise<Record<string, unknown>> {
+    const s = await this.persist.stack(id);
+    if (!s || s.deleted_at) return {};
+    const loaded = await loadStack(this.specOf(s), this.networking, false);
+    const ev = this.evaluator(loaded, Engine.current(await this.persist.resources(id)), s.id, s.name);
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(loaded.template.outputs)) {
+      const o = await ev.output(k);
+      out[k] = o.error ? null : o.value;
+    }
+    return out;
+  }
+
   /** Stores a new template/environment/files for an update, keeping the old ones for diffing. */
   async stageUpdate(row: StackRow, next: { template: JsonMap; environment: JsonMap; files: Readonly<Record<string, string>> }, extra: Partial<StackRow> = {}): Promise<void> {
     const previous = toJson({ template: parseJson(row.template), environment: parseJson(row.environment), files: parseJson(row.files) });

@@ -58,6 +58,8 @@ export class Persist {
       for (const p of passed) await tx.db.insertInto('heat_events').values(event(s.id, s.name, s.id, 'OS::Heat::Stack', p.action, p.status, p.reason)).execute();
       await tx.db.updateTable('heat_stacks').set({ action, status, status_reason: reason, ...extra }).where('id', '=', s.id).execute();
       await tx.db.insertInto('heat_events').values(event(s.id, s.name, s.id, 'OS::Heat::Stack', action, status, reason)).execute();
+      // Watchers of a stack's state (Magnum's clusters) hear of every change.
+      await tx.emit({ resource: 'stack', id: s.id, action: 'update', projectId: s.project_id });
     });
   }
 

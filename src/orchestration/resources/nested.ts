@@ -10,12 +10,12 @@ async function settled(ctx: ResourceContext, id: string | null): Promise<boolean
   return s.state === 'done';
 }
 
-/** create / checkCreate / update / checkUpdate / delete for a child built by `input`. */
-export function nestedVerbs(input: (ctx: ResourceContext, props: JsonMap) => NestedStackInput): Pick<ResourcePlugin, 'create' | 'checkCreate' | 'update' | 'checkUpdate' | 'delete'> {
+/** create / checkCreate / update / checkUpdate / delete for a child built by `input` (given the child's id on update). */
+export function nestedVerbs(input: (ctx: ResourceContext, props: JsonMap, id?: string | null) => NestedStackInput | Promise<NestedStackInput>): Pick<ResourcePlugin, 'create' | 'checkCreate' | 'update' | 'checkUpdate' | 'delete'> {
   return {
-    create: (ctx, props) => ctx.nested.apply(input(ctx, props)),
+    create: async (ctx, props) => ctx.nested.apply(await input(ctx, props)),
     checkCreate: settled,
-    async update(ctx, _id, props) { await ctx.nested.apply(input(ctx, props)); },
+    async update(ctx, id, props) { await ctx.nested.apply(await input(ctx, props, id)); },
     checkUpdate: settled,
     async delete(ctx, id) { if (id) await ctx.nested.delete(id); },
   };

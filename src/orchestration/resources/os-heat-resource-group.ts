@@ -1,6 +1,6 @@
 // OS::Heat::ResourceGroup — `count` copies of resource_def as a nested stack of resources named
 // "0", "1", …, with index_var replaced by each index and removal_policies naming members to drop
-// (Heat's resource_group.py). get_attr on the group gives each member's attribute as a list.
+// by name or by physical id, as `refs` gives them (Heat's resource_group.py). get_attr on the group gives each member's attribute as a list.
 import type { Json, JsonMap } from '../template/index.js';
 import type { ResourceContext, ResourcePlugin } from './types.js';
 import { nestedVerbs } from './nested.js';
@@ -13,20 +13,23 @@ function substitute(v: Json, indexVar: string, index: number): Json {
 }
 
 /** Member names, skipping those removal_policies removed (now and before). */
-function members(ctx: ResourceContext, props: JsonMap): string[] {
+async function members(ctx: ResourceContext, props: JsonMap, nestedId: string | null): Promise<string[]> {
   const removed = new Set((ctx.data['removed'] ?? []) as string[]);
-  for (const p of (props['removal_policies'] ?? []) as JsonMap[]) for (const r of (p['resource_list'] ?? []) as Json[]) removed.add(String(r));
+  const listed = ((props['removal_policies'] ?? []) as JsonMap[]).flatMap((p) => ((p['resource_list'] ?? []) as Json[]).map(String));
+  const byRef = listed.length && nestedId ? await ctx.nested.resourceIds(nestedId) : {};
+  const nameOf = new Map(Object.entries(byRef).filter(([, ref]) => ref).map(([n, ref]) => [ref!, n]));
+  for (const r of listed) removed.add(nameOf.get(r) ?? r);
   ctx.data['removed'] = [...removed];
   const out: string[] = [];
   for (let i = 0; out.length < Number(props['count'] ?? 1); i++) if (!removed.has(String(i))) out.push(String(i));
   return out;
 }
 
-function childTemplate(ctx: ResourceContext, props: JsonMap): JsonMap {
+async function childTemplate(ctx: ResourceContext, props: JsonMap, nestedId: string | null): Promise<JsonMap> {
   const def = (props['resource_def'] ?? {}) as JsonMap;
   const indexVar = String(props['index_var'] ?? '%index%');
   const resources: JsonMap = {};
-  for (const name of members(ctx, props)) {
+  for (const name of await members(ctx, props, nestedId)) {
     const i = Number(name);
     resources[name] = {
       type: def['type'] ?? null,
@@ -63,7 +66,7 @@ export const osHeatResourceGroup: ResourcePlugin = {
     const def = (props['resource_def'] ?? {}) as JsonMap;
     return typeof def['type'] === 'string' ? [{ type: def['type'], properties: (def['properties'] ?? {}) as JsonMap }] : [];
   },
-  ...nestedVerbs((ctx, props) => ({ template: childTemplate(ctx, props), parameters: {} })),
+  ...nestedVerbs(async (ctx, props, id) => ({ template: await childTemplate(ctx, props, id ?? null), parameters: {} })),
   async resolve(ctx, id, attr) {
     if (!id) return null;
     const names = (ctx.data['members'] ?? []) as string[];

@@ -13,8 +13,9 @@ import { m0010 } from './0010-image.js';
 import { m0011 } from './0011-compute.js';
 import { m0012 } from './0012-partial-port-indexes.js';
 import { m0013 } from './0013-list-indexes.js';
+import { m0014 } from './0014-clusters.js';
 import { m0016 } from './0016-nested-plugs.js';
 import { m0020 } from './0020-identity-extras.js';
 import { m0021 } from './0021-networking-extras.js';
 
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0016, m0020, m0021];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0016, m0020, m0021];
