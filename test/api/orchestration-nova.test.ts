@@ -76,6 +76,26 @@ for (const store of testStores()) describe(`orchestration: Nova resources on ${s
     assert.equal((await c.neutron('GET', `/networks/${r.net.physical_resource_id}`)).status, 404);
   });
 
+  test('a nic\'s port_extra_properties (allowed address pairs) go onto the port Nova makes for it', async () => {
+    const s = await c.stack('pairs', {
+      heat_template_version: '2018-08-31',
+      resources: {
+        ...net('10.47.0.0/24'),
+        server: {
+          type: 'OS::Nova::Server', depends_on: 'subnet',
+          properties: { image: 'busybox', flavor: 'm1.tiny', networks: [{ network: { get_resource: 'net' }, port_extra_properties: { allowed_address_pairs: [{ ip_address: '10.100.0.0/16' }] } }] },
+        },
+      },
+    });
+    assert.equal(s.stack_status, 'CREATE_COMPLETE', s.stack_status_reason);
+    const r = await resources('pairs', s.id);
+    const ports = (await c.neutron('GET', `/ports?device_id=${r.server.physical_resource_id}`)).body.ports;
+    assert.equal(ports.length, 1);
+    assert.deepEqual(ports[0].allowed_address_pairs.map((p: any) => p.ip_address), ['10.100.0.0/16']);
+    await c.heat('DELETE', `/stacks/pairs/${s.id}`);
+    assert.equal((await c.settle('pairs', s.id)).stack_status, 'DELETE_COMPLETE');
+  });
+
   test('a server whose image does not exist fails the stack with Nova\'s message and rolls back', async () => {
     const missing = '6a0c1f3e-1111-4222-8333-444455556666';
     const s = await c.stack('noimage', {

@@ -15,7 +15,30 @@ const nic = { type: 'map', description: 'A nic.', schema: {
   fixed_ip: { type: 'string', description: 'Fixed IP address to specify for the port created on the requested network.' },
   allocate_network: { type: 'string', description: 'The special string values of network, auto or none.', constraints: [{ allowed_values: ['none', 'auto'] }] },
   tag: { type: 'string', description: 'Port tag.' },
+  port_extra_properties: { type: 'map', description: 'Dict, which has expand properties for port. Used only if port property is not specified for creating port.', schema: {
+    allowed_address_pairs: { type: 'list', description: 'Additional MAC/IP address pairs allowed to pass through the port.', schema: { '*': { type: 'map', description: 'An address pair.', schema: {
+      ip_address: { type: 'string', required: true, description: 'IP address to allow through this port.' },
+      mac_address: { type: 'string', description: 'MAC address to allow through this port.' },
+    } } } },
+    port_security_enabled: { type: 'boolean', description: 'Flag to enable/disable port security on the port.' },
+  } },
 } } as const;
+
+/**
+ * Applies each nic's `port_extra_properties` to the port Nova made for it. Heat makes such a
+ * port itself; Pier's Nova makes its ports within the create call, so they are there to update,
+ * and go with the server as Nova's ports do.
+ */
+async function portExtras(ctx: ResourceContext, serverId: string, given: Json): Promise<void> {
+  for (const n of ((given ?? []) as JsonMap[])) {
+    const extras = n['port_extra_properties'] as JsonMap | undefined;
+    if (!extras || n['port'] || !n['network'] || !Object.keys(extras).length) continue;
+    const network = await findId(ctx, 'network', String(n['network']));
+    for (const port of await ctx.networking.list(ctx.caller, 'port', { device_id: serverId, network_id: network })) {
+      await ctx.networking.update(ctx.caller, 'port', String(port.id), extras);
+    }
+  }
+}
 
 /** Nova's `networks` from Heat's: names resolved to ids; none given means Nova's `auto`. */
 async function nics(ctx: ResourceContext, given: Json): Promise<unknown> {
@@ -123,7 +146,9 @@ export const osNovaServer: ResourcePlugin = {
     const metadata = Object.entries((props['metadata'] ?? {}) as JsonMap).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
     if (metadata.length) body['metadata'] = Object.fromEntries(metadata);
     if (props['user_data']) body['user_data'] = Buffer.from(String(props['user_data'])).toString('base64');
-    return String((await ctx.compute.createServer(ctx.caller, body, ctx.plannedId))['id']);
+    const id = String((await ctx.compute.createServer(ctx.caller, body, ctx.plannedId))['id']);
+    await portExtras(ctx, id, props['networks'] ?? null);
+    return id;
   },
   async checkCreate(ctx, id) {
     const s = await ctx.compute.showServer(ctx.caller, id!);
