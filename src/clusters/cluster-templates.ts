@@ -9,7 +9,7 @@ import { authorize, stamp, type Magnum } from './context.js';
 import { clusterTemplate as def, type ClusterTemplate } from './definitions/cluster-template.js';
 import { findDriver } from './drivers/registry.js';
 import {
-  BadRequest, ClusterTemplateNotFound, ClusterTemplatePublishDenied, ClusterTemplateReferenced, ClusterTypeNotSupported, MalformedBody, MultipleMatches, wsmeMessage,
+  BadRequest, ClusterTemplateNotFound, ClusterTemplatePublishDenied, ClusterTemplateReferenced, ClusterTypeNotSupported, InvalidParameterValue, MalformedBody, MultipleMatches, wsmeMessage,
 } from './errors.js';
 import { applyPatch } from './json-patch.js';
 import { magnumPolicy } from './policy.js';
@@ -45,9 +45,14 @@ export async function findTemplate(m: Magnum, caller: Caller, ident: string): Pr
   return seen[0]!;
 }
 
-/** The (server_type, os_distro, coe) check: Magnum's ClusterTypeNotSupported. */
-function requireDriver(t: { server_type: string; coe: string }, distro: string) {
-  if (!findDriver(t.server_type, distro, t.coe)) throw new ClusterTypeNotSupported(t.server_type, distro, t.coe);
+/** The (server_type, os_distro, coe) check (Magnum's ClusterTypeNotSupported), then the driver's network drivers. */
+function requireDriver(t: { server_type: string; coe: string; network_driver?: string | null }, distro: string) {
+  const driver = findDriver(t.server_type, distro, t.coe);
+  if (!driver) throw new ClusterTypeNotSupported(t.server_type, distro, t.coe);
+  const supported = driver.networkDrivers;
+  if (supported && t.network_driver != null && !supported.includes(t.network_driver)) {
+    throw new InvalidParameterValue(`Network driver type ${t.network_driver} is not supported, expecting a ${JSON.stringify(supported)} network driver.`);
+  }
 }
 
 const canPublish = (caller: Caller) => magnumPolicy.check('clustertemplate:publish', credentialsOf(caller.auth), {});

@@ -143,7 +143,7 @@ export class ClusterController {
       const ca = await this.store.db.selectFrom('magnum_cluster_cas').selectAll().where('cluster_id', '=', r.uuid).executeTakeFirst();
       const t = await this.store.db.selectFrom('magnum_cluster_templates').selectAll().where('uuid', '=', r.cluster_template_id!).executeTakeFirst();
       if (!ca || !t) continue;
-      const h = await driver.health(fromRow(cluster, r) as never, fromRow(clusterTemplate, t) as never, { cert: ca.ca_cert });
+      const h = await driver.health(fromRow(cluster, r) as never, fromRow(clusterTemplate, t) as never, { cert: ca.ca_cert, key: ca.ca_key });
       await this.write(r.uuid, { health_status: h.status, health_status_reason: JSON.stringify(h.reason) });
     }
   }

@@ -48,7 +48,7 @@ export function clusterRoutes(scope: FastifyInstance, m: Magnum): void {
     authorize(caller, 'cluster:get', { project_id: c.project_id });
     return show(req, c, true);
   });
-  scope.patch('/v1/clusters/:id', async (req: IdReq, reply) => {
+  scope.patch('/v1/clusters/:id', { config: { anyJson: true } }, async (req: IdReq, reply) => {
     const c = await patchCluster(m, callerOf(req), req.params.id, req.body);
     return reply.code(202).send({ uuid: c.uuid });
   });
@@ -103,7 +103,7 @@ export function clusterRoutes(scope: FastifyInstance, m: Magnum): void {
     const ng = await createNodegroup(m, callerOf(req), req.params.id, req.body);
     return reply.code(202).send(nodegroupView(baseOf(req), ng, minorOf(req)));
   });
-  scope.patch('/v1/clusters/:id/nodegroups/:ng', async (req: IdReq, reply) => {
+  scope.patch('/v1/clusters/:id/nodegroups/:ng', { config: { anyJson: true } }, async (req: IdReq, reply) => {
     since(req, 9);
     const caller = callerOf(req);
     await patchNodegroup(m, caller, req.params.id, req.params.ng, req.body);

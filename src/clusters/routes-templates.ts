@@ -41,7 +41,7 @@ export function templateRoutes(scope: FastifyInstance, m: Magnum): void {
     if (!t.public) authorize(caller, 'clustertemplate:get', { project_id: t.project_id });
     return templateView(baseOf(req), t);
   });
-  scope.patch('/v1/clustertemplates/:id', async (req: IdReq) => templateView(baseOf(req), await updateTemplate(m, callerOf(req), req.params.id, req.body)));
+  scope.patch('/v1/clustertemplates/:id', { config: { anyJson: true } }, async (req: IdReq) => templateView(baseOf(req), await updateTemplate(m, callerOf(req), req.params.id, req.body)));
   scope.delete('/v1/clustertemplates/:id', async (req: IdReq, reply) => {
     await deleteTemplate(m, callerOf(req), req.params.id);
     return reply.code(204).send();

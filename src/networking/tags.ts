@@ -89,7 +89,7 @@ export function tagRoutes(scope: FastifyInstance, ctx: Networking, c: Collection
     if (!(v.tags as string[]).includes(req.params.tag)) throw new NotFound(`Tag ${req.params.tag} could not be found for ${type} ${req.params.id}.`, 'TagNotFound');
     return reply.code(204).send();
   });
-  scope.put<P>(`${base}/:id/tags/:tag`, { config: { anyBody: true } }, async (req, reply) => {
+  scope.put<P>(`${base}/:id/tags/:tag`, { config: { anyJson: true } }, async (req, reply) => {
     const tag = checkTag(req.params.tag);
     await replace(req.params.id, callerOf(req), (t) => [...t, tag]);
     return reply.code(201).send();

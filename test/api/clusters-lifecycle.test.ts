@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
+import { parseNodeUserData } from '../../src/clusters/drivers/kubernetes/index.js';
 import { testStores } from '../support/pier.js';
 import { magnumError, startMagnum, type MagnumCloud } from '../support/clusters.js';
 
@@ -77,18 +78,28 @@ for (const store of testStores()) describe(`clusters: lifecycle on ${store}`, ()
     // Each node's user_data is the {"pier_node": …} document the node image reads.
     const details = (await c.api('compute', 'GET', `/v2.1/servers/detail?all_tenants=1`, { token: c.admin, headers: { 'X-OpenStack-Nova-API-Version': '2.3' } })).body.servers;
     const docs = details.map((s: any) => JSON.parse(Buffer.from(s['OS-EXT-SRV-ATTR:user_data'], 'base64').toString()).pier_node);
+    // …and the node image's own check of it passes (kube/node_config.go makes the same).
+    for (const s of details) parseNodeUserData(Buffer.from(s['OS-EXT-SRV-ATTR:user_data'], 'base64').toString());
+    // Pods' addresses may cross the cluster network: every node's port allows the pod range.
+    for (const s of details) {
+      const ports = (await c.api('networking', 'GET', `/v2.0/ports?device_id=${s.id}`, { token: c.admin })).body.ports;
+      assert.deepEqual(ports.map((p: any) => p.allowed_address_pairs.map((a: any) => a.ip_address)), [['10.100.0.0/16']], s.name);
+    }
     const master = docs.find((d: any) => d.role === 'master');
     const workers = docs.filter((d: any) => d.role === 'worker');
     assert.equal(master.cluster_uuid, id);
-    assert.equal(master.api_address, k.master_addresses[0]);
-    assert.match(master.master_address, /^10\.0\.0\.\d+$/);
+    // api_addresses: the master's fixed address (workers' kubelets use it), then its floating one.
+    assert.equal(master.api_addresses[1], k.master_addresses[0]);
+    assert.match(master.api_addresses[0], /^10\.0\.0\.\d+$/);
+    assert.equal(master.pod_cidr, '10.100.0.0/16');
+    assert.equal(master.network_driver, 'pier-bridge');
     assert.match(master.ca_key, /^-----BEGIN RSA PRIVATE KEY-----\n/);
     assert.equal(master.ca_cert, (await c.magnum('GET', `/v1/certificates/${id}`)).body.pem);
     assert.match(master.bootstrap_token, /^[a-z0-9]{6}\.[a-z0-9]{16}$/);
     assert.deepEqual(workers.map((w: any) => w.index).sort(), [0, 1]);
     for (const w of workers) {
       assert.ok(!('ca_key' in w));
-      assert.equal(w.master_address, master.master_address);
+      assert.deepEqual(w.api_addresses, master.api_addresses);
       assert.equal(w.bootstrap_token, master.bootstrap_token);
       assert.equal(w.nodegroup, 'default-worker');
     }

@@ -40,7 +40,7 @@ for (const store of testStores()) describe(`fuzz: every route on ${store} (PIER_
     console.log(`fuzz seed ${seed} (replay with PIER_FUZZ_SEED=${seed})`);
     const routes = mountedRoutes(t.pier.app).filter((r) => r.method !== 'HEAD');
     assert.ok(routes.length > 100, `only ${routes.length} routes mounted`);
-    for (const name of ['identity', 'networking', 'compute', 'image', 'orchestration']) {
+    for (const name of ['identity', 'networking', 'compute', 'image', 'orchestration', 'clusters']) {
       assert.ok(routes.some((r) => r.service.name === name), `no ${name} routes`);
     }
     const admin = await tokenFor(t.url, 'admin', ADMIN_PASSWORD, 'admin');

@@ -46,7 +46,7 @@ for (const store of testStores()) describe(`openstack coe against pier up on ${s
 
   test('cluster templates: create, list, show, update, delete', async () => {
     const made = await coe(['cluster', 'template', 'create', 'k8s', '--coe', 'kubernetes', '--image', 'busybox', '--external-network', 'public',
-      '--flavor', 'm1.tiny', '--master-flavor', 'm1.tiny', '--keypair', 'coe-key', '--network-driver', 'kuryr', '--labels', 'a=b']);
+      '--flavor', 'm1.tiny', '--master-flavor', 'm1.tiny', '--keypair', 'coe-key', '--network-driver', 'pier-bridge', '--labels', 'a=b']);
     assert.match(made.stdout, /Request to create cluster template k8s accepted/);
     const t = await coeJson(['cluster', 'template', 'show', 'k8s']);
     assert.equal(t.coe, 'kubernetes');

@@ -57,7 +57,7 @@ export async function startMagnum(store: 'sqlite' | 'postgres'): Promise<MagnumC
     },
     async template(extra = {}) {
       const r = await c.magnum('POST', '/v1/clustertemplates', {
-        body: { name: `k8s-${Math.random().toString(36).slice(2, 8)}`, coe: 'kubernetes', image_id: 'busybox', external_network_id: 'public', flavor_id: 'm1.tiny', master_flavor_id: 'm1.tiny', keypair_id: 'demo-key', network_driver: 'kuryr', ...extra },
+        body: { name: `k8s-${Math.random().toString(36).slice(2, 8)}`, coe: 'kubernetes', image_id: 'busybox', external_network_id: 'public', flavor_id: 'm1.tiny', master_flavor_id: 'm1.tiny', keypair_id: 'demo-key', network_driver: 'pier-bridge', ...extra },
       });
       assert.equal(r.status, 201, JSON.stringify(r.body));
       return r.body;

@@ -55,6 +55,10 @@ export interface CoeDriver {
   /** Openings on masters and on workers besides SSH and ICMP (which every node gets). */
   readonly masterPorts: readonly PortRule[];
   readonly workerPorts: readonly PortRule[];
+  /** The template `network_driver` values the nodes have (absent: any); the first is the default. */
+  readonly networkDrivers?: readonly string[];
+  /** The pods' address range, when pods' own addresses cross the cluster network: the nodes' ports allow it (address pairs) and their groups let it in. */
+  podCidr?(cluster: Cluster): string;
   /** A node's user_data (OS::Nova::Server user_data, RAW). Called while building the template; pure. */
   nodeUserData(node: NodeContext): HeatValue;
   /**

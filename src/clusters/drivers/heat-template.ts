@@ -28,8 +28,9 @@ export interface StackInputs {
 export const groupResource = (ng: Pick<Nodegroup, 'name'>): string => `nodegroup_${ng.name}`;
 export const groupOutput = (ng: Pick<Nodegroup, 'name'>): string => `${ng.name}_addresses`;
 
-function rules(ports: readonly PortRule[], cidr: string): HeatValue[] {
-  const base: HeatValue[] = [{ protocol: 'icmp' }, { protocol: 'tcp', port_range_min: 22, port_range_max: 22 }, { protocol: 'tcp', remote_ip_prefix: cidr }, { protocol: 'udp', remote_ip_prefix: cidr }];
+function rules(ports: readonly PortRule[], cidr: string, podCidr: string | undefined): HeatValue[] {
+  const base: HeatValue[] = [{ protocol: 'icmp' }, { protocol: 'tcp', port_range_min: 22, port_range_max: 22 }, { protocol: 'tcp', remote_ip_prefix: cidr }, { protocol: 'udp', remote_ip_prefix: cidr },
+    ...(podCidr ? [{ remote_ip_prefix: podCidr }] : [])];
   return [...base, ...ports.map((p) => ({
     protocol: p.protocol, ...(p.port_range_min ? { port_range_min: p.port_range_min, port_range_max: p.port_range_max ?? p.port_range_min } : {}),
     ...(p.internal ? { remote_ip_prefix: cidr } : {}),
@@ -59,8 +60,11 @@ export function clusterStack(driver: CoeDriver, input: StackInputs): { template:
     resources['router_interface'] = { type: 'OS::Neutron::RouterInterface', properties: { router: { get_resource: 'router' }, subnet } };
     waits.push('router_interface');
   }
-  resources['secgroup_master'] = { type: 'OS::Neutron::SecurityGroup', properties: { name: `${cluster.name}-master`, rules: rules(driver.masterPorts, CLUSTER_CIDR) } };
-  resources['secgroup_worker'] = { type: 'OS::Neutron::SecurityGroup', properties: { name: `${cluster.name}-worker`, rules: rules(driver.workerPorts, CLUSTER_CIDR) } };
+  // Pods' own addresses cross the cluster network: each node's port lets them through, its group lets them in.
+  const podCidr = driver.podCidr?.(cluster);
+  const pairs: Record<string, HeatValue> = podCidr ? { allowed_address_pairs: [{ ip_address: podCidr }] } : {};
+  resources['secgroup_master'] = { type: 'OS::Neutron::SecurityGroup', properties: { name: `${cluster.name}-master`, rules: rules(driver.masterPorts, CLUSTER_CIDR, podCidr) } };
+  resources['secgroup_worker'] = { type: 'OS::Neutron::SecurityGroup', properties: { name: `${cluster.name}-worker`, rules: rules(driver.workerPorts, CLUSTER_CIDR, podCidr) } };
   const masters = nodegroups.find((n) => n.role === 'master' && n.is_default)!;
   const fixedAddress = (i: number): HeatValue => ({ get_attr: [`master_port_${i}`, 'fixed_ips', 0, 'ip_address'] });
   const publicAddress = (i: number): HeatValue => (floating ? { get_attr: [`master_floating_ip_${i}`, 'floating_ip_address'] } : fixedAddress(i));
@@ -71,7 +75,7 @@ export function clusterStack(driver: CoeDriver, input: StackInputs): { template:
   for (let i = 0; i < masters.node_count; i++) {
     resources[`master_port_${i}`] = {
       type: 'OS::Neutron::Port', ...(waits.length ? { depends_on: waits } : {}),
-      properties: { network, ...(subnet ? { fixed_ips: [{ subnet }] } : {}), security_groups: [{ get_resource: 'secgroup_master' }] },
+      properties: { network, ...(subnet ? { fixed_ips: [{ subnet }] } : {}), security_groups: [{ get_resource: 'secgroup_master' }], ...pairs },
     };
     if (floating) {
       resources[`master_floating_ip_${i}`] = {
@@ -108,7 +112,7 @@ export function clusterStack(driver: CoeDriver, input: StackInputs): { template:
           type: 'OS::Nova::Server',
           properties: {
             name: `${cluster.name}-${ng.name}-%index%`, image: ng.image_id ?? ct.image_id, flavor: ng.flavor_id ?? cluster.flavor_id ?? ct.flavor_id ?? 'm1.small',
-            ...(keyName ? { key_name: keyName } : {}), networks: [{ network }],
+            ...(keyName ? { key_name: keyName } : {}), networks: [{ network, ...(podCidr ? { port_extra_properties: pairs } : {}) }],
             security_groups: [{ get_resource: 'secgroup_worker' }], user_data_format: 'RAW',
             user_data: driver.nodeUserData({
               role: 'worker', cluster, clusterTemplate: ct, nodegroup: ng, index: '%index%', masterFixedAddress: fixedAddress(0),

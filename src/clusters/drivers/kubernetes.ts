@@ -1,29 +1,22 @@
-// The kubernetes COE on Pier nodes. `nodeUserData` is the node image's contract (the node
-// bootstrap reads it; the node engineer owns what it does with it):
-//
-//   user_data (RAW) is one JSON document:
-//   {"pier_node": {
-//      "version": 1,
-//      "coe": "kubernetes",
-//      "role": "master" | "worker",
-//      "cluster_uuid": "<uuid>", "cluster_name": "<name>",
-//      "nodegroup": "default-master" | "default-worker" | "<extra group>",
-//      "index": <n>,                          // the node's index in its group
-//      "master_address": "<fixed IP>",        // first master on the cluster network
-//      "api_address": "<floating or fixed IP>", // what clients reach (kubeconfig server host)
-//      "api_port": 6443,
-//      "ca_cert": "<PEM>",                    // the cluster CA (Magnum's certificates API signs with it)
-//      "ca_key": "<PEM>",                     // masters only: to issue the control plane's certs
-//      "bootstrap_token": "<random>",         // kubeadm-style token form: [a-z0-9]{6}.[a-z0-9]{16}
-//      "network_driver": "<template network_driver or null>",
-//      "labels": { … }                        // the cluster's labels
-//   }}
-//
-// Change the shape only together with the node image.
+// The kubernetes COE on Pier nodes. Each node is a server of the node image (`pier image build
+// kubernetes`); what it is told at boot is the node image's contract, NodeUserData in
+// kubernetes/user-data.ts (read by kube/node_config.go): {"pier_node": {version, role,
+// cluster_uuid, api_addresses (the first master's fixed address, then its public one),
+// api_port, ca_cert, ca_key (masters only), bootstrap_token, service_cidr, pod_cidr,
+// network_driver}}, plus what Magnum knows of the node (coe, cluster_name, nodegroup, index,
+// labels), which the node ignores. Change the shape only together with the node image.
+import type { Cluster } from '../definitions/cluster.js';
+import { issueClientCert } from '../ca.js';
+import { clusterHealth } from './kubernetes/health.js';
+import { NETWORK_DRIVERS } from './kubernetes/user-data.js';
 import { NODE_OS_DISTRO } from './os-distro.js';
 import type { CoeDriver, HeatValue, NodeContext } from './driver.js';
 
 export const API_PORT = 6443;
+/** The cluster's Service and pod ranges (Magnum's defaults; a label may set them). */
+const SERVICE_CIDR = '10.254.0.0/16';
+const POD_CIDR = '10.100.0.0/16';
+const podCidr = (c: Pick<Cluster, 'labels'>) => String((c.labels as Record<string, unknown> | null)?.['pods_network_cidr'] ?? POD_CIDR);
 
 export const kubernetesDriver: CoeDriver = {
   coe: 'kubernetes',
@@ -43,16 +36,23 @@ export const kubernetesDriver: CoeDriver = {
     { protocol: 'udp', port_range_min: 8472, port_range_max: 8472, internal: true },
   ],
   nodeUserData: (node) => pierNodeUserData(node, API_PORT),
+  podCidr,
+  networkDrivers: NETWORK_DRIVERS,
+  async health(cluster, _template, ca) {
+    if (!cluster.api_address || !ca.key) return { status: 'UNKNOWN', reason: {} };
+    const admin = issueClientCert({ cert: ca.cert, key: ca.key }, 'admin', 'system:masters');
+    return clusterHealth({ server: cluster.api_address, ca: ca.cert, cert: admin.cert, key: admin.key });
+  },
 };
 
 /** The `{"pier_node": …}` document above, with the addresses filled in by Heat at create. */
 export function pierNodeUserData(node: NodeContext, apiPort: number): HeatValue {
   const doc = {
     pier_node: {
-      version: 1, coe: node.clusterTemplate.coe, role: node.role, cluster_uuid: node.cluster.uuid, cluster_name: node.cluster.name,
-      nodegroup: node.nodegroup.name, index: '@@INDEX@@', master_address: '@@MASTER_ADDRESS@@', api_address: '@@API_ADDRESS@@',
-      api_port: apiPort, ca_cert: node.ca.cert, ...(node.ca.key ? { ca_key: '@@CA_KEY@@' } : {}), bootstrap_token: '@@BOOTSTRAP_TOKEN@@',
-      network_driver: node.clusterTemplate.network_driver, labels: node.cluster.labels,
+      version: 1, role: node.role, cluster_uuid: node.cluster.uuid, api_addresses: ['@@MASTER_ADDRESS@@', '@@API_ADDRESS@@'], api_port: apiPort,
+      ca_cert: node.ca.cert, ...(node.ca.key ? { ca_key: '@@CA_KEY@@' } : {}), bootstrap_token: '@@BOOTSTRAP_TOKEN@@',
+      service_cidr: SERVICE_CIDR, pod_cidr: podCidr(node.cluster), network_driver: node.clusterTemplate.network_driver ?? NETWORK_DRIVERS[0],
+      coe: node.clusterTemplate.coe, cluster_name: node.cluster.name, nodegroup: node.nodegroup.name, index: '@@INDEX@@', labels: node.cluster.labels,
     },
   };
   // Placeholders are quoted JSON strings; the index becomes a bare number.

@@ -14,8 +14,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route needs no token (version documents, `POST /v3/auth/tokens`). */
     public?: boolean;
-    /** The route ignores its body, so any JSON is taken, not only an object. */
-    anyBody?: boolean;
+    /** The route's body may be any JSON value, not only an object (a JSON patch list; a body the route ignores). */
+    anyJson?: boolean;
   }
 }
 
@@ -97,10 +97,10 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   // OpenStack bodies are JSON. An empty body is no body (clients send PUT/DELETE with a JSON
   // content type and nothing in it); services needing other media types add their own parsers.
   app.removeAllContentTypeParsers();
-  // A route whose body is ignored says `config: { anyBody: true }`: any JSON is taken there
-  // (Tempest adds a Neutron tag with the JSON string "{}").
+  // A route taking other JSON than an object says `config: { anyJson: true }` (Magnum's JSON
+  // patches; Tempest adds a Neutron tag with the JSON string "{}").
   app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
-    const topLevel = req.routeOptions.config?.anyBody ? 'any' : 'object';
+    const topLevel = req.routeOptions.config?.anyJson ? 'any' : 'object';
     try { done(null, parseJsonBody(String(body), { topLevel })); } catch (err) { done(err as Error, undefined); }
   });
   return app;

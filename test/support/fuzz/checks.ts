@@ -29,7 +29,8 @@ export function errorShapeProblem(service: Service, status: number, body: unknow
   // Where the shape has a status code (Keystone's and Nova's `code`, Glance's "404 Not Found"), it must agree.
   const codes = JSON.stringify(body).match(/"code":(\d+|"\d+)/g) ?? [];
   for (const c of codes) if (!c.includes(String(status))) return `code ${c} does not match status ${status}`;
-  if (!/"message":"[^"]|"explanation":"[^"]/.test(JSON.stringify(body))) return 'empty error message';
+  // Keystone, Neutron, Nova and Glance say it in `message`, Heat in `explanation`, Magnum in `detail`.
+  if (!/"message":"[^"]|"explanation":"[^"]|"detail":"[^"]/.test(JSON.stringify(body))) return 'empty error message';
   return undefined;
 }
 
