@@ -32,7 +32,7 @@ export class ClusterController {
   private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly store: Store, private readonly engine: Engine, private readonly log: Logger, private readonly opts: ControllerOptions = {}) {
-    this.queue = new KeyedQueue((id) => this.sync(id), { onError: (id, err) => this.log.warn({ err, cluster: id }, 'cluster sync failed') });
+    this.queue = new KeyedQueue((id) => this.sync(id), (id, err) => this.log.warn({ err, cluster: id }, 'cluster sync failed'));
   }
 
   async start(): Promise<void> {

@@ -14,16 +14,14 @@ import { serverSpec } from './spec.js';
 import { finishActions, recordAction } from './instance-actions.js';
 import { ensureMetadataService, stopMetadataService, writeMetadata } from './metadata.js';
 import { join } from 'node:path';
-import { KeyedQueue } from '../core/reconcile/queue.js';
 import type { ServerSpec } from './runtime/driver.js';
 
 export class ServerController {
-  // A failed sync is retried on the next resync, not sooner: a server that cannot run stays quiet.
-  private readonly queue = new KeyedQueue((id) => this.sync(id), {
-    backoff: false, onError: (id, err) => this.log.warn({ err, server: id }, 'server sync failed; retried on the next resync'),
-  });
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
   private unsubscribe: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   /** `resyncMs`: how often every server is looked at again (a container's own exit is seen then). */
   constructor(
@@ -38,9 +36,10 @@ export class ServerController {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.unsubscribe?.();
     clearInterval(this.timer);
-    await this.queue.stop();
+    await Promise.allSettled([...this.running.values()]);
   }
 
   /** Every server on this host, and every container the runtime has (orphans are removed). */
@@ -53,12 +52,20 @@ export class ServerController {
 
   /** Queues one server; a kick during its sync runs it once more afterwards. */
   kick(id: string): void {
-    this.queue.add(id);
+    if (this.stopped) return;
+    if (this.running.has(id)) { this.again.add(id); return; }
+    const run = (async () => {
+      do {
+        this.again.delete(id);
+        try { await this.sync(id); } catch (err) { this.log.warn({ err, server: id }, 'server sync failed; retried on the next resync'); }
+      } while (this.again.has(id) && !this.stopped);
+    })().finally(() => this.running.delete(id));
+    this.running.set(id, run);
   }
 
   /** Resolves once every queued sync has finished (tests, shutdown). */
-  idle(): Promise<void> {
-    return this.queue.idle();
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.allSettled([...this.running.values()]);
   }
 
   /** Writes `changes` if the server still has the task state this sync acted on. */
@@ -75,7 +82,7 @@ export class ServerController {
         }
         await tx.emit({ resource: 'server', id: s.id, action: 'update', projectId: s.project_id });
       }
-      else this.kick(s.id); // lost to a newer change: this sync runs again after it
+      else this.again.add(s.id);
       return done;
     });
   }

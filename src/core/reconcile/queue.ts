@@ -1,14 +1,7 @@
 // A keyed work queue for level-triggered controllers (sample-controller's workqueue): a key
 // queued many times runs once; one sync per key at a time; a key queued while its sync runs
-// runs again after it; a sync that throws is retried with backoff (or, with `backoff: false`,
-// left to the controller's next resync). The key is the only payload — a sync re-reads what it needs.
-export interface KeyedQueueOptions {
-  onError?: (key: string, err: unknown) => void;
-  /** Retry a failed sync with exponential backoff (default); false leaves it to the next resync. */
-  backoff?: boolean;
-  maxBackoffMs?: number;
-}
-
+// runs again after it; a sync that throws is retried with backoff. The key is the only payload —
+// a sync re-reads what it needs.
 export class KeyedQueue {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
@@ -16,7 +9,7 @@ export class KeyedQueue {
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
-  constructor(private readonly sync: (key: string) => Promise<void>, private readonly opts: KeyedQueueOptions = {}) {}
+  constructor(private readonly sync: (key: string) => Promise<void>, private readonly onError: (key: string, err: unknown) => void = () => {}, private readonly maxBackoffMs = 10_000) {}
 
   add(key: string): void {
     if (this.stopped) return;
@@ -24,11 +17,10 @@ export class KeyedQueue {
     const p = this.sync(key).then(
       () => { this.failures.delete(key); },
       (err: unknown) => {
-        this.opts.onError?.(key, err);
-        if (this.opts.backoff === false) return;
+        this.onError(key, err);
         const n = (this.failures.get(key) ?? 0) + 1;
         this.failures.set(key, n);
-        const t = setTimeout(() => { this.timers.delete(t); this.add(key); }, Math.min(this.opts.maxBackoffMs ?? 10_000, 100 * 2 ** n));
+        const t = setTimeout(() => { this.timers.delete(t); this.add(key); }, Math.min(this.maxBackoffMs, 100 * 2 ** n));
         t.unref();
         this.timers.add(t);
       },
@@ -37,11 +29,6 @@ export class KeyedQueue {
       if (this.again.delete(key)) this.add(key);
     });
     this.running.set(key, p);
-  }
-
-  /** Resolves once no sync runs (a key queued again meanwhile is waited for too). */
-  async idle(): Promise<void> {
-    while (this.running.size) await Promise.allSettled([...this.running.values()]);
   }
 
   /** Stops taking keys and waits for the syncs running now. */
