@@ -16,7 +16,7 @@ import {
 } from './errors.js';
 import { applyPatch } from './json-patch.js';
 import { clusterQuota } from './quotas.js';
-import { checkStack, createStack, updateStack, type ClusterParts } from './stacks.js';
+import { checkStack, createStack, stageStackUpdate, type ClusterParts } from './stacks.js';
 import { validateExternalNetwork, validateFlavor, validateFixedNetwork, validateFixedSubnet, validateKeypair } from './validate.js';
 
 export const clusterOf = (row: Record<string, unknown>): Cluster => fromRow(def, row) as Cluster;
@@ -113,13 +113,19 @@ export async function createCluster(m: Magnum, caller: Caller, body: unknown, mi
 
 const busy = (c: Cluster) => c.status.endsWith('_IN_PROGRESS');
 
-/** Sets the cluster (and its nodegroups) UPDATE_IN_PROGRESS with new counts, then updates the stack. */
+/**
+ * Resizes through a stack update. The stack is staged (UPDATE_IN_PROGRESS) before the cluster
+ * and its nodegroups say so: the controller, which mirrors the stack's state onto the cluster,
+ * then never meets a cluster in an update its stack has not begun.
+ */
 async function resizeTo(m: Magnum, caller: Caller, c: Cluster, counts: Record<string, number>, remove?: Record<string, string[]>, removeGroup?: string, addGroup?: Nodegroup): Promise<void> {
   if (busy(c)) throw new OperationInProgress(c.name);
+  const parts = await partsOf(m, caller, { ...c, status: 'UPDATE_IN_PROGRESS' });
+  parts.nodegroups = parts.nodegroups.filter((n) => n.name !== removeGroup).map((n) => (n.name in counts ? { ...n, node_count: counts[n.name]! } : n));
+  if (addGroup) parts.nodegroups.push(addGroup);
+  if (!(await stageStackUpdate(m, parts, remove))) throw new OperationInProgress(c.name);
   const now = stamp();
   await m.store.tx(async (tx) => {
-    const fresh = await tx.db.selectFrom('magnum_clusters').select('status').where('uuid', '=', c.uuid).executeTakeFirst();
-    if (!fresh || fresh.status.endsWith('_IN_PROGRESS')) throw new OperationInProgress(c.name);
     await tx.db.updateTable('magnum_clusters').set({ status: 'UPDATE_IN_PROGRESS', status_reason: null, updated_at: now }).where('uuid', '=', c.uuid).execute();
     for (const [ng, n] of Object.entries(counts)) {
       await tx.db.updateTable('magnum_nodegroups').set({ node_count: n, updated_at: now }).where('cluster_id', '=', c.uuid).where('name', '=', ng).execute();
@@ -129,9 +135,7 @@ async function resizeTo(m: Magnum, caller: Caller, c: Cluster, counts: Record<st
     await tx.db.updateTable('magnum_nodegroups').set({ status: 'UPDATE_IN_PROGRESS' }).where('cluster_id', '=', c.uuid).where('status', '!=', 'DELETE_IN_PROGRESS').execute();
     await tx.emit({ resource: 'cluster', id: c.uuid, action: 'update', projectId: c.project_id });
   });
-  const parts = await partsOf(m, caller, { ...c, status: 'UPDATE_IN_PROGRESS' });
-  if (removeGroup) parts.nodegroups = parts.nodegroups.filter((n) => n.name !== removeGroup);
-  await updateStack(m, parts, remove);
+  m.engine.updateStack(c.stack_id!);
   m.kick(c.uuid);
 }
 

@@ -86,10 +86,6 @@ export class ClusterController {
     }
     if (!STACK_ACTIONS.has(stack.action)) return;
     const status = `${stack.action}_${stack.status}`;
-    // The API marks the cluster UPDATE_IN_PROGRESS just before the stack's update is staged:
-    // until then the stack's settled state is the previous action's, not this one's answer.
-    if (c.status === 'UPDATE_IN_PROGRESS' && stack.status !== 'IN_PROGRESS'
-      && (stack.action === 'CREATE' || Date.parse(stack.updated_at ?? '') < Date.parse(c.updated_at ?? ''))) return;
     const set: Record<string, string | null> = { status, status_reason: stack.status_reason };
     if (stack.status === 'FAILED') set['faults'] = JSON.stringify({ [stack.name]: stack.status_reason });
     if (stack.status === 'COMPLETE') {

@@ -46,12 +46,14 @@ export async function createStack(m: Magnum, owner: StackOwner, parts: ClusterPa
   });
 }
 
-/** Updates the stack to the cluster's current nodegroups; `remove` names servers to drop per group. */
-export async function updateStack(m: Magnum, parts: ClusterParts, remove?: Record<string, string[]>): Promise<void> {
+/** Stages the stack's update to `parts` (the stack goes UPDATE_IN_PROGRESS; the caller then
+ * runs it); `remove` names servers to drop per group. False when the stack is busy. */
+export async function stageStackUpdate(m: Magnum, parts: ClusterParts, remove?: Record<string, string[]>): Promise<boolean> {
   const row = await m.engine.persist.stack(parts.cluster.stack_id!);
   if (!row) throw new InternalError(`Cluster ${parts.cluster.uuid} has no stack`);
+  if (row.status === 'IN_PROGRESS') return false;
   await m.engine.stageUpdate(row, build(parts, remove));
-  m.engine.updateStack(row.id);
+  return true;
 }
 
 export type { StackOwner };
