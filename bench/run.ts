@@ -11,6 +11,7 @@ import { benchKuryrDocker } from './kuryr-docker.js';
 import { benchNetworking, benchNeutronReference, NEUTRON_URL } from './networking.js';
 import { benchOrchestration } from './orchestration.js';
 import { benchLists } from './lists.js';
+import { benchMagnum } from './magnum.js';
 
 type Store = 'sqlite' | 'postgres';
 
@@ -29,6 +30,7 @@ const targets: Record<string, string> = {
   'CNI ADD to first ping ratio Pier/bridge': '≤ 1.5',
   '200 ADDs ratio Pier/bridge': '≤ 1.5',
   'docker run ratio Kuryr/bridge': '≤ 1.5',
+  'coe cluster create (1+2) → 3 nodes Ready, s': '< 60',
 };
 // Targets that hold on one store only.
 const storeTargets: Record<Store, Record<string, string>> = {
@@ -101,4 +103,8 @@ if (!wanted('kuryr')) {
   // not asked for
 } else if (process.getuid?.() === 0) print('kuryr: docker run on a Pier network, against Docker\'s own bridge', await benchKuryrDocker());
 else console.log('\nkuryr: needs root; skipped');
+if (!wanted('magnum')) {
+  // not asked for
+} else if (process.getuid?.() === 0) print('magnum: a Kubernetes cluster of runc servers (node image built by scripts/build-kubernetes.sh)', await benchMagnum());
+else console.log('\nmagnum: needs root; skipped');
 console.log(`\nmachine: ${machine()} at the end`);

@@ -11,10 +11,12 @@ import { checked, findTemplate, randomName } from './cluster-templates.js';
 import { authorize, stamp, type Magnum } from './context.js';
 import { cluster as def, type Cluster } from './definitions/cluster.js';
 import { nodegroup as ngDef, type Nodegroup } from './definitions/nodegroup.js';
+import { driverFor } from './drivers/registry.js';
 import {
   BadRequest, ClusterNotFound, Forbidden, InvalidParameterValue, MultipleMatches, NodeGroupAlreadyExists, NodeGroupNotFound, NotSupported, OperationInProgress, ResourceLimitExceeded,
 } from './errors.js';
 import { applyPatch } from './json-patch.js';
+import { leavingHostnames } from './members.js';
 import { clusterQuota } from './quotas.js';
 import { checkStack, createStack, stageStackUpdate, type ClusterParts } from './stacks.js';
 import { validateExternalNetwork, validateFlavor, validateFixedNetwork, validateFixedSubnet, validateKeypair } from './validate.js';
@@ -121,8 +123,12 @@ const busy = (c: Cluster) => c.status.endsWith('_IN_PROGRESS');
 async function resizeTo(m: Magnum, caller: Caller, c: Cluster, counts: Record<string, number>, remove?: Record<string, string[]>, removeGroup?: string, addGroup?: Nodegroup): Promise<void> {
   if (busy(c)) throw new OperationInProgress(c.name);
   const parts = await partsOf(m, caller, { ...c, status: 'UPDATE_IN_PROGRESS' });
-  parts.nodegroups = parts.nodegroups.filter((n) => n.name !== removeGroup).map((n) => (n.name in counts ? { ...n, node_count: counts[n.name]! } : n));
+  const before = parts.nodegroups;
+  parts.nodegroups = before.filter((n) => n.name !== removeGroup).map((n) => (n.name in counts ? { ...n, node_count: counts[n.name]! } : n));
   if (addGroup) parts.nodegroups.push(addGroup);
+  const outputs = await m.engine.outputs(c.stack_id!);
+  const leaving = before.flatMap((ng) => (ng.name === removeGroup ? leavingHostnames(c, ng, outputs, 0)
+    : ng.name in counts ? leavingHostnames(c, ng, outputs, counts[ng.name]!, remove?.[ng.name]) : []));
   if (!(await stageStackUpdate(m, parts, remove))) throw new OperationInProgress(c.name);
   const now = stamp();
   await m.store.tx(async (tx) => {
@@ -135,6 +141,9 @@ async function resizeTo(m: Magnum, caller: Caller, c: Cluster, counts: Record<st
     await tx.db.updateTable('magnum_nodegroups').set({ status: 'UPDATE_IN_PROGRESS' }).where('cluster_id', '=', c.uuid).where('status', '!=', 'DELETE_IN_PROGRESS').execute();
     await tx.emit({ resource: 'cluster', id: c.uuid, action: 'update', projectId: c.project_id });
   });
+  // The nodes going are moved off before their servers are deleted (bounded: an unreachable cluster must not hold the request).
+  const driver = driverFor(parts.clusterTemplate.coe);
+  if (leaving.length && driver.drain) await Promise.race([driver.drain(c, parts.clusterTemplate, parts.ca, leaving), new Promise((r) => setTimeout(r, 15_000).unref())]);
   m.engine.updateStack(c.stack_id!);
   m.kick(c.uuid);
 }

@@ -2,17 +2,19 @@
 // × IN_PROGRESS/COMPLETE/FAILED, reason and faults from the stack); on COMPLETE the stack's
 // outputs become the addresses; a cluster whose stack is deleted is removed with its nodegroups
 // and CA. Level-triggered: stack and cluster change events (and a resync) queue the cluster id;
-// a sync re-reads both. Health is asked of the COE driver periodically (UNKNOWN without one).
+// a sync re-reads both. Health is asked of the COE driver periodically (UNKNOWN without one),
+// after the driver forgot nodes whose servers are gone.
 import type { Logger } from 'pino';
 import { KeyedQueue } from '../core/reconcile/queue.js';
 import { fromRow } from '../core/resource/index.js';
 import type { Engine, StackRow } from '../orchestration/index.js';
 import type { Store } from '../store/index.js';
 import { stamp } from './context.js';
-import { clusterTemplate } from './definitions/cluster-template.js';
-import { cluster } from './definitions/cluster.js';
+import { clusterTemplate, type ClusterTemplate } from './definitions/cluster-template.js';
+import { cluster, type Cluster } from './definitions/cluster.js';
 import { groupOutput } from './drivers/heat-template.js';
 import { driverFor } from './drivers/registry.js';
+import { memberHostnames } from './members.js';
 
 export interface ControllerOptions {
   /** How often clusters with work in flight are looked at again besides events (ms). */
@@ -102,6 +104,8 @@ export class ClusterController {
     }
     const changed = Object.entries(set).some(([k, v]) => (c as Record<string, unknown>)[k] !== v);
     if (changed) await this.write(id, { ...set, updated_at: stamp() });
+    // An update just settled: nodes that left are forgotten and health is current without waiting for the next round.
+    if (changed && status === 'UPDATE_COMPLETE') void this.checkOne(id).catch((err) => this.log.warn({ err, cluster: id }, 'cluster health check failed'));
   }
 
   /** Node addresses per nodegroup from the stack's outputs. */
@@ -128,19 +132,28 @@ export class ClusterController {
     });
   }
 
-  /** The periodic health hook: drivers with a `health` check answer for settled clusters. */
+  /** The periodic health hook: for each settled cluster, its COE forgets nodes whose servers are gone, then its health is asked. */
   private async checkHealth(): Promise<void> {
-    const rows = await this.store.db.selectFrom('magnum_clusters').innerJoin('magnum_cluster_templates', 'magnum_cluster_templates.uuid', 'magnum_clusters.cluster_template_id')
-      .selectAll('magnum_clusters').select('magnum_cluster_templates.coe as coe')
-      .where('magnum_clusters.status', 'in', ['CREATE_COMPLETE', 'UPDATE_COMPLETE']).execute();
-    for (const r of rows) {
-      const driver = driverFor(r.coe!);
-      if (!driver.health) continue;
-      const ca = await this.store.db.selectFrom('magnum_cluster_cas').selectAll().where('cluster_id', '=', r.uuid).executeTakeFirst();
-      const t = await this.store.db.selectFrom('magnum_cluster_templates').selectAll().where('uuid', '=', r.cluster_template_id!).executeTakeFirst();
-      if (!ca || !t) continue;
-      const h = await driver.health(fromRow(cluster, r) as never, fromRow(clusterTemplate, t) as never, { cert: ca.ca_cert, key: ca.ca_key });
-      await this.write(r.uuid, { health_status: h.status, health_status_reason: JSON.stringify(h.reason) });
+    const rows = await this.store.db.selectFrom('magnum_clusters').select('uuid').where('status', 'in', ['CREATE_COMPLETE', 'UPDATE_COMPLETE']).execute();
+    for (const r of rows) await this.checkOne(r.uuid).catch((err) => this.log.warn({ err, cluster: r.uuid }, 'cluster health check failed'));
+  }
+
+  private async checkOne(id: string): Promise<void> {
+    const r = await this.store.db.selectFrom('magnum_clusters').selectAll().where('uuid', '=', id).executeTakeFirst();
+    if (!r || !['CREATE_COMPLETE', 'UPDATE_COMPLETE'].includes(r.status)) return;
+    const t = await this.store.db.selectFrom('magnum_cluster_templates').selectAll().where('uuid', '=', r.cluster_template_id!).executeTakeFirst();
+    const ca = await this.store.db.selectFrom('magnum_cluster_cas').selectAll().where('cluster_id', '=', id).executeTakeFirst();
+    if (!t || !ca) return;
+    const driver = driverFor(t.coe!);
+    const c = fromRow(cluster, r) as Cluster;
+    const ct = fromRow(clusterTemplate, t) as ClusterTemplate;
+    const pair = { cert: ca.ca_cert, key: ca.ca_key };
+    if (driver.forget && r.stack_id) {
+      const groups = await this.store.db.selectFrom('magnum_nodegroups').select(['name', 'role', 'node_count']).where('cluster_id', '=', id).execute();
+      await driver.forget(c, ct, pair, memberHostnames(c, groups as never, await this.engine.outputs(r.stack_id)));
     }
+    if (!driver.health) return;
+    const h = await driver.health(c, ct, pair);
+    await this.write(id, { health_status: h.status, health_status_reason: JSON.stringify(h.reason) });
   }
 }

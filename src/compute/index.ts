@@ -84,5 +84,6 @@ function createCompute(store: Store, networking: NetworkingService, dataDir: str
 export type { ComputeDriver, ServerSpec, ServerObserved } from './runtime/driver.js';
 export { ServerController } from './controller.js';
 export { CONTAINER_HOST_PROPERTY } from './spec.js';
+export { hostnameOf } from './server-create.js';
 export type { PortPlugger } from './context.js';
 export type { ComputeService } from './service.js';

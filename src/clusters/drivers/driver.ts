@@ -66,4 +66,8 @@ export interface CoeDriver {
    * Absent: health stays UNKNOWN. Must not throw for an unreachable cluster — answer UNHEALTHY.
    */
   health?(cluster: Cluster, clusterTemplate: ClusterTemplate, ca: NodeCa): Promise<{ status: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN'; reason: Record<string, string> }>;
+  /** Nodes (by hostname) whose servers a resize is about to remove: moved off first (cordoned, workloads evicted). Best effort; must not throw. */
+  drain?(cluster: Cluster, clusterTemplate: ClusterTemplate, ca: NodeCa, nodes: readonly string[]): Promise<void>;
+  /** Once a cluster settles: the COE forgets nodes other than `members` (hostnames of the servers it has). Must not throw. */
+  forget?(cluster: Cluster, clusterTemplate: ClusterTemplate, ca: NodeCa, members: ReadonlySet<string>): Promise<void>;
 }

@@ -27,6 +27,11 @@ export interface StackInputs {
 /** A worker group's ResourceGroup resource name. */
 export const groupResource = (ng: Pick<Nodegroup, 'name'>): string => `nodegroup_${ng.name}`;
 export const groupOutput = (ng: Pick<Nodegroup, 'name'>): string => `${ng.name}_addresses`;
+/** A worker group's output mapping member index → server id. */
+export const groupServersOutput = (ng: Pick<Nodegroup, 'name'>): string => `${ng.name}_servers`;
+/** A node server's name: `<cluster>-master-<i>` for masters, `<cluster>-<group>-<i>` for workers. */
+export const nodeServerName = (c: Pick<Cluster, 'name'>, ng: Pick<Nodegroup, 'name' | 'role'>, index: number | string): string =>
+  ng.role === 'master' ? `${c.name}-master-${index}` : `${c.name}-${ng.name}-${index}`;
 
 function rules(ports: readonly PortRule[], cidr: string, podCidr: string | undefined): HeatValue[] {
   const base: HeatValue[] = [{ protocol: 'icmp' }, { protocol: 'tcp', port_range_min: 22, port_range_max: 22 }, { protocol: 'tcp', remote_ip_prefix: cidr }, { protocol: 'udp', remote_ip_prefix: cidr },
@@ -90,7 +95,7 @@ export function clusterStack(driver: CoeDriver, input: StackInputs): { template:
     resources[`master_${i}`] = {
       type: 'OS::Nova::Server', ...(floating ? { depends_on: [`master_floating_ip_${i}`] } : {}),
       properties: {
-        name: `${cluster.name}-master-${i}`, image: masters.image_id ?? ct.image_id, flavor: masters.flavor_id ?? cluster.master_flavor_id ?? ct.master_flavor_id ?? 'm1.small',
+        name: nodeServerName(cluster, masters, i), image: masters.image_id ?? ct.image_id, flavor: masters.flavor_id ?? cluster.master_flavor_id ?? ct.master_flavor_id ?? 'm1.small',
         ...(keyName ? { key_name: keyName } : {}), networks: [{ port: { get_resource: `master_port_${i}` } }],
         user_data_format: 'RAW', user_data: withCaKey(userData), metadata: { magnum_cluster: cluster.uuid, role: 'master', nodegroup: masters.name },
       },
@@ -111,7 +116,7 @@ export function clusterStack(driver: CoeDriver, input: StackInputs): { template:
         resource_def: {
           type: 'OS::Nova::Server',
           properties: {
-            name: `${cluster.name}-${ng.name}-%index%`, image: ng.image_id ?? ct.image_id, flavor: ng.flavor_id ?? cluster.flavor_id ?? ct.flavor_id ?? 'm1.small',
+            name: nodeServerName(cluster, ng, '%index%'), image: ng.image_id ?? ct.image_id, flavor: ng.flavor_id ?? cluster.flavor_id ?? ct.flavor_id ?? 'm1.small',
             ...(keyName ? { key_name: keyName } : {}), networks: [{ network, ...(podCidr ? { port_extra_properties: pairs } : {}) }],
             security_groups: [{ get_resource: 'secgroup_worker' }], user_data_format: 'RAW',
             user_data: driver.nodeUserData({
@@ -124,7 +129,7 @@ export function clusterStack(driver: CoeDriver, input: StackInputs): { template:
       },
     };
     outputs[groupOutput(ng)] = { value: { get_attr: [name, 'first_address'] } };
-    outputs[`${ng.name}_servers`] = { value: { get_attr: [name, 'refs_map'] } };
+    outputs[groupServersOutput(ng)] = { value: { get_attr: [name, 'refs_map'] } };
   }
   const defaultWorkers = nodegroups.find((n) => n.role === 'worker' && n.is_default);
   outputs['node_addresses'] = { value: defaultWorkers ? { get_attr: [groupResource(defaultWorkers), 'first_address'] } : [] };

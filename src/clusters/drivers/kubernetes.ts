@@ -7,7 +7,9 @@
 // labels), which the node ignores. Change the shape only together with the node image.
 import type { Cluster } from '../definitions/cluster.js';
 import { issueClientCert } from '../ca.js';
+import type { ApiCredentials } from './kubernetes/api.js';
 import { clusterHealth } from './kubernetes/health.js';
+import { drainNodes, forgetNodes } from './kubernetes/nodes.js';
 import { NETWORK_DRIVERS } from './kubernetes/user-data.js';
 import { NODE_OS_DISTRO } from './os-distro.js';
 import type { CoeDriver, HeatValue, NodeContext } from './driver.js';
@@ -39,11 +41,31 @@ export const kubernetesDriver: CoeDriver = {
   podCidr,
   networkDrivers: NETWORK_DRIVERS,
   async health(cluster, _template, ca) {
-    if (!cluster.api_address || !ca.key) return { status: 'UNKNOWN', reason: {} };
-    const admin = issueClientCert({ cert: ca.cert, key: ca.key }, 'admin', 'system:masters');
-    return clusterHealth({ server: cluster.api_address, ca: ca.cert, cert: admin.cert, key: admin.key });
+    const api = adminOf(cluster, ca);
+    return api ? clusterHealth(api) : { status: 'UNKNOWN', reason: {} };
+  },
+  async drain(cluster, _template, ca, nodes) {
+    const api = adminOf(cluster, ca);
+    if (api) await drainNodes(api, nodes).catch(() => {});
+  },
+  async forget(cluster, _template, ca, members) {
+    const api = adminOf(cluster, ca);
+    if (api) await forgetNodes(api, members).catch(() => {});
   },
 };
+
+/** An admin's credentials for the cluster's API (one client certificate per cluster CA, kept: making an RSA key each time costs tens of ms). */
+function adminOf(cluster: Cluster, ca: { cert: string; key?: string }): ApiCredentials | undefined {
+  if (!cluster.api_address || !ca.key) return undefined;
+  let admin = admins.get(ca.cert);
+  if (!admin) {
+    admin = issueClientCert({ cert: ca.cert, key: ca.key }, 'admin', 'system:masters');
+    if (admins.size >= 256) admins.delete(admins.keys().next().value!);
+    admins.set(ca.cert, admin);
+  }
+  return { server: cluster.api_address, ca: ca.cert, ...admin };
+}
+const admins = new Map<string, { cert: string; key: string }>();
 
 /** The `{"pier_node": …}` document above, with the addresses filled in by Heat at create. */
 export function pierNodeUserData(node: NodeContext, apiPort: number): HeatValue {
