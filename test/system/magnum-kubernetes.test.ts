@@ -3,7 +3,7 @@
 // 1 master + 2 worker cluster are made through /container-infra/v1 as magnumclient makes them;
 // the cluster reaches CREATE_COMPLETE with its api_address; a kubeconfig made as `coe cluster
 // config` makes it lets the real kubectl see three Ready nodes; Pier's own health check turns
-// the cluster HEALTHY; a pod runs; a resize to three workers brings a fourth Ready node, a resize
+// the cluster HEALTHY; a pod runs and pings a Pier server on the cluster network; a resize to three workers brings a fourth Ready node, a resize
 // to one naming the worker to remove drains and forgets the two that go (kubectl sees two
 // nodes, HEALTHY again); deleting the cluster leaves no server, port or network.
 import { after, before, describe, test } from 'node:test';
@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestPier, type TestPier } from '../support/pier.js';
+import { call, startTestPier, type TestPier } from '../support/pier.js';
 import { requireRoot, uniquePrefix, waitFor } from '../support/system.js';
 import { externalRange, kubeCloud, kubeMissing, kubectl, kubectlIn, prepareNodeImage, untilReady, type KubeCloud } from '../support/magnum-kube.js';
 import { computeModule, hostnameOf } from '../../src/compute/index.js';
@@ -76,6 +76,26 @@ describe('Magnum: a Kubernetes cluster of Pier servers, judged by kubectl', { sk
     assert.equal(applied.code, 0, applied.stderr);
     await waitFor('the pod Running', async () => (await kubectl(kubeconfig, 'get', 'pod', 'hello', '-o', 'jsonpath={.status.phase}')).stdout === 'Running', 120_000);
     await waitFor('its log', async () => (await kubectl(kubeconfig, 'logs', 'hello')).stdout.includes('magnum hello'), 30_000);
+
+    // A Pier server on the cluster's network, reached from the pod (kubectl exec), once its security group lets icmp in.
+    const demo = (method: string, path: string, body?: unknown) => call(t.url, method, path, { token: k.demo, body });
+    const clusterNet = (await demo('GET', `/networking/v2.0/networks?name=${prefix}-c-net`)).body.networks[0];
+    assert.ok(clusterNet, 'the cluster network');
+    const sg = (await demo('POST', '/networking/v2.0/security-groups', { security_group: { name: `${prefix}-ping` } })).body.security_group;
+    assert.equal((await demo('POST', '/networking/v2.0/security-group-rules', { security_group_rule: { security_group_id: sg.id, direction: 'ingress', protocol: 'icmp' } })).status, 201);
+    const busybox = (await demo('GET', '/image/v2/images?name=busybox')).body.images[0].id;
+    const vm = await demo('POST', '/compute/v2.1/servers', { server: { name: `${prefix}-vm`, imageRef: busybox, flavorRef: '1', networks: [{ uuid: clusterNet.id }], security_groups: [{ name: `${prefix}-ping` }] } });
+    assert.equal(vm.status, 202, JSON.stringify(vm.body));
+    let vmIp = '';
+    await waitFor('the server ACTIVE', async () => {
+      const s = (await demo('GET', `/compute/v2.1/servers/${vm.body.server.id}`)).body.server;
+      vmIp = (Object.values(s.addresses ?? {})[0] as { addr: string }[] | undefined)?.[0]?.addr ?? '';
+      return s.status === 'ACTIVE' && !!vmIp;
+    }, 60_000);
+    await waitFor('the pod pings the server', async () => (await kubectl(kubeconfig, 'exec', 'hello', '--', 'ping', '-c', '1', '-W', '2', vmIp)).code === 0, 30_000);
+    assert.equal((await demo('DELETE', `/compute/v2.1/servers/${vm.body.server.id}`)).status, 204);
+    await waitFor('the server gone', async () => (await demo('GET', `/compute/v2.1/servers/${vm.body.server.id}`)).status === 404, 60_000);
+    assert.equal((await demo('DELETE', `/networking/v2.0/security-groups/${sg.id}`)).status, 204);
 
     // Resize up: a third worker joins.
     const t1 = performance.now();
