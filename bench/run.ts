@@ -12,6 +12,7 @@ import { benchNetworking, benchNeutronReference, NEUTRON_URL } from './networkin
 import { benchOrchestration } from './orchestration.js';
 import { benchLists } from './lists.js';
 import { benchMagnum } from './magnum.js';
+import { benchSoak } from './soak.js';
 
 type Store = 'sqlite' | 'postgres';
 
@@ -107,4 +108,9 @@ if (!wanted('magnum')) {
   // not asked for
 } else if (process.getuid?.() === 0) print('magnum: a Kubernetes cluster of runc servers (node image built by scripts/build-kubernetes.sh)', await benchMagnum());
 else console.log('\nmagnum: needs root; skipped');
+// The soak runs only when asked for (`npm run bench -- soak`): ten minutes by default.
+if (!only.includes('soak')) {
+  // not asked for
+} else if (process.getuid?.() === 0) print('soak: 16 clients of mixed traffic against pier up (linuxbridge, runc)', await benchSoak());
+else console.log('\nsoak: needs root; skipped');
 console.log(`\nmachine: ${machine()} at the end`);
