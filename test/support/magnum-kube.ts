@@ -38,6 +38,8 @@ export interface KubeCloud {
   admin: string;
   demo: string;
   imageId: string;
+  /** Runs `pier image build kubernetes` against this Pier again: the image's id, and what it said. */
+  importImage(): Promise<{ id: string; stderr: string }>;
   magnum(method: string, path: string, body?: unknown): Promise<Reply>;
   nova(path: string): Promise<Reply>;
   neutron(path: string): Promise<Reply>;
@@ -55,10 +57,11 @@ export async function kubeCloud(url: string, ext: string, work: string): Promise
   const admin = await tokenFor(url, 'admin', ADMIN_PASSWORD, 'admin');
   const demo = await tokenFor(url, 'demo', DEMO_PASSWORD, 'demo');
   const clouds = writeCloudsYaml(work, `${url}/identity/v3`, { admin: ADMIN_PASSWORD, demo: DEMO_PASSWORD });
-  const imageId = await new Promise<string>((done, fail) => {
+  const importImage = () => new Promise<{ id: string; stderr: string }>((done, fail) => {
     execFile('node', [join(REPO, 'bin/pier.js'), 'image', 'build', 'kubernetes', '--clouds', clouds, '--kube-bin', KUBE_BIN], { timeout: 300_000 },
-      (e, stdout, stderr) => (e ? fail(new Error(stderr)) : done(stdout.trim().split('\n').at(-1)!)));
+      (e, stdout, stderr) => (e ? fail(new Error(stderr)) : done({ id: stdout.trim().split('\n').at(-1)!, stderr })));
   });
+  const imageId = (await importImage()).id;
   const net = (body: unknown, path: string) => call(url, 'POST', `/networking/v2.0${path}`, { token: admin, body });
   const public_ = await net({ network: { name: 'public', 'router:external': true, 'provider:network_type': 'flat', 'provider:physical_network': 'public' } }, '/networks');
   assert.equal(public_.status, 201, JSON.stringify(public_.body));
@@ -70,7 +73,7 @@ export async function kubeCloud(url: string, ext: string, work: string): Promise
   const magnum = (method: string, path: string, body?: unknown) =>
     call(url, method, `/container-infra/v1${path}`, { token: demo, body, headers: { 'OpenStack-API-Version': 'container-infra latest' } });
   const k: KubeCloud = {
-    url, admin, demo, imageId, magnum,
+    url, admin, demo, imageId, importImage, magnum,
     nova: (path) => call(url, 'GET', `/compute/v2.1${path}`, { token: admin }),
     neutron: (path) => call(url, 'GET', `/networking/v2.0${path}`, { token: admin }),
     cluster: async (id) => (await magnum('GET', `/clusters/${id}`)).body,
@@ -148,4 +151,16 @@ export async function untilReady(kubeconfig: string, n: number, ms = 240_000): P
     return (await allNodes(kubeconfig)).length === n;
   }, ms);
   return names;
+}
+
+/** What each node server says when a wait fails: its console and the tails of its daemons' logs. */
+export async function diagnose(url: string, admin: string, runcRoot: string): Promise<string> {
+  const servers = (await call(url, 'GET', '/compute/v2.1/servers?all_tenants=1', { token: admin })).body.servers as { id: string }[];
+  const out: string[] = [];
+  for (const { id } of servers) {
+    const console = (await call(url, 'POST', `/compute/v2.1/servers/${id}/action`, { token: admin, body: { 'os-getConsoleOutput': { length: 40 } } })).body?.output ?? '';
+    const logs = await sh('runc', ['--root', runcRoot, 'exec', id, 'sh', '-c', 'for f in /var/log/pier-node/*.log; do echo "--- $f"; tail -n 15 "$f"; done']);
+    out.push(`=== server ${id}\n${console}\n${logs.stdout}${logs.stderr}`);
+  }
+  return out.join('\n');
 }

@@ -1,21 +1,25 @@
-// Root: Magnum end to end. Pier runs with the runc runtime on linuxbridge; the node image is
-// built (or reused) and imported by `pier image build kubernetes`; a cluster template and a
-// 1 master + 2 worker cluster are made through /container-infra/v1 as magnumclient makes them;
-// the cluster reaches CREATE_COMPLETE with its api_address; a kubeconfig made as `coe cluster
-// config` makes it lets the real kubectl see three Ready nodes; Pier's own health check turns
-// the cluster HEALTHY; a pod runs and pings a Pier server on the cluster network; a resize to three workers brings a fourth Ready node, a resize
-// to one naming the worker to remove drains and forgets the two that go (kubectl sees two
-// nodes, HEALTHY again); deleting the cluster leaves no server, port or network.
+// Root: Magnum end to end, judged by the real kubectl. Pier runs with the runc runtime on
+// linuxbridge; the node image is built (or reused) and imported by `pier image build kubernetes`;
+// a cluster template and a 1 master + 2 worker cluster are made through /container-infra/v1 as
+// magnumclient makes them. The cluster reaches CREATE_COMPLETE with its api_address; a kubeconfig
+// made as `coe cluster config` makes it lets kubectl see three Ready nodes; Pier's health check
+// turns it HEALTHY. Pods on the two workers run, answer `kubectl logs` and `exec`, ping each
+// other and a Pier server on the cluster network; a ClusterIP Service answers through kube-proxy.
+// A resize to three workers brings a fourth Ready node; a resize to one naming the worker to
+// remove drains and forgets the two that go. Deleting the cluster leaves no server, port,
+// network, process, cgroup, mount or namespace.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, startTestPier, type TestPier } from '../support/pier.js';
-import { requireRoot, uniquePrefix, waitFor } from '../support/system.js';
-import { externalRange, kubeCloud, kubeMissing, kubectl, kubectlIn, prepareNodeImage, untilReady, type KubeCloud } from '../support/magnum-kube.js';
+import { netnsWith, requireRoot, uniquePrefix, waitFor } from '../support/system.js';
+import { diagnose, externalRange, kubeCloud, kubeMissing, kubectl, kubectlIn, prepareNodeImage, untilReady, type KubeCloud } from '../support/magnum-kube.js';
 import { computeModule, hostnameOf } from '../../src/compute/index.js';
+import { cgroupHierarchies, ownMemoryCgroup } from '../../src/compute/runtime/drivers/cgroups.js';
 import { dataplaneModule } from '../../src/dataplane/index.js';
+import { parseNodeUserData } from '../../src/clusters/drivers/kubernetes/index.js';
 
 requireRoot();
 const missing = kubeMissing();
@@ -27,6 +31,25 @@ describe('Magnum: a Kubernetes cluster of Pier servers, judged by kubectl', { sk
   let t: TestPier;
   let k: KubeCloud;
   let clusterId = '';
+  let kubeconfig = '';
+  let serverIds: string[] = [];
+  const name = `${prefix}-c`;
+  const nodeNames = [`${name}-master-0`, `${name}-default-worker-0`, `${name}-default-worker-1`].map(hostnameOf);
+  const runcRoot = () => join(t.dataDir, 'runc', 'state');
+  const demo = (method: string, path: string, body?: unknown) => call(t.url, method, path, { token: k.demo, body });
+  /** A wait that, failing, says what each node server says. PIER_K8S_HOLD=seconds keeps a failed cluster up to look at. */
+  const withDiagnosis = async (what: string, ms: number, check: () => Promise<boolean>) => {
+    try { await waitFor(what, check, ms); } catch (e) {
+      const hold = Number(process.env.PIER_K8S_HOLD ?? 0);
+      if (hold) { console.log(`# holding: KUBECONFIG=${kubeconfig} runc --root ${runcRoot()} exec <server id>`); await new Promise((r) => setTimeout(r, hold * 1000)); }
+      throw new Error(`${(e as Error).message}\n${await diagnose(t.url, k.admin, runcRoot())}`);
+    }
+  };
+  const pod = (podName: string, node: string, command: string, labels: Record<string, string> = {}) => JSON.stringify({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, labels },
+    spec: { nodeName: node, terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'pier.local/busybox:1', imagePullPolicy: 'Never', command: ['sh', '-c', command] }] },
+  });
+  const phase = async (podName: string) => (await kubectl(kubeconfig, 'get', 'pod', podName, '-o', 'jsonpath={.status.phase}')).stdout;
 
   before(async () => {
     prepareNodeImage();
@@ -44,42 +67,72 @@ describe('Magnum: a Kubernetes cluster of Pier servers, judged by kubectl', { sk
       await waitFor('cluster gone', async () => (await k.magnum('GET', `/clusters/${clusterId}`)).status === 404, 120_000).catch(() => {});
     }
     await t.pier.get(computeModule).controller.idle();
+    for (const id of serverIds) await t.pier.get(computeModule).driver.remove(id).catch(() => {});
     await t.pier.get(dataplaneModule).driver.destroy();
     await t.close();
-    rmSync(work, { recursive: true, force: true });
+    if (!process.env.PIER_KEEP_KUBE_WORK) rmSync(work, { recursive: true, force: true });
   });
 
-  test('coe cluster create → CREATE_COMPLETE, three Ready nodes for kubectl, HEALTHY, a pod runs; resize up and down; delete leaves nothing', { timeout: 600_000 }, async () => {
+  test('pier image build kubernetes made a public node image, and the same build again is the same image', async () => {
+    const again = await k.importImage();
+    assert.equal(again.id, k.imageId);
+    assert.match(again.stderr, /reused/);
+    const image = (await demo('GET', `/image/v2/images/${k.imageId}`)).body;
+    assert.deepEqual([image.visibility, image.os_distro, image.pier_container_host, image.container_format], ['public', 'pier-kubernetes', 'true', 'docker']);
+  });
+
+  test('coe cluster create → CREATE_COMPLETE, three Ready nodes for kubectl, HEALTHY', { timeout: 360_000 }, async () => {
     const template = await k.template(`${prefix}-k8s`);
     const t0 = performance.now();
-    const made = await k.magnum('POST', '/clusters', { name: `${prefix}-c`, cluster_template_id: template, master_count: 1, node_count: 2 });
+    const made = await k.magnum('POST', '/clusters', { name, cluster_template_id: template, master_count: 1, node_count: 2 });
     assert.equal(made.status, 202, JSON.stringify(made.body));
     clusterId = made.body.uuid;
     const c = await k.until(clusterId, 'CREATE_COMPLETE');
     const tComplete = performance.now();
     assert.match(c.api_address, new RegExp(`^https://${extNet.replace(/\./g, '\\.')}\\.\\d+:6443$`));
     assert.equal(c.node_addresses.length, 2);
-    const kubeconfig = await k.kubeconfig(clusterId, work);
-    await untilReady(kubeconfig, 3);
+    serverIds = ((await k.nova('/servers?all_tenants=1')).body.servers as { id: string }[]).map((s) => s.id);
+    kubeconfig = await k.kubeconfig(clusterId, work);
+    let names: string[] = [];
+    await withDiagnosis('three Ready nodes', 240_000, async () => { names = await untilReady(kubeconfig, 3, 5_000).catch(() => []); return names.length === 3; });
     const tReady = performance.now();
     console.log(`# coe cluster create → CREATE_COMPLETE ${((tComplete - t0) / 1000).toFixed(1)} s; → 3 nodes Ready ${((tReady - t0) / 1000).toFixed(1)} s`);
+    assert.deepEqual(names, [...nodeNames].sort());
     await waitFor('health_status HEALTHY', async () => (await k.cluster(clusterId)).health_status === 'HEALTHY', 60_000);
     const reason = (await k.cluster(clusterId)).health_status_reason;
     assert.equal((typeof reason === 'string' ? JSON.parse(reason) : reason).api, 'ok', JSON.stringify(reason));
+  });
 
-    const pod = JSON.stringify({
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hello' },
-      spec: { containers: [{ name: 'c', image: 'pier.local/busybox:1', imagePullPolicy: 'Never', command: ['sh', '-c', 'echo magnum hello; exec sleep 3600'] }] },
-    });
+  test('the nodes were told their roles through user_data (the pier_node contract)', async () => {
+    const servers = (await call(t.url, 'GET', '/compute/v2.1/servers/detail?all_tenants=1', { token: k.admin, headers: { 'x-openstack-nova-api-version': '2.3' } })).body.servers as { name: string; 'OS-EXT-SRV-ATTR:user_data': string }[];
+    assert.equal(servers.length, 3);
+    for (const s of servers) {
+      const d = parseNodeUserData(Buffer.from(s['OS-EXT-SRV-ATTR:user_data'], 'base64').toString());
+      assert.equal(d.role, s.name.includes('master') ? 'master' : 'worker');
+      assert.equal(d.ca_key !== undefined, d.role === 'master', 'only the master gets the CA key');
+    }
+  });
+
+  test('pods on both workers run; kubectl logs and exec reach them; they ping each other and a Pier server', { timeout: 240_000 }, async () => {
     await waitFor('the default service account', async () => (await kubectl(kubeconfig, 'get', 'serviceaccount', 'default')).code === 0, 60_000);
-    const applied = await kubectlIn(kubeconfig, pod, 'apply', '-f', '-');
-    assert.equal(applied.code, 0, applied.stderr);
-    await waitFor('the pod Running', async () => (await kubectl(kubeconfig, 'get', 'pod', 'hello', '-o', 'jsonpath={.status.phase}')).stdout === 'Running', 120_000);
-    await waitFor('its log', async () => (await kubectl(kubeconfig, 'logs', 'hello')).stdout.includes('magnum hello'), 30_000);
+    for (const [podName, node] of [['pa', nodeNames[1]!], ['pb', nodeNames[2]!]] as const) {
+      const r = await kubectlIn(kubeconfig, pod(podName, node, `echo "hello from ${podName}"; exec sleep 3600`), 'apply', '-f', '-');
+      assert.equal(r.code, 0, r.stderr);
+    }
+    await withDiagnosis('both pods Running', 120_000, async () => (await phase('pa')) === 'Running' && (await phase('pb')) === 'Running').catch(async (e) => {
+      throw new Error(`${(e as Error).message}\n${(await kubectl(kubeconfig, 'describe', 'pods')).stdout}`);
+    });
+    await waitFor('the pod log', async () => (await kubectl(kubeconfig, 'logs', 'pa')).stdout.includes('hello from pa'), 30_000);
+    const exec = await kubectl(kubeconfig, 'exec', 'pa', '--', 'sh', '-c', 'echo "exec in $(hostname)"');
+    assert.equal(exec.stdout, 'exec in pa\n', exec.stderr);
+    const ipA = (await kubectl(kubeconfig, 'get', 'pod', 'pa', '-o', 'jsonpath={.status.podIP}')).stdout;
+    const ipB = (await kubectl(kubeconfig, 'get', 'pod', 'pb', '-o', 'jsonpath={.status.podIP}')).stdout;
+    assert.notEqual(ipA.split('.').slice(0, 3).join('.'), ipB.split('.').slice(0, 3).join('.'), 'each node has its own pod range');
+    await withDiagnosis('pa pings pb across workers', 30_000, async () => (await kubectl(kubeconfig, 'exec', 'pa', '--', 'ping', '-c', '1', '-W', '2', ipB)).code === 0);
+    assert.equal((await kubectl(kubeconfig, 'exec', 'pb', '--', 'ping', '-c', '1', '-W', '2', ipA)).code, 0, 'and back');
 
-    // A Pier server on the cluster's network, reached from the pod (kubectl exec), once its security group lets icmp in.
-    const demo = (method: string, path: string, body?: unknown) => call(t.url, method, path, { token: k.demo, body });
-    const clusterNet = (await demo('GET', `/networking/v2.0/networks?name=${prefix}-c-net`)).body.networks[0];
+    // A Pier server on the cluster's network, reached from a pod once its security group lets icmp in.
+    const clusterNet = (await demo('GET', `/networking/v2.0/networks?name=${name}-net`)).body.networks[0];
     assert.ok(clusterNet, 'the cluster network');
     const sg = (await demo('POST', '/networking/v2.0/security-groups', { security_group: { name: `${prefix}-ping` } })).body.security_group;
     assert.equal((await demo('POST', '/networking/v2.0/security-group-rules', { security_group_rule: { security_group_id: sg.id, direction: 'ingress', protocol: 'icmp' } })).status, 201);
@@ -92,20 +145,33 @@ describe('Magnum: a Kubernetes cluster of Pier servers, judged by kubectl', { sk
       vmIp = (Object.values(s.addresses ?? {})[0] as { addr: string }[] | undefined)?.[0]?.addr ?? '';
       return s.status === 'ACTIVE' && !!vmIp;
     }, 60_000);
-    await waitFor('the pod pings the server', async () => (await kubectl(kubeconfig, 'exec', 'hello', '--', 'ping', '-c', '1', '-W', '2', vmIp)).code === 0, 30_000);
+    await waitFor('the pod pings the server', async () => (await kubectl(kubeconfig, 'exec', 'pa', '--', 'ping', '-c', '1', '-W', '2', vmIp)).code === 0, 30_000);
     assert.equal((await demo('DELETE', `/compute/v2.1/servers/${vm.body.server.id}`)).status, 204);
     await waitFor('the server gone', async () => (await demo('GET', `/compute/v2.1/servers/${vm.body.server.id}`)).status === 404, 60_000);
     assert.equal((await demo('DELETE', `/networking/v2.0/security-groups/${sg.id}`)).status, 204);
+  });
 
-    // Resize up: a third worker joins.
+  test('a ClusterIP Service answers through kube-proxy', { timeout: 120_000 }, async () => {
+    const web = await kubectlIn(kubeconfig, pod('web', nodeNames[2]!, 'mkdir -p /www; echo pier-web > /www/index.html; exec httpd -f -p 8080 -h /www', { app: 'web' }), 'apply', '-f', '-');
+    assert.equal(web.code, 0, web.stderr);
+    const svc = await kubectlIn(kubeconfig, JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } }), 'apply', '-f', '-');
+    assert.equal(svc.code, 0, svc.stderr);
+    await waitFor('web Running', async () => (await phase('web')) === 'Running', 60_000);
+    const ip = (await kubectl(kubeconfig, 'get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}')).stdout;
+    // nc, not wget: the static busybox's wget crashes in a pod (exit 139) even on an IP address.
+    const get = `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${ip} 80`;
+    await withDiagnosis(`the Service at ${ip} answers from the other worker`, 60_000, async () => (await kubectl(kubeconfig, 'exec', 'pa', '--', 'sh', '-c', get)).stdout.includes('pier-web'));
+  });
+
+  test('resize up: a third worker joins; resize down naming a worker: the two that go are drained and forgotten', { timeout: 300_000 }, async () => {
     const t1 = performance.now();
     assert.equal((await k.magnum('POST', `/clusters/${clusterId}/actions/resize`, { node_count: 3 })).status, 202);
     const grown = await k.until(clusterId, 'UPDATE_COMPLETE');
     assert.equal(grown.node_addresses.length, 3);
     await untilReady(kubeconfig, 4);
     console.log(`# resize +1 → 4 nodes Ready ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    serverIds = ((await k.nova('/servers?all_tenants=1')).body.servers as { id: string }[]).map((s) => s.id);
 
-    // Resize down to one worker, naming one to remove: the two that go are drained and forgotten.
     const workers = ((await k.nova('/servers/detail?all_tenants=1')).body.servers as { id: string; name: string; metadata: Record<string, string> }[])
       .filter((s) => s.metadata['role'] === 'worker').sort((a, b) => a.name.localeCompare(b.name));
     assert.equal(workers.length, 3);
@@ -117,13 +183,28 @@ describe('Magnum: a Kubernetes cluster of Pier servers, judged by kubectl', { sk
     assert.ok(!nodes.includes(hostnameOf(victim.name)), `the named worker is gone: ${nodes.join(', ')}`);
     assert.ok(nodes.includes(hostnameOf(workers[1]!.name)), `the lowest remaining worker stays: ${nodes.join(', ')}`);
     await waitFor('HEALTHY after the shrink', async () => (await k.cluster(clusterId)).health_status === 'HEALTHY', 60_000);
+    // pa lived on the named worker: drained, it is gone rather than left Unknown on a dead node.
+    await waitFor('the drained pod gone', async () => (await kubectl(kubeconfig, 'get', 'pod', 'pa')).code !== 0, 60_000);
+  });
 
-    assert.equal(((await k.nova('/servers?all_tenants=1')).body.servers as unknown[]).length, 2);
+  test('deleting the cluster leaves no server, port, network, process, cgroup, mount or namespace', { timeout: 200_000 }, async () => {
     assert.equal((await k.magnum('DELETE', `/clusters/${clusterId}`)).status, 204);
     await waitFor('cluster gone', async () => (await k.magnum('GET', `/clusters/${clusterId}`)).status === 404, 120_000);
     clusterId = '';
     assert.deepEqual((await k.nova('/servers?all_tenants=1')).body.servers, []);
     assert.deepEqual((await k.neutron('/ports?device_owner=compute:nova')).body.ports, []);
     assert.deepEqual((await k.neutron('/networks')).body.networks.map((n: { name: string }) => n.name), ['public']);
+    assert.deepEqual((await k.neutron('/routers')).body.routers, []);
+    assert.deepEqual((await k.neutron('/floatingips')).body.floatingips, []);
+    for (const id of serverIds) {
+      assert.equal(existsSync(join(t.dataDir, 'runc', 'servers', id)), false, `bundle of ${id}`);
+      assert.deepEqual(netnsWith(`pier-srv-${id}`), [], `netns of ${id}`);
+      for (const h of cgroupHierarchies()) assert.equal(existsSync(join('/sys/fs/cgroup', h, ownMemoryCgroup(), `pier-srv-${id}`)), false, `cgroup ${h} of ${id}`);
+    }
+    const servers = join(t.dataDir, 'runc', 'servers');
+    assert.ok(!readFileSync('/proc/self/mounts', 'utf8').includes(servers), 'no mount of a server left');
+    // A process of a node (or of its pods) has its root in a server's bundle.
+    const left = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => { try { return readlinkSync(`/proc/${p}/root`).startsWith(servers); } catch { return false; } });
+    assert.deepEqual(left, [], 'no node process left');
   });
 });
