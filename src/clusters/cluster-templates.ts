@@ -21,13 +21,20 @@ type Body = Record<string, unknown>;
 /** checkBody with wsme's words for what is wrong. */
 export function checked(d: Parameters<typeof checkBody>[0], body: unknown, mode: 'create' | 'update', argument: string): Values {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new MalformedBody('Body is not a JSON object');
+  // WSME reads a null as an attribute not given: clients send read-only ones (cluster_distro) as null.
+  const given = Object.fromEntries(Object.entries(body as Body).filter(([k, v]) => v !== null || writable(d, k, mode)));
   try {
-    return checkBody(d, body as Body, mode).values;
+    return checkBody(d, given, mode).values;
   } catch (e) {
     if (e instanceof InvalidAttribute) throw new BadRequest(wsmeMessage(e, body as Body, argument));
     throw e;
   }
 }
+
+const writable = (d: Parameters<typeof checkBody>[0], key: string, mode: 'create' | 'update') => {
+  const a = (d.attributes as Record<string, Attribute | undefined>)[key];
+  return !a || !!(mode === 'create' ? a.create : a.update);
+};
 
 export const templateOf = (row: Record<string, unknown>): ClusterTemplate => fromRow(def, row) as ClusterTemplate;
 
@@ -45,13 +52,16 @@ export async function findTemplate(m: Magnum, caller: Caller, ident: string): Pr
   return seen[0]!;
 }
 
-/** The (server_type, os_distro, coe) check (Magnum's ClusterTypeNotSupported), then the driver's network drivers. */
-function requireDriver(t: { server_type: string; coe: string; network_driver?: string | null }, distro: string) {
+/** The (server_type, os_distro, coe) check (Magnum's ClusterTypeNotSupported), then the driver's network and volume drivers. */
+function requireDriver(t: { server_type: string; coe: string; network_driver?: string | null; volume_driver?: string | null }, distro: string) {
   const driver = findDriver(t.server_type, distro, t.coe);
   if (!driver) throw new ClusterTypeNotSupported(t.server_type, distro, t.coe);
   const supported = driver.networkDrivers;
   if (supported && t.network_driver != null && !supported.includes(t.network_driver)) {
     throw new InvalidParameterValue(`Network driver type ${t.network_driver} is not supported, expecting a ${JSON.stringify(supported)} network driver.`);
+  }
+  if (t.volume_driver != null && !driver.volumeDrivers.includes(t.volume_driver)) {
+    throw new InvalidParameterValue(`Volume driver type ${t.volume_driver} is not supported, expecting a ${JSON.stringify(driver.volumeDrivers)} volume driver.`);
   }
 }
 
@@ -79,6 +89,8 @@ const INTERNAL = ['uuid', 'id', 'links', 'project_id', 'user_id', 'created_at', 
 const MANDATORY = ['coe', 'image_id', 'name'];
 
 export async function updateTemplate(m: Magnum, caller: Caller, ident: string, patch: unknown): Promise<ClusterTemplate> {
+  // The body's shape is checked before the lookup, as WSME does before the controller runs.
+  if (!Array.isArray(patch)) throw new BadRequest('Invalid input for field/attribute patch. Value: \'\'. Expected a list of patch operations');
   const t = await findTemplate(m, caller, ident);
   authorize(caller, 'clustertemplate:update', { project_id: t.project_id });
   const before = viewValues(t);

@@ -1,6 +1,7 @@
 // The checks Magnum makes of a template's (and cluster's) OpenStack resources before it stores
-// anything (attr_validator.py): the image exists and has os_distro, flavors and keypair exist,
-// the external network is router:external, fixed network/subnet exist.
+// anything (attr_validator.py): the image exists and has os_distro, flavors exist, the external
+// network is router:external, fixed network/subnet exist; a keypair only once a cluster uses it
+// (a template may name one made later).
 import { loadImage, imageCaller } from '../image/index.js';
 import type { Caller } from '../networking/index.js';
 import type { Magnum } from './context.js';
@@ -54,13 +55,12 @@ export async function validateFixedSubnet(m: Magnum, caller: Caller, subnet: str
 
 /** Everything a template (with a cluster's overrides) names. Answers the image's os_distro. */
 export async function validateResources(m: Magnum, caller: Caller, t: {
-  image_id: string; flavor_id: string | null; master_flavor_id: string | null; keypair_id: string | null;
+  image_id: string; flavor_id: string | null; master_flavor_id: string | null;
   external_network_id: string | null; fixed_network: string | null; fixed_subnet: string | null;
 }): Promise<string> {
   const distro = await validateImage(m, caller, t.image_id);
   await validateFlavor(m, caller, t.flavor_id);
   await validateFlavor(m, caller, t.master_flavor_id);
-  await validateKeypair(m, caller, t.keypair_id);
   if (t.external_network_id !== null) await validateExternalNetwork(m, caller, t.external_network_id);
   await validateFixedNetwork(m, caller, t.fixed_network);
   await validateFixedSubnet(m, caller, t.fixed_subnet);

@@ -1,5 +1,5 @@
 // Magnum's version documents and microversion headers, and cluster templates over real HTTP on
-// both stores: create with every attribute, Magnum's checks (missing image / flavor / keypair /
+// both stores: create with every attribute, Magnum's checks (missing image / flavor /
 // external network, image without os_distro, unsupported COE), list paging, show by name,
 // JSON patch, delete — each bad request answered in Magnum's error body with nothing stored.
 import { after, before, describe, test } from 'node:test';
@@ -70,7 +70,7 @@ for (const store of testStores()) describe(`clusters: versions and templates on 
     await bad({ image_id: plain.body.id }, 400, /doesn't contain os_distro field/);
     await bad({ flavor_id: 'm9.huge' }, 400, /Unable to find flavor m9\.huge/);
     await bad({ master_flavor_id: 'm9.huge' }, 400, /Unable to find flavor m9\.huge/);
-    await bad({ keypair_id: 'nokey' }, 404, /Unable to find keypair nokey/);
+    await bad({ volume_driver: 'nodriver' }, 400, /Volume driver type nodriver is not supported, expecting a \["cinder"\] volume driver/);
     await bad({ external_network_id: 'nonet' }, 400, /Unable to find external network nonet/);
     const priv = await c.api('networking', 'POST', '/v2.0/networks', { body: { network: { name: 'private-only' } } });
     await bad({ external_network_id: priv.body.network.id }, 400, /Unable to find external network/);
@@ -86,6 +86,18 @@ for (const store of testStores()) describe(`clusters: versions and templates on 
     await bad({ fixed_network: 'nowhere' }, 400, /Unable to find fixed network nowhere/);
     magnumError(await c.magnum('POST', '/v1/clustertemplates', { body: '{"coe":' }), 400, /Malformed JSON|json/i);
     assert.equal(await count(), before);
+  });
+
+  test('as magnum-tempest-plugin sends them: read-only attributes as null, a keypair made later, a patch that is not a list', async () => {
+    // A template may name a keypair that does not exist yet; a cluster from it may not.
+    const t = await c.template({ keypair_id: 'later-key', cluster_distro: null });
+    assert.equal(t.keypair_id, 'later-key');
+    assert.equal(t.cluster_distro, 'pier-kubernetes');
+    const cl = await c.magnum('POST', '/v1/clusters', { body: { cluster_template_id: t.uuid } });
+    magnumError(cl, 404, /Unable to find keypair later-key/);
+    magnumError(await c.magnum('POST', '/v1/clustertemplates', { body: { coe: 'kubernetes', image_id: 'busybox', cluster_distro: 'x' } }), 400, /cluster_distro/);
+    // The body's shape is refused before the template is looked up.
+    magnumError(await c.magnum('PATCH', '/v1/clustertemplates/11111111-1111-4111-8111-111111111111', { body: { name: 'x' } }), 400, /patch/);
   });
 
   test('JSON patch: replace, add a label, remove; bad patches change nothing', async () => {

@@ -55,6 +55,8 @@ export interface CoeDriver {
   /** Openings on masters and on workers besides SSH and ICMP (which every node gets). */
   readonly masterPorts: readonly PortRule[];
   readonly workerPorts: readonly PortRule[];
+  /** The template `volume_driver` values accepted (Magnum's list per COE). */
+  readonly volumeDrivers: readonly string[];
   /** The template `network_driver` values the nodes have (absent: any); the first is the default. */
   readonly networkDrivers?: readonly string[];
   /** The pods' address range, when pods' own addresses cross the cluster network: the nodes' ports allow it (address pairs) and their groups let it in. */

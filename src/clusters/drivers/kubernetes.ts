@@ -40,6 +40,7 @@ export const kubernetesDriver: CoeDriver = {
   nodeUserData: (node) => pierNodeUserData(node, API_PORT),
   podCidr,
   networkDrivers: NETWORK_DRIVERS,
+  volumeDrivers: ['cinder'],
   async health(cluster, _template, ca) {
     const api = adminOf(cluster, ca);
     return api ? clusterHealth(api) : { status: 'UNKNOWN', reason: {} };

@@ -10,6 +10,7 @@ export const swarmModeDriver: CoeDriver = {
   coe: 'swarm-mode',
   osDistro: SWARM_OS_DISTRO,
   serverTypes: ['vm'],
+  volumeDrivers: ['rexray'],
   coeVersion: null,
   apiAddress: (address) => `tcp://${address}:${DOCKER_TLS_PORT}`,
   masterPorts: [
