@@ -2,6 +2,8 @@
 // encapsulated plugin with its own auth hook, error body and 404. Every response carries
 // x-openstack-request-id; one log line per request.
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ApiError, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable, Unauthorized, UnsupportedMediaType, UriTooLong, BadRequest, httpTitles } from '../errors.js';
@@ -32,6 +34,11 @@ export interface Service {
   readonly renderError: ErrorRenderer;
   /** Registers the service's routes on its scope (paths relative to the prefix). */
   routes(scope: FastifyInstance): void | Promise<void>;
+  /**
+   * Takes an HTTP upgrade (a websocket) whose path is under the prefix: fastify routes do not
+   * see upgrades. It owns `socket` from then on (authenticates, answers or destroys it).
+   */
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
 export interface ServerOptions {
@@ -81,6 +88,12 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     const path = url.split('?')[0]!;
     return services.find((s) => path === s.prefix || path.startsWith(`${s.prefix}/`));
   };
+  // Websockets (Nova's serial console) go to the service whose prefix the path has; no one else takes them.
+  app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const service = serviceOf(req.url ?? '/');
+    if (service?.upgrade) return service.upgrade(req, socket, head);
+    socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  });
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0]!;
     const service = serviceOf(path);
