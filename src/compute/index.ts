@@ -12,7 +12,7 @@ import { ServerController } from './controller.js';
 import { renderNovaError } from './errors.js';
 import { computeRoutes } from './routes.js';
 import { SERIAL_CONSOLE_PATH } from './remote-consoles.js';
-import { SerialConsoles } from './serial-console.js';
+import { refuseUpgrade, SerialConsoles } from './serial-console.js';
 import { computeService, type ComputeService } from './service.js';
 import type { ComputeDriver } from './runtime/driver.js';
 import { FakeDriver } from './runtime/drivers/fake.js';
@@ -57,7 +57,7 @@ export const computeModule = defineModule<Compute, ComputeConfig>({
       },
       http: {
         name: 'compute', prefix: '/compute', renderError: renderNovaError, routes: (scope) => computeRoutes(scope, ctx),
-        upgrade: (req, socket, head) => (req.url?.startsWith(SERIAL_CONSOLE_PATH) && ctx.serialConsoles ? ctx.serialConsoles.upgrade(req, socket, head) : socket.destroy()),
+        upgrade: (req, socket, head) => (req.url?.startsWith(SERIAL_CONSOLE_PATH) && ctx.serialConsoles ? ctx.serialConsoles.upgrade(req, socket, head) : refuseUpgrade(socket, '404 Not Found')),
       },
       start: () => controller.start(),
       stop: async () => { ctx.serialConsoles?.close(); await controller.stop(); },

@@ -10,6 +10,11 @@ import { openShell } from './runtime/shell.js';
 
 const TOKEN_TTL_MS = 600_000;
 
+/** Answers an upgrade with a plain HTTP status and closes the socket. */
+export function refuseUpgrade(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+}
+
 export class SerialConsoles {
   private readonly tokens = new Map<string, { serverId: string; expires: number }>();
   // Nova's proxy speaks raw bytes in binary frames; novaconsole and websockify clients offer `binary`.
@@ -32,7 +37,7 @@ export class SerialConsoles {
     const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? '';
     const entry = this.tokens.get(token);
     this.tokens.delete(token); // one use, whatever happens next
-    const refuse = (status: string): void => void socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    const refuse = (status: string) => refuseUpgrade(socket, status);
     if (!entry || entry.expires < Date.now()) return refuse('401 Unauthorized');
     const pid = this.initPid(entry.serverId);
     if (!pid) return refuse('409 Conflict');

@@ -38,7 +38,7 @@ export const dashboardModule = defineModule<Record<string, never>>({
             if (!a && assets.size) throw new NotFound(`No file ${req.params.file}.`);
             return send(req, reply, a);
           });
-          scope.get('/events', async (req, reply) => streamChanges(env.store, authenticate, req, reply));
+          scope.get('/events', { config: { stream: true } }, async (req, reply) => streamChanges(env.store, authenticate, req, reply));
         },
       },
     };

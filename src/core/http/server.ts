@@ -18,6 +18,8 @@ declare module 'fastify' {
     public?: boolean;
     /** The route's body may be any JSON value, not only an object (a JSON patch list; a body the route ignores). */
     anyJson?: boolean;
+    /** The route answers with a stream that stays open (the dashboard's change feed): its client ends it. */
+    stream?: boolean;
   }
 }
 
@@ -129,6 +131,8 @@ export interface MountedRoute {
   readonly service: Service;
   /** Answers without a token. */
   readonly public: boolean;
+  /** Answers with a stream that stays open until the client leaves. */
+  readonly stream: boolean;
 }
 
 const routeLists = new WeakMap<FastifyInstance, MountedRoute[]>();
@@ -145,7 +149,7 @@ export async function mount(app: FastifyInstance, service: Service, authenticate
   const routes = routeLists.get(app)!;
   await app.register(async (scope) => {
     scope.addHook('onRoute', (r) => {
-      for (const method of [r.method].flat()) routes.push({ method, url: r.url, service, public: Boolean(r.config?.public) });
+      for (const method of [r.method].flat()) routes.push({ method, url: r.url, service, public: Boolean(r.config?.public), stream: Boolean(r.config?.stream) });
     });
     scope.addHook('onRequest', async (req) => {
       // No stored text may hold a NUL (PostgreSQL's cannot): refused alike on every store.
