@@ -120,12 +120,13 @@ export async function projects(): Promise<{ id: string; name: string }[]> {
   return (await call<{ projects: { id: string; name: string }[] }>('GET', '/identity/v3/auth/projects')).body.projects;
 }
 
-/** A new token for the same user scoped to `projectId`; the old one is revoked. */
+/**
+ * A new token for the same user scoped to `projectId`. The old one is dropped, not revoked: a
+ * rescoped token is in the old one's audit chain, and Keystone's revocation takes the chain.
+ */
 export async function switchProject(projectId: string): Promise<Session> {
   const old = session!.token;
-  const next = await issue({ identity: { methods: ['token'], token: { id: old } }, scope: { project: { id: projectId } } }, old);
-  await call('DELETE', '/identity/v3/auth/tokens', { headers: { 'x-subject-token': old } }).catch(() => {});
-  return next;
+  return issue({ identity: { methods: ['token'], token: { id: old } }, scope: { project: { id: projectId } } }, old);
 }
 
 export async function logout(): Promise<void> {

@@ -25,11 +25,11 @@ function showLogin(message?: string): void {
   const error = h('p', { class: 'form-error', role: 'alert', id: 'login-error' }, message ?? '');
   const password = form('login', [
     { name: 'domain', label: 'Domain', value: 'Default', required: true },
-    { name: 'user', label: 'User name', required: true },
-    { name: 'password', label: 'Password', type: 'password', required: true },
+    { name: 'user', label: 'User name', required: true, autocomplete: 'username' },
+    { name: 'password', label: 'Password', type: 'password', required: true, autocomplete: 'current-password' },
   ], 'Log in', async (v) => { fill(error); await enter(() => login(String(v.domain), String(v.user), String(v.password))); });
   const appCred = form('login-app-credential', [
-    { name: 'id', label: 'Application credential id', required: true },
+    { name: 'id', label: 'Application credential id', required: true, autocomplete: 'username' },
     { name: 'secret', label: 'Secret', type: 'password', required: true },
   ], 'Log in', async (v) => { fill(error); await enter(() => loginAppCredential(String(v.id), String(v.secret))); });
   const other = h('details', {}, h('summary', {}, 'Log in with an application credential'), appCred);

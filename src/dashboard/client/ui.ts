@@ -52,6 +52,7 @@ export interface Field {
   value?: string;
   required?: boolean;
   placeholder?: string;
+  autocomplete?: string;
 }
 
 export type FormValues = Record<string, string | string[] | boolean | File | undefined>;
@@ -60,7 +61,7 @@ export type FormValues = Record<string, string | string[] | boolean | File | und
 export function form(name: string, fields: Field[], submitLabel: string, submit: (v: FormValues, f: HTMLFormElement) => Promise<unknown>): HTMLFormElement {
   const inputs = fields.map((f) => {
     const id = `${name}-${f.name}`;
-    const common = { id, name: f.name, required: f.required, placeholder: f.placeholder };
+    const common = { id, name: f.name, required: f.required, placeholder: f.placeholder, autocomplete: f.autocomplete ?? (f.type === 'password' ? 'new-password' : undefined) };
     let input: HTMLElement;
     if (f.type === 'textarea') input = h('textarea', { ...common, rows: 6 }, f.value ?? '');
     else if (f.type === 'select' || f.type === 'multiselect') {

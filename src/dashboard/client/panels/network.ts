@@ -22,7 +22,14 @@ export const networksPanel: Panel = {
       { name: 'gateway', label: 'Gateway (optional)', placeholder: 'first address' },
     ], 'Create', async (v) => {
       const { network } = await net<{ network: Net }>('POST', '/networks', { network: { name: v.name } });
-      if (v.cidr) await net('POST', '/subnets', { subnet: { name: `${String(v.name)}-subnet`, network_id: network.id, ip_version: String(v.cidr).includes(':') ? 6 : 4, cidr: v.cidr, ...(v.gateway ? { gateway_ip: v.gateway } : {}) } });
+      if (!v.cidr) return;
+      try {
+        await net('POST', '/subnets', { subnet: { name: `${String(v.name)}-subnet`, network_id: network.id, ip_version: String(v.cidr).includes(':') ? 6 : 4, cidr: v.cidr, ...(v.gateway ? { gateway_ip: v.gateway } : {}) } });
+      } catch (err) {
+        // One form, one outcome: a refused subnet takes its new network with it.
+        await net('DELETE', `/networks/${network.id}`).catch(() => {});
+        throw err;
+      }
     }),
     async list() {
       const [{ networks }, { subnets }] = await Promise.all([net<{ networks: Net[] }>('GET', '/networks'), net<{ subnets: Subnet[] }>('GET', '/subnets')]);

@@ -65,7 +65,7 @@ async function launchForm(): Promise<HTMLFormElement> {
     svc<{ flavors: { id: string; name: string; vcpus: number; ram: number }[] }>('compute', 'GET', '/flavors/detail'),
     svc<{ networks: { id: string; name: string; 'router:external'?: boolean }[] }>('network', 'GET', '/v2.0/networks'),
     svc<{ keypairs: { keypair: { name: string } }[] }>('compute', 'GET', '/os-keypairs'),
-    svc<{ security_groups: { id: string; name: string }[] }>('network', 'GET', '/v2.0/security_groups'),
+    svc<{ security_groups: { id: string; name: string }[] }>('network', 'GET', '/v2.0/security-groups'),
   ]);
   const nets = networks.networks.filter((n) => !n['router:external']);
   return form('launch-server', [

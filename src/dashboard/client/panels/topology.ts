@@ -40,9 +40,17 @@ async function draw(select: (title: string, data: Record<string, unknown>) => vo
     svc<{ networks: Net[] }>('network', 'GET', '/v2.0/networks'),
     svc<{ subnets: Subnet[] }>('network', 'GET', '/v2.0/subnets'),
     svc<{ ports: Port[] }>('network', 'GET', '/v2.0/ports'),
-    svc<{ routers: { id: string; name: string; status: string }[] }>('network', 'GET', '/v2.0/routers'),
+    svc<{ routers: { id: string; name: string; status: string; external_gateway_info: { network_id: string; external_fixed_ips?: { ip_address: string }[] } | null }[] }>('network', 'GET', '/v2.0/routers'),
     has('compute') ? svc<{ servers: { id: string; name: string; status: string }[] }>('compute', 'GET', '/servers/detail').then((r) => r.servers) : Promise.resolve([]),
   ]);
+  // OpenStack: a router's gateway port belongs to no project, so a member never lists it; the
+  // router's own external_gateway_info says where it goes out.
+  for (const r of routers) {
+    const gw = r.external_gateway_info;
+    if (gw && !ports.some((p) => p.device_id === r.id && p.network_id === gw.network_id)) {
+      ports.push({ id: `gw-${r.id}`, network_id: gw.network_id, device_id: r.id, device_owner: 'network:router_gateway', status: 'ACTIVE', fixed_ips: (gw.external_fixed_ips ?? []).map((f) => ({ ip_address: f.ip_address })) });
+    }
+  }
   const devices: Device[] = [
     ...routers.map((r) => ({ kind: 'router' as const, id: r.id, name: r.name || r.id.slice(0, 8), status: r.status, raw: r })),
     ...servers.map((v) => ({ kind: 'server' as const, id: v.id, name: v.name, status: v.status, raw: v })),
