@@ -11,7 +11,7 @@ interface Subnet { id: string; name: string; cidr: string; network_id: string }
 interface Port { id: string; network_id: string; device_id: string; device_owner: string; status: string; fixed_ips: { ip_address: string }[] }
 interface Device { kind: 'router' | 'server'; id: string; name: string; status: string; raw: Record<string, unknown> }
 
-const COL = 150, BAR_W = 28, ROW = 56, BOX_W = 170, BOX_H = 36, TOP = 40;
+const COL = 150, BAR_W = 28, ROW = 56, BOX_W = 170, BOX_H = 36, TOP = 40, GAP = 110;
 
 export const topologyPanel: Panel = {
   id: 'topology', title: 'Topology', visible: () => has('network'),
@@ -57,9 +57,9 @@ async function draw(select: (title: string, data: Record<string, unknown>) => vo
   ];
   // External networks first (leftmost), as the way out.
   const nets = [...networks].sort((a, b) => Number(Boolean(b['router:external'])) - Number(Boolean(a['router:external'])));
-  const netX = new Map(nets.map((n, i) => [n.id, BOX_W + 60 + i * COL]));
+  const netX = new Map(nets.map((n, i) => [n.id, BOX_W + GAP + i * COL]));
   const height = TOP + Math.max(devices.length, 1) * ROW + 30;
-  const width = BOX_W + 60 + Math.max(nets.length, 1) * COL;
+  const width = BOX_W + GAP + Math.max(nets.length, 1) * COL;
   const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'topology-svg' });
   const cidrs = (n: Net) => subnets.filter((x) => x.network_id === n.id).map((x) => x.cidr).join(' ');
   for (const n of nets) {
