@@ -1,7 +1,7 @@
 // Root: the dashboard in real headless Chromium against a real Pier (linuxbridge, runc). A wrong
 // password says so; an admin sees the admin panel and switches project; a member does not see
 // it nor another project's network; through the UI the member makes a network, a router, a key
-// pair and a server, sees them linked in the topology, runs `hostname` in the server's terminal,
+// pair and a server, sees them linked in the topology, gives it a floating IP, runs `hostname` in the server's terminal,
 // launches a stack and watches its resources turn CREATE_COMPLETE, gets the API's message for a
 // bad input, deletes everything, and is sent back to log in when its token is revoked. No
 // console errors beyond the 401s those steps provoke. Screenshots go to artifactsDir().
@@ -64,15 +64,18 @@ describe('dashboard in Chromium', () => {
   };
   const demoApi = async (path: string) => (await call(t.url, 'GET', path, { token: await tokenFor(t.url, 'demo', DEMO_PASSWORD, 'demo') })).body;
 
+  // The physical network's range (the other system tests draw theirs from 172.26, 172.28–30).
+  const range = `172.27.${randomInt(10, 250)}`;
+
   before(async () => {
     t = await startTestPier({
-      dataplane: { driver: 'linuxbridge', namespace: `${prefix}-dp`, hostId: 'dashboard-test', vtep: '127.0.0.1', physnets: { public: { hostAddress: `172.30.${randomInt(10, 250)}.1/24` } } },
+      dataplane: { driver: 'linuxbridge', namespace: `${prefix}-dp`, hostId: 'dashboard-test', vtep: '127.0.0.1', physnets: { public: { hostAddress: `${range}.1/24` } } },
       compute: { driver: 'runc' },
     });
     admin = await tokenFor(t.url, 'admin', ADMIN_PASSWORD, 'admin');
     const net = (path: string, body: unknown) => call(t.url, 'POST', `/networking/v2.0${path}`, { token: admin, body });
-    const ext = (await net('/networks', { network: { name: 'public', 'router:external': true, 'provider:network_type': 'flat', 'provider:physical_network': 'public' } })).body.network;
-    await net('/subnets', { subnet: { network_id: ext.id, cidr: '172.31.0.0/24', ip_version: 4, enable_dhcp: false } });
+    const publicNet = (await net('/networks', { network: { name: 'public', 'router:external': true, 'provider:network_type': 'flat', 'provider:physical_network': 'public' } })).body.network;
+    await net('/subnets', { subnet: { network_id: publicNet.id, cidr: `${range}.0/24`, gateway_ip: `${range}.1`, allocation_pools: [{ start: `${range}.10`, end: `${range}.200` }], ip_version: 4, enable_dhcp: false } });
     secretNet = (await net('/networks', { network: { name: 'admin-secret-net' } })).body.network.id;
     // The admin may also work in demo (to switch project to).
     const ids = async (path: string, key: string) => (await call(t.url, 'GET', path, { token: admin })).body[key][0].id as string;
@@ -180,6 +183,19 @@ describe('dashboard in Chromium', () => {
     await shot('04-topology');
   });
 
+  test('a floating IP allocated and associated with the server', async () => {
+    await panel('floating-ips');
+    await page.getByRole('button', { name: 'Allocate' }).click();
+    const f = page.locator('form[data-form=allocate-fip]');
+    await f.getByLabel('Pool').selectOption({ label: 'public' });
+    await f.locator('button[type=submit]').click();
+    await page.getByRole('button', { name: 'Associate' }).waitFor();
+    await page.getByLabel(/^Port for/).selectOption({ label: '10.60.0.2' });
+    await page.getByRole('button', { name: 'Associate' }).click();
+    await page.getByRole('cell', { name: '10.60.0.2', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Disassociate' }).waitFor();
+  });
+
   test('the server\'s terminal runs hostname', async () => {
     await panel('servers');
     await row('web1').getByRole('button', { name: 'Terminal' }).click();
@@ -240,6 +256,10 @@ describe('dashboard in Chromium', () => {
     await row('demo-stack').getByRole('button', { name: 'Delete' }).click();
     await page.getByText('No stacks yet.').waitFor({ timeout: 60_000 });
 
+    await panel('floating-ips');
+    await page.getByRole('button', { name: 'Release' }).click();
+    await page.getByText('Nothing here yet.').waitFor();
+
     await panel('servers');
     await row('web1').getByRole('button', { name: 'Delete' }).click();
     await page.getByText('No servers yet: launch one.').waitFor({ timeout: 60_000 });
@@ -257,9 +277,10 @@ describe('dashboard in Chromium', () => {
     await row('k1').getByRole('button', { name: 'Delete' }).click();
     await row('k1').waitFor({ state: 'detached' });
 
-    const [servers, routers, networks, keypairs] = await Promise.all([
-      demoApi('/compute/v2.1/servers'), demoApi('/networking/v2.0/routers'), demoApi('/networking/v2.0/networks'), demoApi('/compute/v2.1/os-keypairs'),
+    const [servers, routers, networks, keypairs, fips] = await Promise.all([
+      demoApi('/compute/v2.1/servers'), demoApi('/networking/v2.0/routers'), demoApi('/networking/v2.0/networks'), demoApi('/compute/v2.1/os-keypairs'), demoApi('/networking/v2.0/floatingips'),
     ]);
+    assert.deepEqual(fips.floatingips, []);
     assert.deepEqual(servers.servers, []);
     assert.deepEqual(routers.routers, []);
     assert.deepEqual(networks.networks.map((n: { name: string }) => n.name), ['public']);

@@ -73,7 +73,7 @@ export const routersPanel: Panel = {
         { title: 'Gateway', cell: (r) => (r.external_gateway_info ? 'external gateway' : '') },
         { title: 'Interfaces', cell: (r) => ports.filter((p) => p.device_id === r.id).map((p) => h('div', {}, p.fixed_ips.map((f) => `${f.ip_address} (${cidr.get(f.subnet_id) ?? ''})`).join(', '))) },
         { title: 'Actions', cell: (r) => h('div', { class: 'actions' },
-          btn('Add interface', (b) => { const id = window.prompt('Subnet id', subnets[0]?.id ?? ''); if (id) void act(b, () => net('PUT', `/routers/${r.id}/add_router_interface`, { subnet_id: id }), 'Interface added'); }),
+          addInterface(r, subnets),
           // Neutron refuses to delete a router with interfaces: they go first, as the user asked for the router gone.
           btn('Delete', (b) => confirmThen(`Delete router ${r.name} and its interfaces?`, async () => {
             for (const p of ports.filter((x) => x.device_id === r.id)) await net('PUT', `/routers/${r.id}/remove_router_interface`, { port_id: p.id });
@@ -83,6 +83,11 @@ export const routersPanel: Panel = {
     },
   }),
 };
+
+function addInterface(r: Router, subnets: Subnet[]): HTMLElement {
+  const choice = h('select', { 'aria-label': `Subnet for ${r.name}` }, subnets.map((s) => h('option', { value: s.id }, `${s.name || s.id.slice(0, 8)} ${s.cidr}`)));
+  return h('span', { class: 'actions' }, choice, btn('Add interface', (b) => act(b, () => net('PUT', `/routers/${r.id}/add_router_interface`, { subnet_id: choice.value }), 'Interface added')));
+}
 
 interface Fip { id: string; floating_ip_address: string; fixed_ip_address: string | null; port_id: string | null; status: string }
 
@@ -103,16 +108,18 @@ export const floatingIpsPanel: Panel = {
         { title: 'Status', cell: (f) => status(f.status) },
         { title: 'Actions', cell: (f) => h('div', { class: 'actions' },
           f.port_id ? btn('Disassociate', (b) => act(b, () => net('PUT', `/floatingips/${f.id}`, { floatingip: { port_id: null } })))
-            : btn('Associate', (b) => {
-              const ip = window.prompt(`Fixed IP to map (${ports.map((p) => p.fixed_ips[0]?.ip_address).filter(Boolean).join(', ')})`);
-              const port = ports.find((p) => p.fixed_ips.some((x) => x.ip_address === ip));
-              if (port) void act(b, () => net('PUT', `/floatingips/${f.id}`, { floatingip: { port_id: port.id } }));
-            }),
+            : associate(f, ports),
           btn('Release', (b) => confirmThen(`Release ${f.floating_ip_address}?`, () => net('DELETE', `/floatingips/${f.id}`), b), 'danger')) },
       ], floatingips);
     },
   }),
 };
+
+/** A choice of the project's server ports and an Associate button. */
+function associate(f: Fip, ports: Port[]): HTMLElement {
+  const choice = h('select', { 'aria-label': `Port for ${f.floating_ip_address}` }, ports.map((p) => h('option', { value: p.id }, p.fixed_ips.map((x) => x.ip_address).join(', '))));
+  return h('span', { class: 'actions' }, choice, btn('Associate', (b) => act(b, () => net('PUT', `/floatingips/${f.id}`, { floatingip: { port_id: choice.value } }), `${f.floating_ip_address} associated`)));
+}
 
 interface Rule { id: string; direction: string; ethertype: string; protocol: string | null; port_range_min: number | null; port_range_max: number | null; remote_ip_prefix: string | null; remote_group_id: string | null }
 interface Group { id: string; name: string; description: string; security_group_rules: Rule[] }
