@@ -47,8 +47,9 @@ export class SerialConsoles {
   private attach(ws: WebSocket, serverId: string, pid: number): void {
     const shell = openShell(pid);
     this.logger.info({ server: serverId }, 'serial console attached');
-    shell.stdout.on('data', (b: Buffer) => ws.send(b));
-    shell.stderr.on('data', (b: Buffer) => ws.send(b));
+    const out = (b: Buffer) => { if (ws.readyState === ws.OPEN) ws.send(b); };
+    shell.stdout.on('data', out);
+    shell.stderr.on('data', out);
     shell.on('exit', () => ws.close(1000, 'shell exited'));
     shell.on('error', (err) => { this.logger.warn({ err, server: serverId }, 'serial console shell failed'); ws.close(1011, 'no shell'); });
     ws.on('message', (data: Buffer | string) => { if (shell.stdin.writable) shell.stdin.write(data); });

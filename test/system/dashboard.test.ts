@@ -1,7 +1,7 @@
 // Root: the dashboard in real headless Chromium against a real Pier (linuxbridge, runc). A wrong
 // password says so; an admin sees the admin panel and switches project; a member does not see
 // it nor another project's network; through the UI the member makes a network, a router, a key
-// pair and a server, sees them linked in the topology, gives it a floating IP, runs `hostname` in the server's terminal,
+// pair and a server, sees them linked in the topology, gives it a floating IP, makes a security group rule, runs `hostname` in the server's terminal,
 // launches a stack and watches its resources turn CREATE_COMPLETE, gets the API's message for a
 // bad input, deletes everything, and is sent back to log in when its token is revoked. No
 // console errors beyond the 401s those steps provoke. Screenshots go to artifactsDir().
@@ -196,6 +196,18 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Disassociate' }).waitFor();
   });
 
+  test('a security group and a rule made through the UI', async () => {
+    await panel('security-groups');
+    await page.getByRole('button', { name: 'Create group' }).click();
+    const f = page.locator('form[data-form=create-group]');
+    await f.getByLabel('Name').fill('web-sg');
+    await f.locator('button[type=submit]').click();
+    await row('web-sg').waitFor();
+    await page.getByLabel('Ingress rule for web-sg: protocol [port] [CIDR]').fill('tcp 22 0.0.0.0/0');
+    await row('web-sg').getByRole('button', { name: 'Add rule' }).click();
+    await row('web-sg').getByText('ingress IPv4 tcp 22-22 0.0.0.0/0').waitFor();
+  });
+
   test('the server\'s terminal runs hostname', async () => {
     await panel('servers');
     await row('web1').getByRole('button', { name: 'Terminal' }).click();
@@ -273,6 +285,10 @@ describe('dashboard in Chromium', () => {
       await row(name).getByRole('button', { name: 'Delete' }).click();
       await row(name).waitFor({ state: 'detached', timeout: 20_000 });
     }
+    await panel('security-groups');
+    await row('web-sg').getByRole('button', { name: 'Delete' }).click();
+    await row('web-sg').waitFor({ state: 'detached' });
+
     await panel('keypairs');
     await row('k1').getByRole('button', { name: 'Delete' }).click();
     await row('k1').waitFor({ state: 'detached' });

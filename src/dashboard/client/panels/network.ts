@@ -40,7 +40,7 @@ export const networksPanel: Panel = {
         { title: 'Status', cell: (n) => status(n.status) },
         { title: 'Shared / external', cell: (n) => [n.shared ? 'shared' : '', n['router:external'] ? 'external' : ''].filter(Boolean).join(', ') },
         { title: 'Actions', cell: (n) => h('div', { class: 'actions' },
-          btn('Add subnet', (b) => { const cidr = window.prompt(`Subnet range for ${n.name}`, '10.0.1.0/24'); if (cidr) void act(b, () => net('POST', '/subnets', { subnet: { network_id: n.id, ip_version: cidr.includes(':') ? 6 : 4, cidr } }), 'Subnet created'); }),
+          inline(`New subnet range for ${n.name}`, '10.0.1.0/24', 'Add subnet', (cidr) => net('POST', '/subnets', { subnet: { network_id: n.id, ip_version: cidr.includes(':') ? 6 : 4, cidr } })),
           btn('Delete', (b) => confirmThen(`Delete network ${n.name}?`, () => net('DELETE', `/networks/${n.id}`), b, `Deleted ${n.name}`), 'danger')) },
       ], networks);
     },
@@ -83,6 +83,14 @@ export const routersPanel: Panel = {
     },
   }),
 };
+
+/** A one-field action in a row: a labelled input and its button (Enter submits). */
+function inline(label: string, placeholder: string, action: string, run: (value: string) => Promise<unknown>): HTMLElement {
+  const input = h('input', { 'aria-label': label, placeholder, size: 16 });
+  const go = btn(action, (b) => { if (input.value.trim()) void act(b, () => run(input.value.trim()), `${action}: done`); });
+  input.addEventListener('keydown', (e) => { if (e.key === 'Enter') go.click(); });
+  return h('span', { class: 'actions' }, input, go);
+}
 
 function addInterface(r: Router, subnets: Subnet[]): HTMLElement {
   const choice = h('select', { 'aria-label': `Subnet for ${r.name}` }, subnets.map((s) => h('option', { value: s.id }, `${s.name || s.id.slice(0, 8)} ${s.cidr}`)));
@@ -137,11 +145,9 @@ export const securityGroupsPanel: Panel = {
         { title: 'Name', cell: (g) => g.name },
         { title: 'Rules', cell: (g) => g.security_group_rules.map((r) => h('div', { class: 'rule' }, ruleText(r), ' ', btn('×', (b) => act(b, () => net('DELETE', `/security-group-rules/${r.id}`)), 'link'))) },
         { title: 'Actions', cell: (g) => h('div', { class: 'actions' },
-          btn('Add rule', (b) => {
-            const spec = window.prompt('Ingress rule: protocol [port] [cidr], e.g. "tcp 22 0.0.0.0/0" or "icmp"');
-            if (!spec) return;
+          inline(`Ingress rule for ${g.name}: protocol [port] [CIDR]`, 'tcp 22 0.0.0.0/0', 'Add rule', (spec) => {
             const [protocol, port, cidr] = spec.trim().split(/\s+/);
-            void act(b, () => net('POST', '/security-group-rules', { security_group_rule: { security_group_id: g.id, direction: 'ingress', protocol, ...(port ? { port_range_min: Number(port), port_range_max: Number(port) } : {}), ...(cidr ? { remote_ip_prefix: cidr } : {}) } }), 'Rule added');
+            return net('POST', '/security-group-rules', { security_group_rule: { security_group_id: g.id, direction: 'ingress', protocol, ...(port ? { port_range_min: Number(port), port_range_max: Number(port) } : {}), ...(cidr ? { remote_ip_prefix: cidr } : {}) } });
           }),
           btn('Delete', (b) => confirmThen(`Delete security group ${g.name}?`, () => net('DELETE', `/security-groups/${g.id}`), b), 'danger')) },
       ], security_groups);
