@@ -1,7 +1,7 @@
 // Root: the dashboard in real headless Chromium against a real Pier (linuxbridge, runc). A wrong
 // password says so; an admin sees the admin panel and switches project; a member does not see
 // it nor another project's network; through the UI the member makes a network, a router, a key
-// pair and a server, sees them linked in the topology, gives it a floating IP, makes a security group rule, runs `hostname` in the server's terminal,
+// pair and a server, sees them linked in the topology, gives it a floating IP, uploads an image, makes a security group rule, runs `hostname` in the server's terminal,
 // launches a stack and watches its resources turn CREATE_COMPLETE, gets the API's message for a
 // bad input, deletes everything, and is sent back to log in when its token is revoked. No
 // console errors beyond the 401s those steps provoke. Screenshots go to artifactsDir().
@@ -196,6 +196,17 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Disassociate' }).waitFor();
   });
 
+  test('an image uploaded with its progress shown', async () => {
+    await panel('images');
+    await page.getByRole('button', { name: 'Upload image' }).click();
+    const f = page.locator('form[data-form=upload-image]');
+    await f.getByLabel('Name').fill('tiny');
+    await f.getByLabel(/^File/).setInputFiles({ name: 'tiny.tar', mimeType: 'application/x-tar', buffer: Buffer.alloc(256 * 1024, 7) });
+    await f.locator('button[type=submit]').click();
+    await row('tiny').locator('[data-status=active]').waitFor();
+    assert.equal(await f.locator('progress').getAttribute('max'), String(256 * 1024));
+  });
+
   test('a security group and a rule made through the UI', async () => {
     await panel('security-groups');
     await page.getByRole('button', { name: 'Create group' }).click();
@@ -285,6 +296,10 @@ describe('dashboard in Chromium', () => {
       await row(name).getByRole('button', { name: 'Delete' }).click();
       await row(name).waitFor({ state: 'detached', timeout: 20_000 });
     }
+    await panel('images');
+    await row('tiny').getByRole('button', { name: 'Delete' }).click();
+    await row('tiny').waitFor({ state: 'detached' });
+
     await panel('security-groups');
     await row('web-sg').getByRole('button', { name: 'Delete' }).click();
     await row('web-sg').waitFor({ state: 'detached' });
