@@ -9,6 +9,7 @@ import { clustersModule, type ClustersConfig } from './clusters/index.js';
 import { createServer, mount } from './core/http/server.js';
 import { ModuleError, type ModuleEnv, type ModuleInstance, type Role, type ServiceModule } from './core/module.js';
 import { computeModule, type ComputeConfig } from './compute/index.js';
+import { dashboardModule } from './dashboard/index.js';
 import { dataplaneModule, type DataplaneConfig } from './dataplane/index.js';
 import { identityModule, type IdentityModuleConfig } from './identity/index.js';
 import { imageModule } from './image/index.js';
@@ -19,7 +20,7 @@ import { openStore, type Store } from './store/index.js';
 
 /** Every service Pier has, each after the modules it requires: adding a service is one line here. */
 export const MODULES: readonly ServiceModule<any, any>[] = [
-  identityModule, networkingModule, imageModule, dataplaneModule, computeModule, orchestrationModule, clustersModule, kuryrModule,
+  identityModule, networkingModule, imageModule, dataplaneModule, computeModule, orchestrationModule, clustersModule, kuryrModule, dashboardModule,
 ];
 
 export interface PierConfig {

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../core/http/context.js';
 import type { NetworkingService } from '../networking/index.js';
 import type { Store } from '../store/index.js';
+import type { SerialConsoles } from './serial-console.js';
 import { credentialsOf } from '../core/http/context.js';
 import type { Target } from '../core/policy/enforcer.js';
 import { PolicyNotAuthorized } from './errors.js';
@@ -19,6 +20,8 @@ export interface ComputeContext {
   kick(serverId: string): void;
   /** The runtime's console output of a server. */
   consoleLog(serverId: string, lines?: number): Promise<string>;
+  /** Serial console tokens and their websocket; absent for a runtime without processes (fake). */
+  serialConsoles?: SerialConsoles;
 }
 
 /** How ports get into a server's network namespace: the dataplane's plug function, in-process. */

@@ -11,6 +11,8 @@ import type { ComputeContext, PortPlugger } from './context.js';
 import { ServerController } from './controller.js';
 import { renderNovaError } from './errors.js';
 import { computeRoutes } from './routes.js';
+import { SERIAL_CONSOLE_PATH } from './remote-consoles.js';
+import { refuseUpgrade, SerialConsoles } from './serial-console.js';
 import { computeService, type ComputeService } from './service.js';
 import type { ComputeDriver } from './runtime/driver.js';
 import { FakeDriver } from './runtime/drivers/fake.js';
@@ -53,9 +55,12 @@ export const computeModule = defineModule<Compute, ComputeConfig>({
           return rows.filter((r) => r.task_state !== 'deleting').map((r) => ({ id: r.id, metadata: JSON.parse(r.metadata) as Record<string, string> }));
         },
       },
-      http: { name: 'compute', prefix: '/compute', renderError: renderNovaError, routes: (scope) => computeRoutes(scope, ctx) },
+      http: {
+        name: 'compute', prefix: '/compute', renderError: renderNovaError, routes: (scope) => computeRoutes(scope, ctx),
+        upgrade: (req, socket, head) => (req.url?.startsWith(SERIAL_CONSOLE_PATH) && ctx.serialConsoles ? ctx.serialConsoles.upgrade(req, socket, head) : refuseUpgrade(socket, '404 Not Found')),
+      },
       start: () => controller.start(),
-      stop: () => controller.stop(),
+      stop: async () => { ctx.serialConsoles?.close(); await controller.stop(); },
     };
   },
 });
@@ -76,6 +81,7 @@ function createCompute(store: Store, networking: NetworkingService, dataDir: str
     store, dataDir, networking, host: config.host,
     kick: (id) => controller?.kick(id),
     consoleLog: (id, lines) => driver.logs(id, lines),
+    serialConsoles: driver.initPid ? new SerialConsoles((id) => driver.initPid?.(id), logger) : undefined,
   };
   controller = new ServerController(store, driver, ctx, logger, plugger, config.driver === 'runc' ? 3_000 : 30_000);
   return { ctx, controller, driver };

@@ -10,6 +10,7 @@ import { keypairRoutes } from './keypairs.js';
 import { MAX_VERSION, MIN_VERSION, negotiate, versionText } from './microversion.js';
 import { computeUsage, quotaLimit, quotaRoutes } from './quotas.js';
 import { serverAction } from './server-actions.js';
+import { remoteConsoleRoutes } from './remote-consoles.js';
 import { createServers } from './server-create.js';
 import { interfaceRoutes, metadataRoutes } from './server-extras.js';
 import { instanceActionRoutes } from './instance-actions.js';
@@ -114,6 +115,7 @@ export function computeRoutes(scope: FastifyInstance, ctx: ComputeContext): void
   scope.delete<P>('/v2.1/servers/:id', async (req, reply) => { await deleteServer(ctx, novaCaller(req), req.params.id); return reply.code(204).send(); });
   scope.post<P>('/v2.1/servers/:id/action', async (req, reply) => serverAction(ctx, req, reply));
   metadataRoutes(scope, ctx);
+  remoteConsoleRoutes(scope, ctx);
   instanceActionRoutes(scope, ctx);
   interfaceRoutes(scope, ctx);
 

@@ -12,6 +12,7 @@ import { checkMetadata, hostnameOf } from './server-create.js';
 import { detailViews, loadServer } from './servers.js';
 import { recordAction } from './instance-actions.js';
 import type { ServerRow } from './server-view.js';
+import { getSerialConsole } from './remote-consoles.js';
 
 interface Action {
   /** vm_states the action may start from. */
@@ -74,6 +75,7 @@ export async function serverAction(ctx: ComputeContext, req: FastifyRequest<{ Pa
     if (s.vm_state === 'building') throw new InstanceInvalidState('get_console_output', s.id, 'vm_state', s.vm_state);
     return { output: await ctx.consoleLog(s.id, lines) };
   }
+  if (name === 'os-getSerialConsole') return getSerialConsole(ctx, req, args);
   if (name === 'rebuild') {
     const r = args as Record<string, unknown> | null;
     if (!r || typeof r !== 'object') throw new ValidationError('rebuild', args, "is not of type 'object'");

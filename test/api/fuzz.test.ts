@@ -38,7 +38,8 @@ for (const store of testStores()) describe(`fuzz: every route on ${store} (PIER_
 
   test('no 5xx, no hang, the service\'s own error body, nothing written by a rejected request', async () => {
     console.log(`fuzz seed ${seed} (replay with PIER_FUZZ_SEED=${seed})`);
-    const routes = mountedRoutes(t.pier.app).filter((r) => r.method !== 'HEAD');
+    // A stream that stays open (the dashboard's change feed) would only ever time out.
+    const routes = mountedRoutes(t.pier.app).filter((r) => r.method !== 'HEAD' && !r.stream);
     assert.ok(routes.length > 100, `only ${routes.length} routes mounted`);
     for (const name of ['identity', 'networking', 'compute', 'image', 'orchestration', 'clusters']) {
       assert.ok(routes.some((r) => r.service.name === name), `no ${name} routes`);

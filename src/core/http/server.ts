@@ -2,6 +2,8 @@
 // encapsulated plugin with its own auth hook, error body and 404. Every response carries
 // x-openstack-request-id; one log line per request.
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ApiError, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable, Unauthorized, UnsupportedMediaType, UriTooLong, BadRequest, httpTitles } from '../errors.js';
@@ -16,6 +18,8 @@ declare module 'fastify' {
     public?: boolean;
     /** The route's body may be any JSON value, not only an object (a JSON patch list; a body the route ignores). */
     anyJson?: boolean;
+    /** The route answers with a stream that stays open (the dashboard's change feed): its client ends it. */
+    stream?: boolean;
   }
 }
 
@@ -32,6 +36,11 @@ export interface Service {
   readonly renderError: ErrorRenderer;
   /** Registers the service's routes on its scope (paths relative to the prefix). */
   routes(scope: FastifyInstance): void | Promise<void>;
+  /**
+   * Takes an HTTP upgrade (a websocket) whose path is under the prefix: fastify routes do not
+   * see upgrades. It owns `socket` from then on (authenticates, answers or destroys it).
+   */
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
 export interface ServerOptions {
@@ -81,6 +90,12 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     const path = url.split('?')[0]!;
     return services.find((s) => path === s.prefix || path.startsWith(`${s.prefix}/`));
   };
+  // Websockets (Nova's serial console) go to the service whose prefix the path has; no one else takes them.
+  app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const service = serviceOf(req.url ?? '/');
+    if (service?.upgrade) return service.upgrade(req, socket, head);
+    socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  });
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0]!;
     const service = serviceOf(path);
@@ -116,6 +131,8 @@ export interface MountedRoute {
   readonly service: Service;
   /** Answers without a token. */
   readonly public: boolean;
+  /** Answers with a stream that stays open until the client leaves. */
+  readonly stream: boolean;
 }
 
 const routeLists = new WeakMap<FastifyInstance, MountedRoute[]>();
@@ -132,7 +149,7 @@ export async function mount(app: FastifyInstance, service: Service, authenticate
   const routes = routeLists.get(app)!;
   await app.register(async (scope) => {
     scope.addHook('onRoute', (r) => {
-      for (const method of [r.method].flat()) routes.push({ method, url: r.url, service, public: Boolean(r.config?.public) });
+      for (const method of [r.method].flat()) routes.push({ method, url: r.url, service, public: Boolean(r.config?.public), stream: Boolean(r.config?.stream) });
     });
     scope.addHook('onRequest', async (req) => {
       // No stored text may hold a NUL (PostgreSQL's cannot): refused alike on every store.

@@ -78,6 +78,9 @@ export class Persist {
     await this.store.tx(async (tx) => {
       await tx.db.updateTable('heat_resources').set(set).where('id', '=', r.id).execute();
       await tx.db.insertInto('heat_events').values(event(r.stack_id, r.name, r.physical_id, r.type, action, status, reason)).execute();
+      // The dashboard's resource graph turns each resource's colour live from this (keyed by stack).
+      const owner = await tx.db.selectFrom('heat_stacks').select('project_id').where('id', '=', r.stack_id).executeTakeFirst();
+      await tx.emit({ resource: 'stack_resource', id: r.stack_id, action: 'update', projectId: owner?.project_id ?? null });
     });
   }
 
