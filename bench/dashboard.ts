@@ -1,4 +1,4 @@
-// Dashboard benchmarks in headless Chromium (`node dist/bench/dashboard.js`; not root: the fake
+// Dashboard benchmarks in headless Chromium (`npm run bench -- dashboard`; not root: the fake
 // runtime): time to the first screen (page load to the login form, median of 5 fresh loads), to
 // a topology of 50 servers on 10 networks drawn (from the click), and for a server created
 // through the API to appear in it (the change stream, no polling).
@@ -60,8 +60,4 @@ export async function benchDashboard(): Promise<Record<string, number | string>>
     await browser.close();
     await t.close();
   }
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const [k, v] of Object.entries(await benchDashboard())) console.log(`  ${k.padEnd(58)} ${String(v).padStart(8)}`);
 }
