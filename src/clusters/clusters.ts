@@ -13,7 +13,7 @@ import { cluster as def, type Cluster } from './definitions/cluster.js';
 import { nodegroup as ngDef, type Nodegroup } from './definitions/nodegroup.js';
 import { driverFor } from './drivers/registry.js';
 import {
-  BadRequest, ClusterNotFound, Forbidden, InvalidParameterValue, MultipleMatches, NodeGroupAlreadyExists, NodeGroupNotFound, NotSupported, OperationInProgress, ResourceLimitExceeded,
+  BadRequest, ClusterNotFound, ClusterTemplateNotFound, Forbidden, InvalidParameterValue, MultipleMatches, NodeGroupAlreadyExists, NodeGroupNotFound, NotSupported, OperationInProgress, ResourceLimitExceeded,
 } from './errors.js';
 import { applyPatch } from './json-patch.js';
 import { leavingHostnames } from './members.js';
@@ -67,7 +67,10 @@ export async function createCluster(m: Magnum, caller: Caller, body: unknown, mi
   authorize(caller, 'cluster:create');
   const v = checked(def, body, 'create', 'cluster');
   if (minor < 10 && v['node_count'] === 0) throw new NotSupported('Resizing a nodegroup to zero is not supported in the provided microversion.');
-  const t = await findTemplate(m, caller, String(v['cluster_template_id']));
+  // Magnum answers a missing template on cluster create with 400, not 404: the request is bad, not its URL.
+  const t = await findTemplate(m, caller, String(v['cluster_template_id'])).catch((e) => {
+    throw e instanceof ClusterTemplateNotFound ? new BadRequest(e.message) : e;
+  });
   if (t.hidden && !caller.isAdmin) throw new Forbidden('Not authorized.', 'NotAuthorized');
   const masterCount = Number(v['master_count']);
   const nodeCount = Number(v['node_count']);

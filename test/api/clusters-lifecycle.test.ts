@@ -32,7 +32,7 @@ for (const store of testStores()) describe(`clusters: lifecycle on ${store}`, ()
   test('bad cluster requests: Magnum\'s errors, nothing created', async () => {
     const bad = async (body: Record<string, unknown>, status: number, detail: RegExp, version?: string) =>
       magnumError(await c.magnum('POST', '/v1/clusters', { body: { cluster_template_id: 'k8s', ...body }, version }), status, detail);
-    await bad({ cluster_template_id: 'nope' }, 404, /ClusterTemplate nope could not be found/);
+    await bad({ cluster_template_id: 'nope' }, 400, /ClusterTemplate nope could not be found/);
     await bad({ master_count: 0 }, 400, /master_count/);
     await bad({ node_count: -1 }, 400, /node_count/);
     await bad({ node_count: 0 }, 400, /Resizing a nodegroup to zero is not supported/, '1.9');
