@@ -17,7 +17,10 @@ import (
 	"time"
 )
 
-const pkiDir = "/etc/docker/pki"
+const (
+	pkiDir      = "/etc/docker/pki"
+	overlayPool = "10.200.0.0/16"
+)
 
 func main() {
 	signal.Ignore(syscall.SIGPIPE)
@@ -152,7 +155,12 @@ func initSwarm(ip net.IP) error {
 	if i.Swarm.LocalNodeState == "active" {
 		return nil // a restarted master keeps its swarm
 	}
-	return call("POST", "/swarm/init", map[string]any{"ListenAddr": "0.0.0.0:2377", "AdvertiseAddr": net.JoinHostPort(ip.String(), "2377")}, nil)
+	// Overlay networks (ingress too) from a pool of their own: Docker's default, 10.0.0.0/8 in
+	// /24s starting at 10.0.0.0/24, would overlap Magnum's cluster network 10.0.0.0/24.
+	return call("POST", "/swarm/init", map[string]any{
+		"ListenAddr": "0.0.0.0:2377", "AdvertiseAddr": net.JoinHostPort(ip.String(), "2377"),
+		"DefaultAddrPool": []string{overlayPool}, "SubnetSize": 24,
+	}, nil)
 }
 
 // stayJoined joins the swarm, and again whenever this node finds itself out of it (a manager

@@ -23,7 +23,7 @@ for services — and uploads it with os_distro=${SWARM_OS_DISTRO} (COE swarm-mod
 A build or an upload of the same inputs is reused.
 
 Options:
-  --kube-bin DIR   the kube binary's directory (default $PIER_KUBE_BIN, else
+  --kube-bin DIR   kubernetes: the kube binary's directory (default $PIER_KUBE_BIN, else
                    $PIER_CACHE_DIR/kubernetes/<version>/bin)
   --cache-dir DIR  where the archive is kept (default $PIER_CACHE_DIR or /var/cache/pier)
   --os-cloud NAME  the cloud in clouds.yaml to upload to, as its (admin) user

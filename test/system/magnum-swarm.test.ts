@@ -4,7 +4,8 @@
 // swarm-mode` and `coe cluster create` (1 master + 2 workers) reach CREATE_COMPLETE; `coe cluster
 // config --output-certs` prints DOCKER_HOST, DOCKER_CERT_PATH and DOCKER_TLS_VERIFY and writes
 // the certificates the docker CLI then uses: Swarm active with 3 nodes, a 3-replica service of
-// the image's busybox runs on every node, the cluster turns HEALTHY by Pier's own check;
+// the image's busybox runs on every node, a container on the master reaches a worker's task over
+// an overlay network, the cluster turns HEALTHY by Pier's own check;
 // `coe cluster resize` to 1 worker leaves 2 swarm nodes; delete leaves no server, port,
 // network, stack, namespace, cgroup or mount.
 import { after, before, describe, test } from 'node:test';
@@ -80,10 +81,12 @@ describe('Magnum swarm-mode: a Docker Swarm of Pier servers, judged by openstack
     if (clusterId) {
       const c = (await cluster()).body;
       console.log(`# cluster: ${c.status} ${c.status_reason} health ${c.health_status} ${JSON.stringify(c.health_status_reason)}`);
-      const st = await call(t.url, 'GET', `/orchestration/v1/${demoProject}/stacks/${c.stack_id}/resources?nested_depth=2`, { token: demo });
-      for (const r of st.body.resources ?? []) console.log(`# resource ${r.resource_name} ${r.resource_type} ${r.resource_status} ${r.resource_status_reason ?? ''}`);
-      const stack = await call(t.url, 'GET', `/orchestration/v1/${demoProject}/stacks/${c.stack_id}`, { token: demo });
-      console.log(`# stack: ${stack.body.stack?.stack_status} ${stack.body.stack?.stack_status_reason} updated ${stack.body.stack?.updated_time} cluster updated ${c.updated_at}`);
+      const stacks = (await call(t.url, 'GET', `/orchestration/v1/${demoProject}/stacks`, { token: demo })).body.stacks ?? [];
+      for (const st of stacks) {
+        console.log(`# stack ${st.stack_name}: ${st.stack_status} ${st.stack_status_reason} updated ${st.updated_time}; cluster updated ${c.updated_at}`);
+        const rs = await call(t.url, 'GET', `/orchestration/v1/${demoProject}/stacks/${st.stack_name}/${st.id}/resources?nested_depth=2`, { token: demo });
+        for (const r of rs.body.resources ?? []) console.log(`# resource ${r.resource_name} ${r.resource_type} ${r.resource_status} ${r.resource_status_reason ?? ''}`);
+      }
       for (const s of (await nova('/servers/detail?all_tenants=1')).body.servers ?? []) console.log(`# server ${s.name} ${s.status} ${s['OS-EXT-STS:task_state']} ${JSON.stringify(s.fault ?? '')}`);
     }
     const servers = join(t.dataDir, 'runc', 'servers');
@@ -195,6 +198,30 @@ describe('Magnum swarm-mode: a Docker Swarm of Pier servers, judged by openstack
     console.log(`# tasks: ${tasks.join('; ')}`);
     assert.ok(onNodes.size >= 2, `tasks across nodes: ${tasks.join('; ')}`);
     await waitFor('the service logs', async () => ((await docker('service', 'logs', 'hello')).stdout.match(/swarm hello from/g) ?? []).length === 3, 30_000);
+
+    // An overlay network across nodes (VXLAN on 4789, gossip on 7946): a container on the master
+    // reaches a task on a worker. DNS round robin: this kernel has no IPVS for services' VIPs.
+    const t4 = performance.now();
+    assert.equal((await docker('network', 'create', '--driver', 'overlay', '--attachable', 'ov')).code, 0);
+    const web = await docker('service', 'create', '--name', 'web', '--replicas', '2', '--no-resolve-image', '--detach', '--endpoint-mode', 'dnsrr',
+      '--network', 'ov', 'pier.local/busybox:1', 'sh', '-c', 'echo "web on $(hostname)" > /www/index.html; exec httpd -f -p 80 -h /www');
+    assert.equal(web.code, 0, web.stderr);
+    const masterIp = (await docker('node', 'inspect', 'self', '--format', '{{.Status.Addr}}')).stdout.trim();
+    assert.match(masterIp, /^10\.0\.0\.\d+$/);
+    let remote = '';
+    await waitFor('a web task on a worker, on the overlay', async () => {
+      const r = await docker('network', 'inspect', 'ov', '--verbose', '--format', '{{range .Services}}{{range .Tasks}}{{.EndpointIP}} {{index .Info "Host IP"}};{{end}}{{end}}');
+      remote = r.stdout.trim().split(';').map((l) => l.trim().split(' ')).find(([ip, host]) => ip && host && host !== masterIp)?.[0] ?? '';
+      return !!remote;
+    }, 60_000);
+    let answer = '';
+    await waitFor(`the worker's task at ${remote} answers the master's container`, async () => {
+      const r = await docker('run', '--rm', '--network', 'ov', 'pier.local/busybox:1', 'sh', '-c', `printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 3 ${remote} 80`);
+      answer = r.stdout;
+      return /web on /.test(answer);
+    }, 60_000);
+    assert.doesNotMatch(answer, new RegExp(`web on ${prefix}-c-master-0`));
+    times.push(`overlay network: a container on the master reaches a worker's task ${secs(t4, performance.now())}`);
 
     await waitFor('health_status HEALTHY', async () => (await cluster()).body.health_status === 'HEALTHY', 60_000);
     const health = (await cluster()).body.health_status_reason;
