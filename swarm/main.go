@@ -2,8 +2,9 @@
 // image, src/clusters/drivers/swarm-mode/node-image.ts): it reads its role from the config drive,
 // makes dockerd's TLS certificate from the cluster CA, runs dockerd (TLS on api_port, the
 // engine's own containerd), loads the image's container images, and then either initialises
-// the swarm (the first master, which also runs the join service and forgets workers that are
-// gone) or joins it — and joins again whenever it finds itself out of it.
+// the swarm (the first master, which also runs the join service) or joins it — and joins again
+// whenever it finds itself out of it. Pier drains and removes the nodes a resize deletes
+// (src/clusters/drivers/swarm-mode/nodes.ts).
 package main
 
 import (
@@ -104,7 +105,6 @@ func boot() error {
 		}
 		say("swarm initialised after %.1f s", time.Since(t0).Seconds())
 		go serveJoins(cfg, ca, ip)
-		go forgetGoneWorkers()
 		return nil
 	}
 	go stayJoined(cfg, name, ip, joined, t0)
@@ -190,37 +190,6 @@ func stayJoined(cfg *nodeConfig, name string, ip net.IP, joined *joinAnswer, t0 
 			say("joined the swarm again at %s", joined.Manager)
 		}
 		joined = nil
-	}
-}
-
-// forgetGoneWorkers removes workers that have been down a while from the swarm: a resize deletes
-// their servers without asking them to leave. A worker that comes back joins again by itself.
-func forgetGoneWorkers() {
-	downSince := map[string]time.Time{}
-	for ; ; time.Sleep(3 * time.Second) {
-		list, err := nodes()
-		if err != nil {
-			continue
-		}
-		seen := map[string]bool{}
-		for _, n := range list {
-			if n.Spec.Role != "worker" || n.Status.State != "down" {
-				continue
-			}
-			seen[n.ID] = true
-			if downSince[n.ID].IsZero() {
-				downSince[n.ID] = time.Now()
-			} else if time.Since(downSince[n.ID]) > 10*time.Second {
-				if err := call("DELETE", "/nodes/"+n.ID+"?force=1", nil, nil); err == nil {
-					say("removed worker %s (%s) from the swarm: down since %s", n.Description.Hostname, n.ID, downSince[n.ID].Format(time.RFC3339))
-				}
-			}
-		}
-		for id := range downSince {
-			if !seen[id] {
-				delete(downSince, id)
-			}
-		}
 	}
 }
 

@@ -184,7 +184,8 @@ describe('Magnum swarm-mode: a Docker Swarm of Pier servers, judged by openstack
     assert.notEqual(anonymous.code, 0, 'dockerd must refuse a client without a certificate of the cluster CA');
 
     const t1 = performance.now();
-    const created = await docker('service', 'create', '--name', 'hello', '--replicas', '3', '--no-resolve-image', '--detach',
+    // busybox's sleep as PID 1 ignores SIGTERM: a short grace period keeps a drain short.
+    const created = await docker('service', 'create', '--name', 'hello', '--replicas', '3', '--no-resolve-image', '--detach', '--stop-grace-period', '1s',
       'pier.local/busybox:1', 'sh', '-c', 'echo swarm hello from $(hostname); exec sleep 3600');
     assert.equal(created.code, 0, created.stderr);
     let tasks: string[] = [];
@@ -232,7 +233,7 @@ describe('Magnum swarm-mode: a Docker Swarm of Pier servers, judged by openstack
     serverIds = ((await nova('/servers?all_tenants=1')).body.servers as { id: string }[]).map((s) => s.id);
     assert.equal(serverIds.length, 3);
 
-    // Resize to one worker: its server goes, the master forgets it, the service keeps 3 tasks.
+    // Resize to one worker: the node is drained, its server goes, the swarm forgets it, the service keeps 3 tasks.
     const t2 = performance.now();
     await os(['coe', 'cluster', 'resize', `${prefix}-c`, '1']);
     await settled('UPDATE_COMPLETE', 180_000);
@@ -246,6 +247,10 @@ describe('Magnum swarm-mode: a Docker Swarm of Pier servers, judged by openstack
       const r = await docker('service', 'ps', 'hello', '--filter', 'desired-state=running', '--format', '{{.CurrentState}}');
       return r.stdout.trim().split('\n').filter((l) => /Running/.test(l)).length === 3;
     }, 120_000);
+    // Drained before its server went: the task there was shut down and replaced, not orphaned.
+    const history = (await docker('service', 'ps', 'hello', '--format', '{{.Name}} {{.DesiredState}} {{.CurrentState}}')).stdout;
+    console.log(`# after the resize: ${history.trim().split('\n').join('; ')}`);
+    assert.doesNotMatch(history, /Orphaned/);
 
     const t3 = performance.now();
     await os(['coe', 'cluster', 'delete', `${prefix}-c`]);

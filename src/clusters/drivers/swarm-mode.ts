@@ -1,11 +1,15 @@
 // The swarm-mode COE on Pier nodes: servers of the swarm node image (`pier image build swarm`)
 // told their part by the {"pier_swarm_node": …} user_data of swarm-mode/user-data.ts; dockerd
 // on each with TLS from the cluster CA, the first master initialising the swarm and the others
-// joining it through its join service. The API is the first master's dockerd TLS port.
+// joining it through its join service. The API is the first master's dockerd TLS port, which
+// Pier also uses to check the swarm's health and to drain and forget the nodes a resize removes.
+import type { Cluster } from '../definitions/cluster.js';
 import { issueClientCert } from '../ca.js';
 import { SWARM_OS_DISTRO } from './os-distro.js';
-import type { CoeDriver } from './driver.js';
+import type { CoeDriver, NodeCa } from './driver.js';
+import { dockerAt, type DockerCredentials } from './swarm-mode/api.js';
 import { swarmHealth } from './swarm-mode/health.js';
+import { drainNodes, forgetNodes } from './swarm-mode/nodes.js';
 import { DOCKER_TLS_PORT, JOIN_PORT, swarmNodeUserData } from './swarm-mode/user-data.js';
 
 export { DOCKER_TLS_PORT };
@@ -34,8 +38,28 @@ export const swarmModeDriver: CoeDriver = {
   ],
   nodeUserData: swarmNodeUserData,
   async health(cluster, _template, ca) {
-    if (!cluster.api_address || !ca.key) return { status: 'UNKNOWN', reason: {} };
-    const admin = issueClientCert({ cert: ca.cert, key: ca.key }, 'admin', 'system:masters');
-    return swarmHealth({ host: cluster.api_address, ca: ca.cert, cert: admin.cert, key: admin.key });
+    const api = adminOf(cluster, ca);
+    return api ? swarmHealth(api) : { status: 'UNKNOWN', reason: {} };
+  },
+  async drain(cluster, _template, ca, nodes) {
+    const api = adminOf(cluster, ca);
+    if (api) await drainNodes(api, nodes).catch(() => {});
+  },
+  async forget(cluster, _template, ca, members) {
+    const api = adminOf(cluster, ca);
+    if (api) await forgetNodes(api, members).catch(() => {});
   },
 };
+
+/** A client certificate of the cluster CA for its dockerd (one per CA, kept: an RSA key costs tens of ms). */
+function adminOf(cluster: Cluster, ca: NodeCa): DockerCredentials | undefined {
+  if (!cluster.api_address || !ca.key) return undefined;
+  let admin = admins.get(ca.cert);
+  if (!admin) {
+    admin = issueClientCert({ cert: ca.cert, key: ca.key }, 'admin', 'system:masters');
+    if (admins.size >= 256) admins.delete(admins.keys().next().value!);
+    admins.set(ca.cert, admin);
+  }
+  return dockerAt(cluster.api_address, ca.cert, admin);
+}
+const admins = new Map<string, { cert: string; key: string }>();
