@@ -6,7 +6,8 @@
 // the certificates the docker CLI then uses: Swarm active with 3 nodes, a 3-replica service of
 // the image's busybox runs on every node, a container on the master reaches a worker's task over
 // an overlay network, the cluster turns HEALTHY by Pier's own check;
-// `coe cluster resize` to 1 worker leaves 2 swarm nodes; delete leaves no server, port,
+// `coe cluster resize` to 1 worker drains the node that goes and leaves 2 swarm nodes, back to 2
+// workers makes 3 again; delete leaves no server, port,
 // network, stack, namespace, cgroup or mount.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,11 +70,13 @@ describe('Magnum swarm-mode: a Docker Swarm of Pier servers, judged by openstack
     if (/FAILED$/.test(c.status)) throw new Error(`cluster ${c.status}: ${c.status_reason}`);
     return c.status === want;
   }, ms);
-  /** The swarm's nodes as the docker CLI lists them: hostname → status. */
+  /** The swarm's nodes as the docker CLI lists them: hostname → status (undefined if a hostname is there twice). */
   const swarmNodes = async () => {
     const r = await docker('node', 'ls', '--format', '{{.Hostname}} {{.Status}}');
     if (r.code !== 0) return undefined;
-    return Object.fromEntries(r.stdout.trim().split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]));
+    const lines = r.stdout.trim().split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]);
+    const nodes = Object.fromEntries(lines);
+    return Object.keys(nodes).length === lines.length ? nodes : undefined;
   };
 
   /** Each node's console and daemon logs (read inside its mount namespace), for a failure's message. */
@@ -251,6 +254,25 @@ describe('Magnum swarm-mode: a Docker Swarm of Pier servers, judged by openstack
     const history = (await docker('service', 'ps', 'hello', '--format', '{{.Name}} {{.DesiredState}} {{.CurrentState}}')).stdout;
     console.log(`# after the resize: ${history.trim().split('\n').join('; ')}`);
     assert.doesNotMatch(history, /Orphaned/);
+
+    // And back to two workers: a new server joins through the join service, the swarm has 3 nodes again.
+    const t5 = performance.now();
+    await os(['coe', 'cluster', 'resize', `${prefix}-c`, '2']);
+    await settled('UPDATE_COMPLETE', 180_000);
+    await waitFor('a swarm of 3 ready nodes again', async () => {
+      const n = await swarmNodes();
+      return !!n && Object.keys(n).length === 3 && Object.values(n).every((s) => s === 'Ready');
+    }, 120_000);
+    times.push(`coe cluster resize 1 → 2 workers: → 3 swarm nodes Ready ${secs(t5, performance.now())}`);
+    // The group's index 1 again (Heat reuses it), on a new server: the swarm forgot the old node of that name.
+    const now = ((await nova('/servers?all_tenants=1')).body.servers as { id: string }[]).map((s) => s.id);
+    assert.equal(now.filter((id) => !serverIds.includes(id)).length, 1, `a new server among ${now.join(', ')}`);
+    serverIds = [...new Set([...serverIds, ...now])];
+    await waitFor('health_status HEALTHY with 3 nodes', async () => {
+      const c = (await cluster()).body;
+      const r = typeof c.health_status_reason === 'string' ? JSON.parse(c.health_status_reason) : c.health_status_reason;
+      return c.health_status === 'HEALTHY' && Object.keys(r).filter((k) => k.endsWith('.Ready')).length === 3;
+    }, 60_000);
 
     const t3 = performance.now();
     await os(['coe', 'cluster', 'delete', `${prefix}-c`]);

@@ -14,7 +14,11 @@ export async function swarmHealth(c: DockerCredentials): Promise<SwarmHealth> {
   try {
     const swarm = (await dockerJson<{ Swarm?: { LocalNodeState?: string } }>(c, 'GET', '/info')).Swarm;
     reason['api'] = swarm?.LocalNodeState === 'active' ? 'ok' : `swarm ${swarm?.LocalNodeState ?? 'unknown'}`;
-    for (const n of await dockerJson<SwarmNode[]>(c, 'GET', '/nodes')) reason[`${n.Description?.Hostname ?? n.ID}.Ready`] = n.Status?.State === 'ready' ? 'True' : 'False';
+    for (const n of await dockerJson<SwarmNode[]>(c, 'GET', '/nodes')) {
+      // A hostname twice (a replaced server's node not forgotten yet): the second by its id.
+      const name = n.Description?.Hostname && !(`${n.Description.Hostname}.Ready` in reason) ? n.Description.Hostname : n.ID;
+      reason[`${name}.Ready`] = n.Status?.State === 'ready' ? 'True' : 'False';
+    }
   } catch (err) {
     reason['api'] = (err as Error).message;
   }

@@ -23,9 +23,16 @@ export async function drainNodes(c: DockerCredentials, names: readonly string[],
   }
 }
 
-/** Removes the worker nodes not named in `members` (nodes whose servers are gone); answers the hostnames removed. */
+/**
+ * Removes the worker nodes not named in `members` (nodes whose servers are gone), and down ones
+ * whose name a ready node has now (a server of the same name replaced theirs); answers the
+ * hostnames removed.
+ */
 export async function forgetNodes(c: DockerCredentials, members: ReadonlySet<string>): Promise<string[]> {
-  const gone = (await dockerJson<SwarmNode[]>(c, 'GET', '/nodes')).filter((n) => n.Spec.Role === 'worker' && !members.has(n.Description?.Hostname ?? ''));
+  const nodes = await dockerJson<SwarmNode[]>(c, 'GET', '/nodes');
+  const host = (n: SwarmNode) => n.Description?.Hostname ?? '';
+  const ready = new Set(nodes.filter((n) => n.Status?.State === 'ready').map(host));
+  const gone = nodes.filter((n) => n.Spec.Role === 'worker' && (!members.has(host(n)) || (n.Status?.State === 'down' && ready.has(host(n)))));
   for (const n of gone) await dockerRequest(c, 'DELETE', `/nodes/${n.ID}?force=1`);
   return gone.map((n) => n.Description?.Hostname ?? n.ID);
 }
