@@ -7,8 +7,8 @@
 // the image's busybox runs on every node, a container on the master reaches a worker's task over
 // an overlay network, the cluster turns HEALTHY by Pier's own check;
 // `coe cluster resize` to 1 worker drains the node that goes and leaves 2 swarm nodes, back to 2
-// workers makes 3 again; delete leaves no server, port,
-// network, stack, namespace, cgroup or mount.
+// workers makes 3 again; delete leaves no server, port, network, stack, namespace, cgroup or
+// mount. A second cluster of 3 masters + 1 worker: the other masters join as managers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -146,6 +146,46 @@ describe('Magnum swarm-mode: a Docker Swarm of Pier servers, judged by openstack
       throw err;
     }
   });
+
+  test('three masters: the others join the first as managers; delete leaves nothing', { timeout: 600_000 }, async () => {
+    try {
+      await threeMasters();
+    } catch (err) {
+      await diagnose();
+      throw err;
+    }
+  });
+
+  const threeMasters = async () => {
+    const t0 = performance.now();
+    await os(['coe', 'cluster', 'create', '--cluster-template', `${prefix}-swarm`, '--master-count', '3', '--node-count', '1', `${prefix}-m3`]);
+    clusterId = (await osJson(['coe', 'cluster', 'show', `${prefix}-m3`])).uuid;
+    await settled('CREATE_COMPLETE', 300_000);
+    const shown = await osJson(['coe', 'cluster', 'show', `${prefix}-m3`]);
+    assert.equal(shown.master_addresses.length, 3);
+    const dir = join(work, 'certs-m3');
+    mkdirSync(dir);
+    const config = await os(['coe', 'cluster', 'config', `${prefix}-m3`, '--dir', dir, '--output-certs']);
+    dockerEnv = Object.fromEntries([...config.matchAll(/^export (DOCKER_\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    let swarm: { Nodes?: number; Managers?: number } = {};
+    await waitFor('a swarm of 3 managers and 1 worker', async () => {
+      const r = await docker('info', '--format', '{{json .Swarm}}');
+      swarm = r.code === 0 ? JSON.parse(r.stdout) : {};
+      const n = await swarmNodes();
+      return swarm.Managers === 3 && swarm.Nodes === 4 && !!n && Object.values(n).every((x) => x === 'Ready');
+    }, 180_000);
+    times.push(`3 masters + 1 worker: coe cluster create → 3 managers + 1 worker Ready ${secs(t0, performance.now())}`);
+    const managers = (await docker('node', 'ls', '--filter', 'role=manager', '--format', '{{.Hostname}} {{.ManagerStatus}}')).stdout.trim().split('\n');
+    assert.equal(managers.length, 3, managers.join('; '));
+    assert.equal(managers.filter((l) => / Leader$/.test(l)).length, 1, managers.join('; '));
+    const ids = ((await nova('/servers?all_tenants=1')).body.servers as { id: string }[]).map((x) => x.id);
+    assert.equal(ids.length, 4);
+    await os(['coe', 'cluster', 'delete', `${prefix}-m3`]);
+    await waitFor('cluster gone', async () => (await cluster()).status === 404, 180_000);
+    clusterId = '';
+    assert.deepEqual((await nova('/servers?all_tenants=1')).body.servers, []);
+    for (const id of ids) assert.equal(existsSync(`/run/netns/pier-srv-${id}`), false, `netns of ${id}`);
+  };
 
   const flow = async () => {
     const tpl = await osJson(['coe', 'cluster', 'template', 'create', '--coe', 'swarm-mode', '--image', imageId, '--external-network', 'public',
