@@ -5,7 +5,7 @@
 // config --output-certs` prints DOCKER_HOST, DOCKER_CERT_PATH and DOCKER_TLS_VERIFY and writes
 // the certificates the docker CLI then uses: Swarm active with 3 nodes, a 3-replica service of
 // the image's busybox runs on every node, a container on the master reaches a worker's task over
-// an overlay network, the cluster turns HEALTHY by Pier's own check;
+// an overlay network, the cluster turns HEALTHY by Pier's own check, a rebooted worker is Ready again;
 // `coe cluster resize` to 1 worker drains the node that goes and leaves 2 swarm nodes, back to 2
 // workers makes 3 again; delete leaves no server, port, network, stack, namespace, cgroup or
 // mount. A second cluster of 3 masters + 1 worker: the other masters join as managers.
@@ -20,7 +20,7 @@ import { ADMIN_PASSWORD, DEMO_PASSWORD, call, startTestPier, tokenFor, type Test
 import { requireRoot, uniquePrefix, waitFor } from '../support/system.js';
 import { computeModule } from '../../src/compute/index.js';
 import { dataplaneModule } from '../../src/dataplane/index.js';
-import { containerHostCgroup } from '../../src/compute/runtime/drivers/cgroups.js';
+import { cgroupHierarchies, containerHostCgroup } from '../../src/compute/runtime/drivers/cgroups.js';
 import { buildSwarmImage } from '../../src/clusters/drivers/swarm-mode/index.js';
 import { writeCloudsYaml } from '../../src/cli/clouds-yaml.js';
 
@@ -184,7 +184,10 @@ describe('Magnum swarm-mode: a Docker Swarm of Pier servers, judged by openstack
     await waitFor('cluster gone', async () => (await cluster()).status === 404, 180_000);
     clusterId = '';
     assert.deepEqual((await nova('/servers?all_tenants=1')).body.servers, []);
-    for (const id of ids) assert.equal(existsSync(`/run/netns/pier-srv-${id}`), false, `netns of ${id}`);
+    for (const id of ids) {
+      assert.equal(existsSync(`/run/netns/pier-srv-${id}`), false, `netns of ${id}`);
+      for (const h of cgroupHierarchies()) assert.equal(existsSync(join('/sys/fs/cgroup', h, containerHostCgroup(id))), false, `${h} cgroup of ${id}`);
+    }
   };
 
   const flow = async () => {
@@ -273,6 +276,21 @@ describe('Magnum swarm-mode: a Docker Swarm of Pier servers, judged by openstack
     assert.equal(reasonOf.api, 'ok', JSON.stringify(reasonOf));
     assert.equal(Object.keys(reasonOf).filter((k) => k.endsWith('.Ready')).length, 3, JSON.stringify(reasonOf));
 
+    // A worker rebooted: its dockerd comes back with its swarm state and the node is Ready again.
+    const t6 = performance.now();
+    await os(['server', 'reboot', '--hard', '--wait', `${prefix}-c-default-worker-0`]);
+    await waitFor('the rebooted worker Ready again', async () => {
+      const n = await swarmNodes();
+      return !!n && Object.keys(n).length === 3 && Object.values(n).every((x) => x === 'Ready');
+    }, 120_000);
+    await waitFor('3 hello tasks running after the reboot', async () => {
+      const r = await docker('service', 'ps', 'hello', '--filter', 'desired-state=running', '--format', '{{.CurrentState}}');
+      return r.stdout.trim().split('\n').filter((l) => /Running/.test(l)).length === 3;
+    }, 120_000);
+    times.push(`openstack server reboot --hard of a worker → 3 swarm nodes Ready, 3 tasks Running ${secs(t6, performance.now())}`);
+    const console2 = await os(['console', 'log', 'show', `${prefix}-c-default-worker-0`]);
+    assert.equal((console2.match(/dockerd ready after/g) ?? []).length, 2, console2);
+
     serverIds = ((await nova('/servers?all_tenants=1')).body.servers as { id: string }[]).map((s) => s.id);
     assert.equal(serverIds.length, 3);
 
@@ -332,7 +350,7 @@ describe('Magnum swarm-mode: a Docker Swarm of Pier servers, judged by openstack
     // Kernel objects of the servers: namespaces, cgroups (dockerd's containers' below them), mounts.
     for (const id of serverIds) {
       assert.equal(existsSync(`/run/netns/pier-srv-${id}`), false, `netns of ${id}`);
-      assert.equal(existsSync(join('/sys/fs/cgroup/memory', containerHostCgroup(id))), false, `cgroup of ${id}`);
+      for (const h of cgroupHierarchies()) assert.equal(existsSync(join('/sys/fs/cgroup', h, containerHostCgroup(id))), false, `${h} cgroup of ${id}`);
     }
     const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => serverIds.some((id) => l.includes(id)));
     assert.deepEqual(mounts, []);
