@@ -51,6 +51,8 @@ describe('Magnum swarm-mode: a Docker Swarm of Pier servers, judged by openstack
   let imageId = '';
   let clouds = '';
   let clusterId = '';
+  /** Clusters made and not yet seen deleted: after() deletes them whatever failed. */
+  const made = new Set<string>();
   let serverIds: string[] = [];
   let dockerEnv: Record<string, string> = {};
   const times: string[] = [];
@@ -128,8 +130,9 @@ describe('Magnum swarm-mode: a Docker Swarm of Pier servers, judged by openstack
 
   after(async () => {
     for (const l of times) console.log(`# ${l}`);
-    if (clusterId) {
-      await call(t.url, 'DELETE', `/container-infra/v1/clusters/${clusterId}`, { token: admin }).catch(() => {});
+    for (const id of made) {
+      clusterId = id;
+      await call(t.url, 'DELETE', `/container-infra/v1/clusters/${id}`, { token: admin, headers: { 'OpenStack-API-Version': 'container-infra latest' } }).catch(() => {});
       await waitFor('cluster gone', async () => (await cluster()).status === 404, 120_000).catch(() => {});
     }
     await t.pier.get(computeModule).controller.idle();
@@ -160,6 +163,7 @@ describe('Magnum swarm-mode: a Docker Swarm of Pier servers, judged by openstack
     const t0 = performance.now();
     await os(['coe', 'cluster', 'create', '--cluster-template', `${prefix}-swarm`, '--master-count', '3', '--node-count', '1', `${prefix}-m3`]);
     clusterId = (await osJson(['coe', 'cluster', 'show', `${prefix}-m3`])).uuid;
+    made.add(clusterId);
     await settled('CREATE_COMPLETE', 300_000);
     const shown = await osJson(['coe', 'cluster', 'show', `${prefix}-m3`]);
     assert.equal(shown.master_addresses.length, 3);
@@ -182,7 +186,7 @@ describe('Magnum swarm-mode: a Docker Swarm of Pier servers, judged by openstack
     assert.equal(ids.length, 4);
     await os(['coe', 'cluster', 'delete', `${prefix}-m3`]);
     await waitFor('cluster gone', async () => (await cluster()).status === 404, 180_000);
-    clusterId = '';
+    made.delete(clusterId);
     assert.deepEqual((await nova('/servers?all_tenants=1')).body.servers, []);
     for (const id of ids) {
       assert.equal(existsSync(`/run/netns/pier-srv-${id}`), false, `netns of ${id}`);
@@ -197,6 +201,7 @@ describe('Magnum swarm-mode: a Docker Swarm of Pier servers, judged by openstack
     const t0 = performance.now();
     await os(['coe', 'cluster', 'create', '--cluster-template', `${prefix}-swarm`, '--master-count', '1', '--node-count', '2', `${prefix}-c`]);
     clusterId = (await osJson(['coe', 'cluster', 'show', `${prefix}-c`])).uuid;
+    made.add(clusterId);
     await settled('CREATE_COMPLETE', 300_000);
     const tComplete = performance.now();
     const shown = await osJson(['coe', 'cluster', 'show', `${prefix}-c`]);
@@ -336,7 +341,7 @@ describe('Magnum swarm-mode: a Docker Swarm of Pier servers, judged by openstack
     await os(['coe', 'cluster', 'delete', `${prefix}-c`]);
     await waitFor('cluster gone', async () => (await cluster()).status === 404, 180_000);
     times.push(`coe cluster delete → gone ${secs(t3, performance.now())}`);
-    clusterId = '';
+    made.delete(clusterId);
     assert.deepEqual((await nova('/servers?all_tenants=1')).body.servers, []);
     assert.deepEqual((await call(t.url, 'GET', '/networking/v2.0/ports?device_owner=compute:nova', { token: admin })).body.ports, []);
     assert.deepEqual((await call(t.url, 'GET', '/networking/v2.0/floatingips', { token: admin })).body.floatingips, []);

@@ -24,15 +24,18 @@ export async function drainNodes(c: DockerCredentials, names: readonly string[],
 }
 
 /**
- * Removes the worker nodes not named in `members` (nodes whose servers are gone), and down ones
- * whose name a ready node has now (a server of the same name replaced theirs); answers the
- * hostnames removed.
+ * Removes the worker nodes not named in `members` (nodes whose servers are gone) once they are
+ * drained or no longer ready — never a ready, active one: the members may be read just before a
+ * resize adds a server whose node has joined already — and down ones whose name a ready node has
+ * now (a server of the same name replaced theirs). Answers the hostnames removed.
  */
 export async function forgetNodes(c: DockerCredentials, members: ReadonlySet<string>): Promise<string[]> {
   const nodes = await dockerJson<SwarmNode[]>(c, 'GET', '/nodes');
   const host = (n: SwarmNode) => n.Description?.Hostname ?? '';
   const ready = new Set(nodes.filter((n) => n.Status?.State === 'ready').map(host));
-  const gone = nodes.filter((n) => n.Spec.Role === 'worker' && (!members.has(host(n)) || (n.Status?.State === 'down' && ready.has(host(n)))));
+  const gone = nodes.filter((n) => n.Spec.Role === 'worker' && (
+    (!members.has(host(n)) && (n.Status?.State !== 'ready' || n.Spec.Availability === 'drain'))
+    || (n.Status?.State === 'down' && ready.has(host(n)))));
   for (const n of gone) await dockerRequest(c, 'DELETE', `/nodes/${n.ID}?force=1`);
   return gone.map((n) => n.Description?.Hostname ?? n.ID);
 }
