@@ -1,5 +1,5 @@
-// `pier image build kubernetes`: builds the Kubernetes node image (or finds it built) and puts it
-// into the Glance of a running Pier as a public image, authenticating as a clouds.yaml cloud's
+// `pier image build kubernetes|swarm`: builds a Magnum node image (or finds it built) and puts
+// it into the Glance of a running Pier as a public image, authenticating as a clouds.yaml cloud's
 // admin. Progress on stderr; the image id last, on stdout.
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -7,17 +7,23 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { buildNodeImage, defaultKubeBin } from '../clusters/drivers/kubernetes/node-image.js';
-import { importNodeImage } from '../clusters/drivers/kubernetes/node-image-import.js';
+import { importNodeImage, type NodeImageKind } from '../clusters/drivers/kubernetes/node-image-import.js';
+import { SWARM_OS_DISTRO } from '../clusters/drivers/os-distro.js';
+import { buildSwarmImage } from '../clusters/drivers/swarm-mode/node-image.js';
 
-const HELP = `Usage: pier image build kubernetes [options]
+const HELP = `Usage: pier image build kubernetes|swarm [options]
 
-Builds the Kubernetes node image — Debian's containerd, runc and CNI plugins, busybox, the kube
-binary of scripts/build-kubernetes.sh (Kubernetes from the upstream Go modules), the pause and
-busybox images for pods — and uploads it to Glance as a public image with
-os_distro=pier-kubernetes. A build or an upload of the same inputs is reused.
+kubernetes: builds the Kubernetes node image — Debian's containerd, runc and CNI plugins,
+busybox, the kube binary of scripts/build-kubernetes.sh (Kubernetes from the upstream Go
+modules), the pause and busybox images for pods — and uploads it to Glance as a public image
+with os_distro=pier-kubernetes.
+swarm: builds the Docker Swarm node image — Debian's docker.io (dockerd, docker CLI, containerd,
+runc, iptables), busybox, pier-swarm-node (swarm/, built with the machine's Go), a busybox image
+for services — and uploads it with os_distro=${SWARM_OS_DISTRO} (COE swarm-mode).
+A build or an upload of the same inputs is reused.
 
 Options:
-  --kube-bin DIR   the kube binary's directory (default $PIER_KUBE_BIN, else
+  --kube-bin DIR   kubernetes: the kube binary's directory (default $PIER_KUBE_BIN, else
                    $PIER_CACHE_DIR/kubernetes/<version>/bin)
   --cache-dir DIR  where the archive is kept (default $PIER_CACHE_DIR or /var/cache/pier)
   --os-cloud NAME  the cloud in clouds.yaml to upload to, as its (admin) user
@@ -70,19 +76,27 @@ export async function image(argv: string[]): Promise<number> {
   }
   const v = parsed.values;
   if (v.help) { process.stdout.write(HELP); return 0; }
-  if (parsed.positionals.join(' ') !== 'build kubernetes') { process.stderr.write(HELP); return 2; }
+  const what = parsed.positionals.join(' ');
+  if (what !== 'build kubernetes' && what !== 'build swarm') { process.stderr.write(HELP); return 2; }
   const say = (line: string) => process.stderr.write(`pier image: ${line}\n`);
   try {
-    const build = buildNodeImage({ kubeBin: v['kube-bin'] ? resolve(v['kube-bin']) : defaultKubeBin(), cache: v['cache-dir'] && resolve(v['cache-dir']), progress: say });
+    const cache = v['cache-dir'] && resolve(v['cache-dir']);
+    let build: { path: string; hash: string; size: number; reused: boolean; seconds: number; kubeVersion?: string };
+    let kind: NodeImageKind | undefined;
+    if (what === 'build swarm') {
+      const b = buildSwarmImage({ cache, progress: say });
+      build = b;
+      kind = { name: `pier-swarm-${b.dockerVersion}`, osDistro: SWARM_OS_DISTRO, properties: { docker_version: b.dockerVersion } };
+    } else build = buildNodeImage({ kubeBin: v['kube-bin'] ? resolve(v['kube-bin']) : defaultKubeBin(), cache, progress: say });
     say(`node image: ${build.path} (${Math.round(build.size / 1048576)} MiB), ${build.reused ? 'reused' : 'built'} in ${build.seconds.toFixed(1)} s`);
     if (v['no-upload']) { process.stdout.write(`${build.path}\n`); return 0; }
     const target = await login(findCloud(v.clouds, v['os-cloud'] ?? process.env.OS_CLOUD ?? 'pier'));
-    const done = await importNodeImage(target, build, say);
+    const done = await importNodeImage(target, build, say, kind);
     say(`Glance image ${done.id} ${done.reused ? 'reused' : `uploaded in ${done.seconds.toFixed(1)} s`}`);
     process.stdout.write(`${done.id}\n`);
     return 0;
   } catch (err) {
-    process.stderr.write(`pier image build kubernetes: ${(err as Error).message}\n`);
+    process.stderr.write(`pier image ${what}: ${(err as Error).message}\n`);
     return 1;
   }
 }

@@ -1,0 +1,3 @@
+module pier.local/swarm
+
+go 1.22
