@@ -132,6 +132,13 @@ export class ClusterController {
     });
   }
 
+  /** Whether the cluster and its stack have no work in flight. */
+  private async settled(id: string, stackId: string): Promise<boolean> {
+    const c = await this.store.db.selectFrom('magnum_clusters').select('status').where('uuid', '=', id).executeTakeFirst();
+    const stack = await this.engine.persist.stack(stackId);
+    return !!c && !c.status.endsWith('_IN_PROGRESS') && !!stack && stack.status !== 'IN_PROGRESS' && !this.engine.busy(stackId);
+  }
+
   /** The periodic health hook: for each settled cluster, its COE forgets nodes whose servers are gone, then its health is asked. */
   private async checkHealth(): Promise<void> {
     const rows = await this.store.db.selectFrom('magnum_clusters').select('uuid').where('status', 'in', ['CREATE_COMPLETE', 'UPDATE_COMPLETE']).execute();
@@ -148,9 +155,12 @@ export class ClusterController {
     const c = fromRow(cluster, r) as Cluster;
     const ct = fromRow(clusterTemplate, t) as ClusterTemplate;
     const pair = { cert: ca.ca_cert, key: ca.ca_key };
-    if (driver.forget && r.stack_id) {
+    if (driver.forget && r.stack_id && (await this.settled(id, r.stack_id))) {
+      // The members are read only now that nothing is in flight: a resize begun since the status
+      // was read above would otherwise have its new nodes forgotten as strangers.
       const groups = await this.store.db.selectFrom('magnum_nodegroups').select(['name', 'role', 'node_count']).where('cluster_id', '=', id).execute();
-      await driver.forget(c, ct, pair, memberHostnames(c, groups as never, await this.engine.outputs(r.stack_id)));
+      const members = memberHostnames(c, groups as never, await this.engine.outputs(r.stack_id));
+      if (await this.settled(id, r.stack_id)) await driver.forget(c, ct, pair, members);
     }
     if (!driver.health) return;
     const h = await driver.health(c, ct, pair);
