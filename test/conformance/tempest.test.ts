@@ -14,7 +14,7 @@ import { execFile, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ADMIN_PASSWORD } from '../support/pier.js';
+import { ADMIN_PASSWORD, call, tokenFor } from '../support/pier.js';
 import { startPierProcess } from '../support/process.js';
 import { writeWorkspace } from './tempest/config.js';
 import { count, growExpected, parseResults, readExpected } from './tempest/results.js';
@@ -22,7 +22,7 @@ import { count, growExpected, parseResults, readExpected } from './tempest/resul
 const EXPECTED = resolve(import.meta.dirname, '../../../test/conformance/tempest-expected.txt');
 const HEADER = '# Tempest tests that pass against Pier (test/conformance/tempest.test.ts); one that stops passing fails CI.\n'
   + '# Grown with PIER_TEMPEST_GROW=1; a test leaves the list only with a reason in the commit.\n';
-const REGEX = process.env.PIER_TEMPEST_REGEX ?? '^tempest\\.api\\.(identity|network)';
+const REGEX = process.env.PIER_TEMPEST_REGEX ?? '^tempest\\.api\\.(identity|network|compute|image)';
 const TEMPEST = '/usr/bin/tempest';
 // Upstream Tempest's subnet delete instead of Debian's (tempest/python/sitecustomize.py says why).
 const PYTHONPATH = resolve(import.meta.dirname, '../../../test/conformance/tempest/python');
@@ -48,12 +48,21 @@ function shell(script: string, cwd: string): Promise<void> {
     (err, _stdout, stderr) => (err ? fail(new Error(`${script}: ${stderr}`)) : done())));
 }
 
+/** The seeded busybox image and the m1.tiny / m1.small flavors; Compute's newest microversion. */
+async function bootSource(url: string) {
+  const token = await tokenFor(url, 'admin', ADMIN_PASSWORD, 'admin');
+  const images = await call<{ images: { id: string }[] }>(url, 'GET', '/image/v2/images?name=busybox', { token });
+  const versions = await call<{ version: { version: string } }>(url, 'GET', '/compute/v2.1', { token });
+  assert.equal(images.body.images.length, 1, 'the seeded busybox image');
+  return { imageRef: images.body.images[0]!.id, flavorRef: '1', flavorRefAlt: '2', maxMicroversion: versions.body.version.version };
+}
+
 test(`Tempest ${REGEX} passes what tempest-expected.txt lists`, { skip: missing, timeout: 45 * 60_000 }, async () => {
   const pier = await startPierProcess('sqlite');
   const workspace = mkdtempSync(join(tmpdir(), 'pier-tempest-'));
   let keep = process.env.PIER_TEMPEST_KEEP === '1';
   try {
-    const conf = writeWorkspace({ url: pier.url, adminPassword: ADMIN_PASSWORD, services: {} }, workspace);
+    const conf = writeWorkspace({ url: pier.url, adminPassword: ADMIN_PASSWORD, services: { compute: true, image: true }, compute: await bootSource(pier.url) }, workspace);
     const log = join(workspace, 'tempest-run.log');
     const started = Date.now();
     const code = await run(TEMPEST, ['run', '--config-file', conf, '--regex', REGEX, '--concurrency', '2'], workspace, log);

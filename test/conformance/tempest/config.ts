@@ -10,6 +10,8 @@ export interface TempestTarget {
   adminPassword: string;
   /** The services Tempest may test: identity and network always. */
   services: { compute?: boolean; image?: boolean; orchestration?: boolean };
+  /** Compute's boot source and sizes: Pier's seeded busybox image and m1.* flavors. */
+  compute?: { imageRef: string; flavorRef: string; flavorRefAlt: string; maxMicroversion: string };
 }
 
 const TEMPEST_TOP = '/usr/lib/python3/dist-packages/tempest';
@@ -50,7 +52,33 @@ export function tempestConf(t: TempestTarget, workspace: string): string {
     },
     'network-feature-enabled': { api_extensions: 'all', ipv6: true, ipv6_subnet_attributes: true },
     validation: { run_validation: false },
+    ...(t.compute ? computeSections(t.compute) : {}),
   });
+}
+
+/**
+ * What Tempest needs to boot Pier's servers, and the features a container cannot have switched
+ * off: no resize or migration (one host, no disk to move), no rescue, shelve, suspend or
+ * snapshot (no VM image to swap, park or save), no config drive or disk partitioning, no remote
+ * consoles (the dashboard's work).
+ */
+function computeSections(c: NonNullable<TempestTarget['compute']>): Record<string, Record<string, string | number | boolean>> {
+  return {
+    compute: {
+      image_ref: c.imageRef, image_ref_alt: c.imageRef, flavor_ref: c.flavorRef, flavor_ref_alt: c.flavorRefAlt,
+      min_microversion: '2.1', max_microversion: c.maxMicroversion, build_timeout: 120, build_interval: 1,
+      min_compute_nodes: 1,
+    },
+    'compute-feature-enabled': {
+      resize: false, cold_migration: false, live_migration: false, rescue: false, stable_rescue: false,
+      shelve: false, shelve_migrate: false, suspend: false, snapshot: false, config_drive: false,
+      disk_config: false, change_password: false, personality: false, swap_volume: false,
+      attach_encrypted_volume: false, volume_multiattach: false,
+      vnc_console: false, spice_console: false, rdp_console: false, serial_console: false,
+      pause: true, console_output: true, interface_attach: true, metadata_service: true, enable_instance_password: true,
+    },
+    'image-feature-enabled': { api_v1: false, api_v2: true, import_image: false, os_glance_reserved: false },
+  };
 }
 
 /** Makes the workspace directory Tempest runs in; returns the config file's path. */
