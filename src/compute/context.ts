@@ -16,6 +16,8 @@ export interface ComputeContext {
   networking: NetworkingService;
   /** This host's name: servers' `OS-EXT-SRV-ATTR:host` and their ports' `binding:host_id`. */
   host: string;
+  /** The runtime servers run on (`fake` | `runc`): hypervisors' `hypervisor_type`. */
+  hypervisorType: string;
   /** Asks the server controller to converge one server now. */
   kick(serverId: string): void;
   /** The runtime's console output of a server. */

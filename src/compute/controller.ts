@@ -164,6 +164,7 @@ export class ServerController {
       await releasePorts(this.ctx, s.project_id, id, JSON.parse(s.created_ports) as string[]);
       await this.store.tx(async (tx) => {
         await tx.db.deleteFrom('instance_actions').where('server_id', '=', id).execute();
+        await tx.db.deleteFrom('server_group_members').where('server_id', '=', id).execute();
         await tx.db.deleteFrom('servers').where('id', '=', id).execute();
         await tx.emit({ resource: 'server', id, action: 'delete', projectId: s.project_id });
       });

@@ -106,8 +106,8 @@ export async function createFlavor(store: Store, req: Asked, body: unknown): Pro
   for (const k of Object.keys(f)) if (!allowed.has(k)) throw new ValidationError('flavor', f, `Additional properties are not allowed ('${k}' was unexpected)`);
   const rxtx = f.rxtx_factor === undefined ? 1 : Number(f.rxtx_factor);
   if (!Number.isFinite(rxtx) || rxtx <= 0) throw new ValidationError('rxtx_factor', f.rxtx_factor, 'must be a positive number');
-  const isPublic = f['os-flavor-access:is_public'];
-  if (isPublic !== undefined && typeof isPublic !== 'boolean') throw new ValidationError('os-flavor-access:is_public', isPublic, "is not of type 'boolean'");
+  const isPublic = f['os-flavor-access:is_public'] === undefined ? undefined : lenientBool(f['os-flavor-access:is_public']);
+  if (isPublic === null) throw new ValidationError('os-flavor-access:is_public', f['os-flavor-access:is_public'], `${JSON.stringify(f['os-flavor-access:is_public'])} is not one of ${JSON.stringify(LENIENT)}`);
   const row: FlavorRow = {
     id, name: name.trim(), ram: intIn('ram', f.ram, 1), vcpus: intIn('vcpus', f.vcpus, 1), disk: intIn('disk', f.disk, 0),
     ephemeral: f['OS-FLV-EXT-DATA:ephemeral'] === undefined ? 0 : intIn('OS-FLV-EXT-DATA:ephemeral', f['OS-FLV-EXT-DATA:ephemeral'], 0),
@@ -194,4 +194,16 @@ export async function flavorAccess(store: Store, id: string): Promise<{ flavor_i
   if (f.is_public === 1) throw new BadRequest('Access list not available for public flavors.');
   const rows = await store.db.selectFrom('flavor_access').select('project_id').where('flavor_id', '=', id).orderBy('project_id').execute();
   return rows.map((r) => ({ flavor_id: id, tenant_id: r.project_id }));
+}
+
+/** Nova's `parameter_types.boolean`: true/false and these spellings of them. */
+const TRUE = ['True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes'];
+const FALSE = ['False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no'];
+const LENIENT = [true, ...TRUE, false, ...FALSE];
+/** The boolean `v` spells, or null when it is none of Nova's spellings. */
+export function lenientBool(v: unknown): boolean | null {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string' && TRUE.includes(v)) return true;
+  if (typeof v === 'string' && FALSE.includes(v)) return false;
+  return null;
 }

@@ -13,6 +13,7 @@ import { renderNovaError } from './errors.js';
 import { computeRoutes } from './routes.js';
 import { SERIAL_CONSOLE_PATH } from './remote-consoles.js';
 import { refuseUpgrade, SerialConsoles } from './serial-console.js';
+import { heartbeat, HEARTBEAT_MS } from './compute-services.js';
 import { computeService, type ComputeService } from './service.js';
 import type { ComputeDriver } from './runtime/driver.js';
 import { FakeDriver } from './runtime/drivers/fake.js';
@@ -45,6 +46,7 @@ export const computeModule = defineModule<Compute, ComputeConfig>({
     const config: ComputeConfig = { driver: defaultComputeChoice(dataplane?.driver.name).driver, host: dataplane?.host ?? hostname(), ...env.config };
     const plugger = dataplane && portPlugger(dataplane);
     if (config.driver === 'runc' && (!plugger || dataplane.driver.name === 'noop')) throw new ModuleError('the runc runtime needs a dataplane that plugs ports (linuxbridge or routed)');
+    let beat: NodeJS.Timeout | undefined;
     const { ctx, controller, driver } = createCompute(env.store, env.get(networkingModule), env.dataDir, config, env.logger, plugger);
     return {
       // Nova's answers to Heat carry links, so they need the public URL.
@@ -59,8 +61,12 @@ export const computeModule = defineModule<Compute, ComputeConfig>({
         name: 'compute', prefix: '/compute', renderError: renderNovaError, routes: (scope) => computeRoutes(scope, ctx),
         upgrade: (req, socket, head) => (req.url?.startsWith(SERIAL_CONSOLE_PATH) && ctx.serialConsoles ? ctx.serialConsoles.upgrade(req, socket, head) : refuseUpgrade(socket, '404 Not Found')),
       },
-      start: () => controller.start(),
-      stop: async () => { ctx.serialConsoles?.close(); await controller.stop(); },
+      async start() {
+        await heartbeat(env.store, config.host, true);
+        beat = setInterval(() => void heartbeat(env.store, config.host, false).catch(() => {}), HEARTBEAT_MS).unref();
+        await controller.start();
+      },
+      async stop() { clearInterval(beat); ctx.serialConsoles?.close(); await controller.stop(); },
     };
   },
 });
@@ -78,7 +84,7 @@ function createCompute(store: Store, networking: NetworkingService, dataDir: str
   const driver: ComputeDriver = config.driver === 'runc' ? new RuncDriver({ dataDir }, logger) : new FakeDriver();
   let controller: ServerController | undefined;
   const ctx: ComputeContext = {
-    store, dataDir, networking, host: config.host,
+    store, dataDir, networking, host: config.host, hypervisorType: config.driver,
     kick: (id) => controller?.kick(id),
     consoleLog: (id, lines) => driver.logs(id, lines),
     serialConsoles: driver.initPid ? new SerialConsoles((id) => driver.initPid?.(id), logger) : undefined,

@@ -7,6 +7,7 @@ import type { Store, Tx } from '../store/index.js';
 import { novaCaller, authorize, type ComputeContext } from './context.js';
 import { ValidationError } from './errors.js';
 import { atLeast } from './microversion.js';
+import { serverGroupCount } from './server-groups.js';
 
 /** Nova's defaults; -1 is unlimited. */
 export const QUOTA_DEFAULTS: Record<string, number> = {
@@ -47,7 +48,9 @@ export function quotaRoutes(scope: FastifyInstance, ctx: ComputeContext): void {
   const quotaSet = async (req: FastifyRequest, project: string, detail: boolean) => {
     const l = await limits(store, project);
     const used: Record<string, number> = { ...(await computeUsage(store, project)) };
+    // OpenStack: key pairs belong to users, so a project's detail counts none.
     used.key_pairs = 0;
+    used.server_groups = await serverGroupCount(store, project);
     const out: Record<string, unknown> = { id: project };
     for (const k of shownKeys(req)) out[k] = detail ? { limit: l[k], in_use: used[k] ?? 0, reserved: 0 } : l[k];
     return out;

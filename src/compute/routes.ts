@@ -7,7 +7,7 @@ import { BadRequest } from '../core/errors.js';
 import { lastValues, type QueryParams } from '../core/resource/index.js';
 import { changeAccess, createFlavor, deleteExtraSpec, deleteFlavor, flavorAccess, flavorView, listFlavors, loadFlavor, setExtraSpecs } from './flavors.js';
 import { keypairRoutes } from './keypairs.js';
-import { MAX_VERSION, MIN_VERSION, negotiate, versionText } from './microversion.js';
+import { atLeast, MAX_VERSION, MIN_VERSION, negotiate, versionText } from './microversion.js';
 import { computeUsage, quotaLimit, quotaRoutes } from './quotas.js';
 import { serverAction } from './server-actions.js';
 import { remoteConsoleRoutes } from './remote-consoles.js';
@@ -15,7 +15,16 @@ import { createServers } from './server-create.js';
 import { interfaceRoutes, metadataRoutes } from './server-extras.js';
 import { instanceActionRoutes } from './instance-actions.js';
 import { detailViews, deleteServer, listServers, loadServer, updateServer } from './servers.js';
+import { updateView } from './server-view.js';
 import { resourceLinks } from './flavors.js';
+import { serviceRoutes } from './compute-services.js';
+import { hypervisorRoutes } from './hypervisors.js';
+import { aggregateRoutes } from './aggregates.js';
+import { usageRoutes } from './usage.js';
+import { serverAdminRoutes } from './server-admin.js';
+import { serverTagRoutes } from './server-tags.js';
+import { proxyRoutes } from './proxies.js';
+import { serverGroupCount, serverGroupRoutes } from './server-groups.js';
 
 const UPDATED = '2013-07-23T11:33:21Z';
 
@@ -111,7 +120,7 @@ export function computeRoutes(scope: FastifyInstance, ctx: ComputeContext): void
     });
   });
   scope.get<P>('/v2.1/servers/:id', async (req) => ({ server: (await detailViews(ctx, req, [await loadServer(ctx, novaCaller(req), req.params.id)]))[0] }));
-  scope.put<P>('/v2.1/servers/:id', async (req) => ({ server: (await detailViews(ctx, req, [await updateServer(ctx, req, req.params.id)]))[0] }));
+  scope.put<P>('/v2.1/servers/:id', async (req) => ({ server: updateView(req, (await detailViews(ctx, req, [await updateServer(ctx, req, req.params.id)]))[0]!) }));
   scope.delete<P>('/v2.1/servers/:id', async (req, reply) => { await deleteServer(ctx, novaCaller(req), req.params.id); return reply.code(204).send(); });
   scope.post<P>('/v2.1/servers/:id/action', async (req, reply) => serverAction(ctx, req, reply));
   metadataRoutes(scope, ctx);
@@ -119,20 +128,35 @@ export function computeRoutes(scope: FastifyInstance, ctx: ComputeContext): void
   instanceActionRoutes(scope, ctx);
   interfaceRoutes(scope, ctx);
 
-  scope.get('/v2.1/os-availability-zone', async () => ({ availabilityZoneInfo: [{ zoneName: 'nova', zoneState: { available: true }, hosts: null }] }));
-  scope.get('/v2.1/limits', async (req) => {
-    const project = novaCaller(req).projectId;
+  serviceRoutes(scope, ctx);
+  aggregateRoutes(scope, ctx);
+  serverGroupRoutes(scope, ctx);
+  usageRoutes(scope, ctx);
+  serverAdminRoutes(scope, ctx);
+  serverTagRoutes(scope, ctx);
+  proxyRoutes(scope, ctx);
+  hypervisorRoutes(scope, ctx);
+  scope.get<{ Querystring: { tenant_id?: string } }>('/v2.1/limits', async (req) => {
+    const caller = novaCaller(req);
+    let project = caller.projectId;
+    if (req.query.tenant_id !== undefined) {
+      authorize(caller, 'os_compute_api:limits:other_project');
+      project = req.query.tenant_id;
+    }
     const used = await computeUsage(ctx.store, project);
-    const l = async (r: string) => quotaLimit(ctx.store, project, r);
-    return {
-      limits: {
-        rate: [],
-        absolute: {
-          maxTotalInstances: await l('instances'), maxTotalCores: await l('cores'), maxTotalRAMSize: await l('ram'), maxTotalKeypairs: await l('key_pairs'),
-          maxServerMeta: await l('metadata_items'), maxServerGroups: await l('server_groups'), maxServerGroupMembers: await l('server_group_members'),
-          totalInstancesUsed: used.instances, totalCoresUsed: used.cores, totalRAMUsed: used.ram, totalServerGroupsUsed: 0,
-        },
-      },
-    };
+    // Nova's names per quota; the network proxies' go at 2.36, maxImageMeta at 2.39, personality at 2.57.
+    const names: [string, string[]][] = [
+      ['ram', ['maxTotalRAMSize']], ['instances', ['maxTotalInstances']], ['cores', ['maxTotalCores']], ['key_pairs', ['maxTotalKeypairs']],
+      ['metadata_items', atLeast(req, 2, 39) ? ['maxServerMeta'] : ['maxServerMeta', 'maxImageMeta']],
+      ['server_groups', ['maxServerGroups']], ['server_group_members', ['maxServerGroupMembers']],
+      ...(atLeast(req, 2, 57) ? [] : [['injected_files', ['maxPersonality']], ['injected_file_content_bytes', ['maxPersonalitySize']]] as [string, string[]][]),
+      ...(atLeast(req, 2, 36) ? [] : [['floating_ips', ['maxTotalFloatingIps']], ['security_groups', ['maxSecurityGroups']], ['security_group_rules', ['maxSecurityGroupRules']]] as [string, string[]][]),
+    ];
+    const absolute: Record<string, number> = {};
+    for (const [quota, shown] of names) { const v = await quotaLimit(ctx.store, project, quota); for (const n of shown) absolute[n] = v; }
+    Object.assign(absolute, { totalInstancesUsed: used.instances, totalCoresUsed: used.cores, totalRAMUsed: used.ram, totalServerGroupsUsed: await serverGroupCount(ctx.store, project) });
+    // OpenStack: Nova no longer counts Neutron's floating IPs and groups; its proxies report none in use.
+    if (!atLeast(req, 2, 36)) Object.assign(absolute, { totalFloatingIpsUsed: 0, totalSecurityGroupsUsed: 0 });
+    return { limits: { rate: [], absolute } };
   });
 }

@@ -11,8 +11,9 @@ import { InstanceInvalidState, ValidationError } from './errors.js';
 import { checkMetadata, hostnameOf } from './server-create.js';
 import { detailViews, loadServer } from './servers.js';
 import { recordAction } from './instance-actions.js';
-import type { ServerRow } from './server-view.js';
+import { updateView, type ServerRow } from './server-view.js';
 import { getSerialConsole } from './remote-consoles.js';
+import { moreActions } from './server-more-actions.js';
 
 interface Action {
   /** vm_states the action may start from. */
@@ -63,7 +64,7 @@ export async function serverAction(ctx: ComputeContext, req: FastifyRequest<{ Pa
   if (!body || typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length !== 1) throw new BadRequest('Malformed request body');
   const [name, args] = Object.entries(body as Record<string, unknown>)[0]!;
   const s = await loadServer(ctx, caller, req.params.id);
-  if (s.locked === 1 && !caller.isAdmin && name !== 'os-getConsoleOutput') throw new InstanceInvalidState(name, s.id, 'vm_state', 'locked');
+  if (s.locked === 1 && !caller.isAdmin && name !== 'os-getConsoleOutput' && name !== 'unlock') throw new InstanceInvalidState(name, s.id, 'vm_state', 'locked');
   if (name === 'os-getConsoleOutput') {
     const len = (args as { length?: unknown } | null)?.length;
     let lines: number | undefined;
@@ -73,7 +74,10 @@ export async function serverAction(ctx: ComputeContext, req: FastifyRequest<{ Pa
       if (n >= 0) lines = n;
     }
     if (s.vm_state === 'building') throw new InstanceInvalidState('get_console_output', s.id, 'vm_state', s.vm_state);
-    return { output: await ctx.consoleLog(s.id, lines) };
+    const log = await ctx.consoleLog(s.id);
+    // OpenStack: Nova's tail keeps the last `length` pieces of the log split at newlines, so a
+    // log ending in one counts its empty last piece (length 3 → two lines and the newline).
+    return { output: lines === undefined ? log : lines === 0 ? '' : log.split('\n').slice(-lines).join('\n') };
   }
   if (name === 'os-getSerialConsole') return getSerialConsole(ctx, req, args);
   if (name === 'rebuild') {
@@ -92,8 +96,9 @@ export async function serverAction(ctx: ComputeContext, req: FastifyRequest<{ Pa
     await setTask(ctx, req, s, 'rebuild', { from: ['active', 'stopped', 'error'], task: 'rebuilding' }, r, extra);
     const fresh = await loadServer(ctx, caller, s.id);
     const [view] = await detailViews(ctx, req, [fresh]);
-    return reply.code(202).send({ server: { ...view, adminPass: typeof r.adminPass === 'string' ? r.adminPass : randomBytes(9).toString('base64url') } });
+    return reply.code(202).send({ server: { ...updateView(req, view!), adminPass: typeof r.adminPass === 'string' ? r.adminPass : randomBytes(9).toString('base64url') } });
   }
+  if (await moreActions(ctx, req, s, name, args)) return reply.code(202).send();
   const a = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
   if (!a) throw new BadRequest(`There is no such action: ${name}`);
   a.check?.(args);

@@ -14,6 +14,8 @@ import { allocatePorts, planNetworks, releasePorts, resolveSecurityGroups, type 
 import { computeUsage, quotaLimit } from './quotas.js';
 import { recordAction } from './instance-actions.js';
 import { POWER, type ServerRow } from './server-view.js';
+import { hintedGroup, joinGroup } from './server-groups.js';
+import { DEFAULT_ZONE, hostZones } from './compute-services.js';
 
 const ALLOWED = ['name', 'imageRef', 'flavorRef', 'networks', 'security_groups', 'key_name', 'user_data', 'metadata', 'min_count', 'max_count',
   'availability_zone', 'accessIPv4', 'accessIPv6', 'config_drive', 'adminPass', 'OS-DCF:diskConfig', 'return_reservation_id', 'block_device_mapping_v2', 'personality'];
@@ -65,7 +67,7 @@ async function allowedCount(store: Store, projectId: string, vcpus: number, ram:
 export interface CreateOptions { readonly requestId: string; readonly id?: string }
 
 /** Creates from a `{"server": …}` body as `caller`, under `req`'s microversion. */
-export async function createServers(ctx: ComputeContext, caller: NovaCaller, body: { server?: Record<string, unknown> } | null, req: Asked, opts: CreateOptions): Promise<{ first: ServerRow; reservationId: string; adminPass: string; all: ServerRow[] }> {
+export async function createServers(ctx: ComputeContext, caller: NovaCaller, body: { server?: Record<string, unknown>; 'os:scheduler_hints'?: unknown; 'OS-SCH-HNT:scheduler_hints'?: unknown } | null, req: Asked, opts: CreateOptions): Promise<{ first: ServerRow; reservationId: string; adminPass: string; all: ServerRow[] }> {
   const s = body?.server;
   if (!s || typeof s !== 'object' || Array.isArray(s)) throw new ValidationError('server', body, "'server' is a required property");
   const allowed = new Set([...ALLOWED, ...(atLeast(req, 2, 19) ? ['description'] : []), ...(atLeast(req, 2, 52) ? ['tags'] : [])]);
@@ -101,8 +103,10 @@ export async function createServers(ctx: ComputeContext, caller: NovaCaller, bod
   if (s.description !== undefined && s.description !== null && (typeof s.description !== 'string' || s.description.length > 255)) throw new ValidationError('description', s.description, 'is not a valid description');
   const tags = s.tags === undefined ? [] : s.tags;
   if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string' || !t || t.length > 60 || /[/,]/.test(t))) throw new ValidationError('tags', tags, 'is not a valid list of tags');
+  // One host: a server lands in this host's zone (its aggregate's, else the default).
+  const zone = (await hostZones(ctx.store)).get(ctx.host) ?? DEFAULT_ZONE;
   const az = s.availability_zone;
-  if (az !== undefined && az !== null && az !== 'nova') throw new BadRequest(`The requested availability zone is not available`);
+  if (az !== undefined && az !== null && az !== zone) throw new BadRequest(`The requested availability zone is not available`);
 
   // What the request names must exist: image, flavor, key, networks, security groups.
   const imageId = idOf(s.imageRef);
@@ -126,6 +130,8 @@ export async function createServers(ctx: ComputeContext, caller: NovaCaller, bod
   const sgNames = [...new Set((sgRaw as { name: string }[]).map((g) => g.name))];
   const sgIds = plan.length ? await resolveSecurityGroups(ctx, user, sgNames) : [];
 
+  const group = await hintedGroup(ctx.store, caller, body?.['os:scheduler_hints'] ?? body?.['OS-SCH-HNT:scheduler_hints']);
+
   const count = await allowedCount(ctx.store, caller.projectId, flavor.vcpus, flavor.ram, minCount, maxCount);
   const reservationId = `r-${randomBytes(4).toString('hex')}`;
   const adminPass = typeof s.adminPass === 'string' ? s.adminPass : randomBytes(9).toString('base64url');
@@ -141,13 +147,14 @@ export async function createServers(ctx: ComputeContext, caller: NovaCaller, bod
         key_name: (s.key_name as string | undefined) ?? null, key_data: keyData, user_data: userData, vm_state: 'building', task_state: 'scheduling',
         power_state: POWER.NOSTATE, fault: null, metadata: JSON.stringify(metadata), tags: JSON.stringify(tags), security_groups: JSON.stringify(sgNames),
         access_ipv4: (s.accessIPv4 as string) ?? '', access_ipv6: (s.accessIPv6 as string) ?? '', description: (s.description as string | undefined) ?? null,
-        hostname: hostnameOf(display), host: ctx.host, availability_zone: 'nova', config_drive: s.config_drive === true || s.config_drive === 'True' ? 'True' : '',
+        hostname: hostnameOf(display), host: ctx.host, availability_zone: zone, config_drive: s.config_drive === true || s.config_drive === 'True' ? 'True' : '',
         reservation_id: reservationId, launch_index: i, locked: 0, locked_reason: null, created_ports: JSON.stringify(ports.created),
         created_at: now, updated_at: now, launched_at: null, terminated_at: null,
       };
       try {
         await ctx.store.tx(async (tx) => {
           await tx.db.insertInto('servers').values(row).execute();
+          if (group) await joinGroup(tx, group, id);
           await recordAction(tx, id, 'create', { projectId: caller.projectId, userId: caller.userId, requestId: opts.requestId });
           await tx.emit({ resource: 'server', id, action: 'create', projectId: row.project_id });
         });
@@ -161,7 +168,7 @@ export async function createServers(ctx: ComputeContext, caller: NovaCaller, bod
     // All or nothing: servers made before the failure go too.
     for (const row of made) {
       await releasePorts(ctx, row.project_id, row.id, JSON.parse(row.created_ports) as string[]);
-      await ctx.store.tx(async (tx) => { await tx.db.deleteFrom('instance_actions').where('server_id', '=', row.id).execute(); await tx.db.deleteFrom('servers').where('id', '=', row.id).execute(); await tx.emit({ resource: 'server', id: row.id, action: 'delete' }); });
+      await ctx.store.tx(async (tx) => { await tx.db.deleteFrom('instance_actions').where('server_id', '=', row.id).execute(); await tx.db.deleteFrom('server_group_members').where('server_id', '=', row.id).execute(); await tx.db.deleteFrom('servers').where('id', '=', row.id).execute(); await tx.emit({ resource: 'server', id: row.id, action: 'delete' }); });
     }
     throw err;
   }

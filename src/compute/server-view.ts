@@ -92,3 +92,11 @@ export function serverDetail(req: Asked, caller: NovaCaller, s: ServerRow, addre
   if (atLeast(req, 2, 73)) v.locked_reason = s.locked_reason;
   return v;
 }
+
+/** What a server update or rebuild answers before 2.75: the core of the detail, without the extensions' fields. */
+const UPDATE_KEYS = new Set(['id', 'name', 'status', 'tenant_id', 'user_id', 'metadata', 'hostId', 'image', 'flavor', 'created', 'updated', 'addresses',
+  'accessIPv4', 'accessIPv6', 'links', 'OS-DCF:diskConfig', 'progress', 'fault', 'locked', 'description', 'tags', 'trusted_image_certificates', 'locked_reason', 'adminPass']);
+export function updateView(req: Asked, v: Record<string, unknown>): Record<string, unknown> {
+  if (atLeast(req, 2, 75)) return v;
+  return Object.fromEntries(Object.entries(v).filter(([k]) => UPDATE_KEYS.has(k)));
+}

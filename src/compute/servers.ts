@@ -27,7 +27,13 @@ export async function detailViews(ctx: ComputeContext, req: FastifyRequest, rows
 /** Detail views as `caller` sees them under `req`'s microversion. */
 export async function serverViews(ctx: ComputeContext, req: Asked, caller: NovaCaller, rows: ServerRow[]): Promise<Record<string, unknown>[]> {
   const addresses = await addressesOf(ctx, await serverPorts(ctx, rows.map((r) => r.id)));
-  return rows.map((r) => serverDetail(req, caller, r, addresses.get(r.id) ?? {}));
+  const views = rows.map((r) => serverDetail(req, caller, r, addresses.get(r.id) ?? {}));
+  if (atLeast(req, 2, 71) && rows.length) {
+    // OpenStack: from 2.71 a server names the group it was booted into.
+    const members = await ctx.store.db.selectFrom('server_group_members').select(['group_id', 'server_id']).where('server_id', 'in', rows.map((r) => r.id)).execute();
+    for (const v of views) v.server_groups = members.filter((m) => m.server_id === v.id).map((m) => m.group_id);
+  }
+  return views;
 }
 
 const SORT_KEYS = ['access_ip_v4', 'access_ip_v6', 'auto_disk_config', 'availability_zone', 'config_drive', 'created_at', 'display_description', 'display_name',

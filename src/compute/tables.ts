@@ -34,4 +34,13 @@ export interface ComputeTables {
     start_time: string; finish_time: string | null; result: string | null;
   };
   compute_quotas: { project_id: string; resource: string; hard_limit: number };
+  /** One row per Nova service on a host (nova-compute is this host's runtime; the scheduler and conductor are the API role's work). */
+  compute_services: {
+    uuid: string; id: number; host: string; binary: string; disabled: number; disabled_reason: string | null; forced_down: number;
+    created_at: string; updated_at: string;
+  };
+  aggregates: { id: number; uuid: string; name: string; availability_zone: string | null; metadata: string; created_at: string; updated_at: string | null };
+  aggregate_hosts: { aggregate_id: number; host: string };
+  server_groups: { id: string; name: string; project_id: string; user_id: string; policy: string; rules: string; created_at: string };
+  server_group_members: { group_id: string; server_id: string };
 }

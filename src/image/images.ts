@@ -157,11 +157,17 @@ export async function createImage(store: Store, caller: ImageCaller, body: unkno
 /** One JSON-patch operation (`application/openstack-images-v2.1-json-patch`). */
 interface PatchOp { op: string; path: string; value?: unknown }
 
-function parsePatch(body: unknown): PatchOp[] {
+function parsePatch(body: unknown, v20: boolean): PatchOp[] {
   if (!Array.isArray(body)) throw new BadRequest('Request body must be a JSON array of operation objects.');
   return body.map((raw) => {
     if (raw === null || typeof raw !== 'object') throw new BadRequest('Operations must be JSON objects.');
-    const o = raw as Record<string, unknown>;
+    let o = raw as Record<string, unknown>;
+    // OpenStack: v2.0's patch names the operation as the key (`{"replace": "/name", "value": …}`).
+    if (v20) {
+      const ops = ['add', 'remove', 'replace'].filter((k) => k in o);
+      if (ops.length !== 1) throw new BadRequest('Operation objects must contain exactly one member named "add", "remove", or "replace".');
+      o = { op: ops[0], path: o[ops[0]!], ...('value' in o ? { value: o.value } : {}) };
+    }
     if (!['add', 'remove', 'replace'].includes(o.op as string)) throw new BadRequest(`Invalid operation: \`${String(o.op)}\`: Operation "${String(o.op)}" not supported`);
     if (typeof o.path !== 'string' || !/^\/[^/]+$/.test(o.path)) throw new BadRequest(`Invalid JSON pointer for this resource: '${String(o.path)}'`);
     if (o.op !== 'remove' && !('value' in o)) throw new BadRequest(`Operation objects must contain 'value'.`);
@@ -169,8 +175,9 @@ function parsePatch(body: unknown): PatchOp[] {
   });
 }
 
-export async function updateImage(store: Store, caller: ImageCaller, id: string, body: unknown): Promise<ImageRow> {
-  const ops = parsePatch(body);
+/** `v20`: the body is v2.0's patch form (`application/openstack-images-v2.0-json-patch`). */
+export async function updateImage(store: Store, caller: ImageCaller, id: string, body: unknown, v20 = false): Promise<ImageRow> {
+  const ops = parsePatch(body, v20);
   return store.tx(async (tx) => {
     const row = await loadImage(tx, caller, id);
     if (!mayModify(caller, row)) throw new PolicyForbidden('modify_image');
@@ -221,5 +228,29 @@ export async function setTag(store: Store, caller: ImageCaller, id: string, tag:
     if (present) tags.add(tag); else tags.delete(tag);
     await tx.db.updateTable('images').set({ tags: JSON.stringify([...tags]), updated_at: isoSeconds() }).where('id', '=', id).execute();
     await tx.emit({ resource: 'image', id, action: 'update', projectId: row.owner });
+  });
+}
+
+/** The images a caller's default list holds (own, public, accepted shared; not hidden, no one else's community ones), newest first: Nova's image proxy. */
+export async function listImageRows(store: Store, caller: ImageCaller): Promise<ImageRow[]> {
+  const rows = await store.db.selectFrom('images').selectAll().where('os_hidden', '=', 0).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+  const out: ImageRow[] = [];
+  for (const r of rows) {
+    if (r.visibility === 'community' && r.owner !== caller.projectId) continue;
+    if (await canSee(store, caller, r)) out.push(r);
+  }
+  return out;
+}
+
+/** Replaces an image's extra properties (Nova's image metadata proxy), with the same checks as a patch. */
+export async function setImageProperties(store: Store, caller: ImageCaller, id: string, props: Record<string, string>): Promise<ImageRow> {
+  for (const k of Object.keys(props)) { refuse(k); if (CORE.has(k)) throw new ReservedAttribute(k); }
+  return store.tx(async (tx) => {
+    const row = await loadImage(tx, caller, id);
+    if (!mayModify(caller, row)) throw new PolicyForbidden('modify_image');
+    const next: ImageRow = { ...row, properties: JSON.stringify(props), updated_at: isoSeconds() };
+    await tx.db.updateTable('images').set({ properties: next.properties, updated_at: next.updated_at }).where('id', '=', id).execute();
+    await tx.emit({ resource: 'image', id, action: 'update', projectId: row.owner });
+    return next;
   });
 }

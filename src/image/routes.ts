@@ -1,18 +1,20 @@
 // Every Image v2 route under the service's prefix (`/image`): versions, images, data, tags, members.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { UnsupportedMediaType } from '../core/errors.js';
+import { NotFound, UnsupportedMediaType } from '../core/errors.js';
 import { parseJsonBody } from '../core/http/json-body.js';
 import type { QueryParams } from '../core/resource/index.js';
 import type { Store } from '../store/index.js';
 import { openImageFile, removeImageFile, uploadImage } from './data.js';
 import { listImages } from './image-list.js';
 import { createImage, deleteImage, imageCaller, imageView, loadImage, setTag, updateImage } from './images.js';
+import { glanceSchemas } from './schemas.js';
 import { addMember, listMembers, memberView, removeMember, showMember, updateMember } from './members.js';
 
 export interface ImageContext { store: Store; dataDir: string }
 
-const PATCH_TYPE = 'application/openstack-images-v2.1-json-patch';
+// OpenStack: Glance takes both JSON-patch media types (v2.0's is what Tempest and old clients send).
+const PATCH_TYPES = ['application/openstack-images-v2.1-json-patch', 'application/openstack-images-v2.0-json-patch'];
 const LATEST = 16;
 
 function versions(req: FastifyRequest) {
@@ -30,13 +32,20 @@ const caller = (req: FastifyRequest) => imageCaller(req.ctx.auth!);
 export function imageRoutes(scope: FastifyInstance, ctx: ImageContext): void {
   // Data uploads arrive as a stream: the handler pipes it to disk (no body limit, nothing buffered).
   scope.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
-  scope.addContentTypeParser(PATCH_TYPE, { parseAs: 'string' }, (_req, body, done) => {
+  scope.addContentTypeParser(PATCH_TYPES, { parseAs: 'string' }, (_req, body, done) => {
     // A JSON patch is a list of operations: any top level here, the patch code checks it.
     try { done(null, parseJsonBody(String(body), { topLevel: 'any' })); } catch (err) { done(err as Error, undefined); }
   });
   // OpenStack: GET / answers 300 Multiple Choices with the versions list.
   scope.get('/', { config: { public: true } }, async (req, reply) => reply.code(300).send(versions(req)));
   scope.get('/versions', { config: { public: true } }, async (req) => versions(req));
+
+  const schemas = glanceSchemas();
+  scope.get<{ Params: { '*': string } }>('/v2/schemas/*', async (req) => {
+    const found = schemas.get(req.params['*'].replace(/\/+$/, ''));
+    if (!found) throw new NotFound('The resource could not be found.');
+    return found;
+  });
 
   scope.get('/v2/images', async (req) => listImages(ctx.store, caller(req), req.query as QueryParams));
   scope.post('/v2/images', async (req, reply) => {
@@ -47,9 +56,12 @@ export function imageRoutes(scope: FastifyInstance, ctx: ImageContext): void {
   // OpenStack: the media type is checked before the body is read (a JSON body is no patch: 415, not 400).
   const patchOnly = async (req: FastifyRequest) => {
     const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
-    if (type !== PATCH_TYPE) throw new UnsupportedMediaType(`Unsupported Content-Type`);
+    if (!PATCH_TYPES.includes(type)) throw new UnsupportedMediaType(`Unsupported Content-Type`);
   };
-  scope.patch<IdParams>('/v2/images/:id', { preParsing: patchOnly }, async (req) => imageView(await updateImage(ctx.store, caller(req), req.params.id, req.body)));
+  scope.patch<IdParams>('/v2/images/:id', { preParsing: patchOnly }, async (req) => {
+    const v20 = String(req.headers['content-type'] ?? '').split(';')[0]!.trim() === PATCH_TYPES[1];
+    return imageView(await updateImage(ctx.store, caller(req), req.params.id, req.body, v20));
+  });
   scope.delete<IdParams>('/v2/images/:id', async (req, reply) => {
     await deleteImage(ctx.store, caller(req), req.params.id);
     removeImageFile(ctx.dataDir, req.params.id);

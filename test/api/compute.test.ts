@@ -195,7 +195,8 @@ for (const store of testStores()) describe(`compute: nova v2.1 on ${store}`, () 
     assert.equal((await settle(c.demo, id)).status, 'ACTIVE');
     const out = await act({ 'os-getConsoleOutput': { length: 2 } });
     assert.equal(out.status, 200);
-    assert.equal(out.body.output.trim().split('\n').length, 2);
+    // OpenStack: Nova keeps the last `length` pieces of the log split at newlines (Tempest counts them so).
+    assert.equal(out.body.output.split('\n').length, 2);
     const full = (await act({ 'os-getConsoleOutput': {} })).body.output;
     assert.match(full, /started/);
     novaError(await act({ 'os-getConsoleOutput': { length: -5 } }), 400, 'badRequest');

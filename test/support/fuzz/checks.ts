@@ -37,6 +37,10 @@ export function errorShapeProblem(service: Service, status: number, body: unknow
 /** Every table's rows, one digest per table. */
 export type Snapshot = Map<string, string>;
 
+/** Columns a background heartbeat writes (a service saying it is alive), not any request: left out of the digest. */
+const HEARTBEAT_COLUMNS: Record<string, string[]> = { compute_services: ['updated_at'] };
+const digested = (table: string, column: string) => !HEARTBEAT_COLUMNS[table]?.includes(column);
+
 /** The one statement that digests every table (built once per store: thousands of snapshots run). */
 const statements = new WeakMap<Store, ReturnType<typeof sql.raw>>();
 
@@ -51,13 +55,17 @@ async function digestStatement(store: Store): Promise<ReturnType<typeof sql.raw>
     const tables = (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db)).rows.map((r) => r.name);
     parts = [];
     for (const t of tables) {
-      const cols = (await sql<{ name: string }>`select name from pragma_table_info(${t})`.execute(db)).rows.map((r) => `quote(${q(r.name)})`);
+      const cols = (await sql<{ name: string }>`select name from pragma_table_info(${t})`.execute(db)).rows.filter((r) => digested(t, r.name)).map((r) => `quote(${q(r.name)})`);
       parts.push(`select ${lit(t)} as name, (select group_concat(${cols.join(" || ',' || ")}, char(10)) from ${q(t)}) as digest`);
     }
   } else {
     const tables = (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db)).rows.map((r) => r.name);
     // An order-free digest (count and sum of row hashes): no sort per table per request.
-    parts = tables.map((t) => `select ${lit(t)} as name, (select count(*) || ':' || coalesce(sum(hashtext(x::text)::bigint), 0) from ${q(t)} x) as digest`);
+    parts = tables.map((t) => {
+      // A heartbeat table is digested without its heartbeat columns.
+      const row = HEARTBEAT_COLUMNS[t] ? `(to_jsonb(x) - array[${HEARTBEAT_COLUMNS[t]!.map(lit).join(', ')}]::text[])` : 'x';
+      return `select ${lit(t)} as name, (select count(*) || ':' || coalesce(sum(hashtext(${row}::text)::bigint), 0) from ${q(t)} x) as digest`;
+    });
   }
   stmt = sql.raw(parts.join(' union all '));
   statements.set(store, stmt);
