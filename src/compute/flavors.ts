@@ -51,8 +51,10 @@ export async function listFlavors(store: Store, caller: NovaCaller, q: Record<st
   // OpenStack: the admin's default is public flavors; is_public=None (or all) shows every flavor.
   const isPublic = (q.is_public ?? '').toLowerCase();
   if (caller.isAdmin) {
-    if (['none', 'all'].includes(isPublic)) { /* every flavor */ } else if (['false', '0', 'no'].includes(isPublic)) rows = rows.filter((f) => f.is_public === 0);
-    else rows = rows.filter((f) => f.is_public === 1);
+    // strutils.bool_from_string's spellings (strict: anything else is a 400).
+    if (['none', 'all'].includes(isPublic)) { /* every flavor */ } else if (['f', 'false', 'off', 'n', 'no', '0'].includes(isPublic)) rows = rows.filter((f) => f.is_public === 0);
+    else if (['', 't', 'true', 'on', 'y', 'yes', '1'].includes(isPublic)) rows = rows.filter((f) => f.is_public === 1);
+    else throw new BadRequest(`Invalid is_public filter [${q.is_public}]`);
   } else {
     const mine = new Set((await store.db.selectFrom('flavor_access').select('flavor_id').where('project_id', '=', caller.projectId).execute()).map((r) => r.flavor_id));
     rows = rows.filter((f) => f.is_public === 1 || mine.has(f.id));
@@ -191,7 +193,8 @@ export async function changeAccess(store: Store, id: string, project: unknown, a
 export async function flavorAccess(store: Store, id: string): Promise<{ flavor_id: string; tenant_id: string }[]> {
   const f = await store.db.selectFrom('flavors').select('is_public').where('id', '=', id).executeTakeFirst();
   if (!f) throw flavorNotFound(id);
-  if (f.is_public === 1) throw new BadRequest('Access list not available for public flavors.');
+  // OpenStack: a 404, as Nova's flavor-access index answers it.
+  if (f.is_public === 1) throw new NovaNotFound('Access list not available for public flavors.');
   const rows = await store.db.selectFrom('flavor_access').select('project_id').where('flavor_id', '=', id).orderBy('project_id').execute();
   return rows.map((r) => ({ flavor_id: id, tenant_id: r.project_id }));
 }

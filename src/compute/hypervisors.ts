@@ -1,20 +1,20 @@
 // What each host offers and runs, as Nova's admin APIs show it: `os-hypervisors` (one per
 // nova-compute service; sizes read from this machine — CPUs, memory, the data directory's
 // file system — and use summed from the servers placed on it), the deprecated `os-hosts`, and
-// `os-availability-zone` (+ detail). Power and maintenance actions on a host answer 501, as
-// Nova's libvirt driver does: Pier does not switch hosts off.
+// `os-availability-zone` (+ detail). A host's status is its nova-compute service's; power and
+// maintenance actions are refused with a 400 (Nova's libvirt driver answers 501, but Pier answers
+// no 5xx to a request): Pier does not switch hosts off or evacuate them.
 import { execFile } from 'node:child_process';
 import { statfsSync } from 'node:fs';
 import { arch, cpus, loadavg, networkInterfaces, totalmem, uptime } from 'node:os';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError, BadRequest } from '../core/errors.js';
+import { BadRequest } from '../core/errors.js';
 import { authorize, novaCaller, type ComputeContext } from './context.js';
 import { NovaNotFound, ValidationError } from './errors.js';
 import { atLeast } from './microversion.js';
 import { DEFAULT_ZONE, hostZones, INTERNAL_ZONE, isUuid, novaTime, serviceUp, zoneOf, type ServiceRow } from './compute-services.js';
 
-class NotImplemented extends ApiError { override readonly status: number = 501; }
-const notSupported = () => new NotImplemented('Action is not supported');
+const notSupported = (what: string, host: string) => new BadRequest(`Unable to ${what} host ${host}: Pier does not switch hosts off or evacuate them.`);
 
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
@@ -226,14 +226,20 @@ function hostRoutes(scope: FastifyInstance, ctx: ComputeContext): void {
       if (typeof v !== 'string' || !modes.includes(v)) throw new ValidationError(k, v, `${JSON.stringify(v)} is not one of ${JSON.stringify(modes)}`);
     }
     if (!('status' in body) && !('maintenance_mode' in body)) throw new ValidationError('', body, `${JSON.stringify(body)} is not valid under any of the given schemas`);
-    await known(req.params.host);
-    throw notSupported();
+    const s = await known(req.params.host);
+    if ('maintenance_mode' in body) throw notSupported('set maintenance mode on', s.host);
+    // OpenStack: a host's status is whether its compute service takes new servers.
+    const enabled = String(body.status).toLowerCase() === 'enable';
+    await ctx.store.tx(async (tx) => {
+      await tx.db.updateTable('compute_services').set({ disabled: enabled ? 0 : 1, disabled_reason: null }).where('uuid', '=', s.uuid).execute();
+      await tx.emit({ resource: 'compute_service', id: s.uuid, action: 'update' });
+    });
+    return { host: s.host, status: enabled ? 'enabled' : 'disabled' };
   });
   for (const action of ['startup', 'shutdown', 'reboot']) {
     scope.get<P>(`/v2.1/os-hosts/:host/${action}`, async (req) => {
       gone(req); policy(req, action === 'startup' ? 'start' : action);
-      await known(req.params.host);
-      throw notSupported();
+      throw notSupported(action, (await known(req.params.host)).host);
     });
   }
 }

@@ -23,6 +23,8 @@ export const computePolicy = new Enforcer({
   'os_compute_api:os-quota-sets:show': 'rule:admin_or_owner',
   'os_compute_api:os-quota-sets:update': admin,
   'os_compute_api:os-quota-sets:delete': admin,
+  'os_compute_api:os-quota-class-sets:show': admin,
+  'os_compute_api:os-quota-class-sets:update': admin,
   'os_compute_api:limits:other_project': admin,
   'os_compute_api:os-migrations:index': admin,
   'os_compute_api:os-admin-actions:reset_state': admin,

@@ -18,9 +18,18 @@ export const QUOTA_DEFAULTS: Record<string, number> = {
 const PROXIED = ['fixed_ips', 'floating_ips', 'security_groups', 'security_group_rules'];
 const INJECTED = ['injected_files', 'injected_file_content_bytes', 'injected_file_path_bytes'];
 
+/** The `default` quota class's rows (os-quota-class-sets) sit beside the projects' under this id, which no Keystone project has. */
+const DEFAULT_CLASS = 'class:default';
+
+/** A project's limit: its own, else the default class's, else Nova's built-in default. */
 export async function quotaLimit(tx: Store | Tx, projectId: string, resource: string): Promise<number> {
-  const r = await tx.db.selectFrom('compute_quotas').select('hard_limit').where('project_id', '=', projectId).where('resource', '=', resource).executeTakeFirst();
-  return r?.hard_limit ?? QUOTA_DEFAULTS[resource] ?? -1;
+  const rows = await tx.db.selectFrom('compute_quotas').select(['project_id', 'hard_limit']).where('project_id', 'in', [projectId, DEFAULT_CLASS]).where('resource', '=', resource).execute();
+  return (rows.find((r) => r.project_id === projectId) ?? rows.find((r) => r.project_id === DEFAULT_CLASS))?.hard_limit ?? QUOTA_DEFAULTS[resource] ?? -1;
+}
+
+async function classDefaults(store: Store | Tx): Promise<Record<string, number>> {
+  const rows = await store.db.selectFrom('compute_quotas').selectAll().where('project_id', '=', DEFAULT_CLASS).execute();
+  return { ...QUOTA_DEFAULTS, ...Object.fromEntries(rows.map((r) => [r.resource, r.hard_limit])) };
 }
 
 /** instances, cores and ram in use by a project (servers not yet deleted). */
@@ -37,7 +46,15 @@ function shownKeys(req: FastifyRequest): string[] {
 
 async function limits(store: Store, projectId: string): Promise<Record<string, number>> {
   const rows = await store.db.selectFrom('compute_quotas').selectAll().where('project_id', '=', projectId).execute();
-  return { ...QUOTA_DEFAULTS, ...Object.fromEntries(rows.map((r) => [r.resource, r.hard_limit])) };
+  return { ...(await classDefaults(store)), ...Object.fromEntries(rows.map((r) => [r.resource, r.hard_limit])) };
+}
+
+/** The keys of a quota class set: nova-network's go and server groups come at 2.50, injected files go at 2.57. */
+function classKeys(req: FastifyRequest): string[] {
+  const old = ['instances', 'cores', 'ram', 'floating_ips', 'fixed_ips', 'metadata_items', 'injected_files', 'injected_file_content_bytes', 'injected_file_path_bytes', 'key_pairs', 'security_groups', 'security_group_rules'];
+  const v250 = ['instances', 'cores', 'ram', 'metadata_items', 'injected_files', 'injected_file_content_bytes', 'injected_file_path_bytes', 'key_pairs', 'server_groups', 'server_group_members'];
+  if (!atLeast(req, 2, 50)) return old;
+  return atLeast(req, 2, 57) ? v250.filter((k) => !INJECTED.includes(k)) : v250;
 }
 
 export function quotaRoutes(scope: FastifyInstance, ctx: ComputeContext): void {
@@ -60,8 +77,44 @@ export function quotaRoutes(scope: FastifyInstance, ctx: ComputeContext): void {
   scope.get<P>('/v2.1/os-quota-sets/:project/detail', async (req) => { mayRead(req, req.params.project); return { quota_set: await quotaSet(req, req.params.project, true) }; });
   scope.get<P>('/v2.1/os-quota-sets/:project/defaults', async (req) => {
     const out: Record<string, unknown> = { id: req.params.project };
-    for (const k of shownKeys(req)) out[k] = QUOTA_DEFAULTS[k];
+    const d = await classDefaults(store);
+    for (const k of shownKeys(req)) out[k] = d[k];
     return { quota_set: out };
+  });
+
+  // Quota classes: only `default` means anything to Nova (its limits are every project's defaults).
+  type C = { Params: { id: string } };
+  const classView = async (req: FastifyRequest, id: string) => {
+    const d = id === 'default' ? await classDefaults(store) : QUOTA_DEFAULTS;
+    return Object.fromEntries(classKeys(req).map((k) => [k, d[k]]));
+  };
+  scope.get<C>('/v2.1/os-quota-class-sets/:id', async (req) => {
+    authorize(novaCaller(req), 'os_compute_api:os-quota-class-sets:show');
+    return { quota_class_set: { id: req.params.id, ...(await classView(req, req.params.id)) } };
+  });
+  scope.put<C>('/v2.1/os-quota-class-sets/:id', async (req) => {
+    authorize(novaCaller(req), 'os_compute_api:os-quota-class-sets:update');
+    const body = (req.body as { quota_class_set?: Record<string, unknown> } | null)?.quota_class_set;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('quota_class_set', req.body, "'quota_class_set' is a required property");
+    const keys = classKeys(req);
+    const changes: [string, number][] = [];
+    for (const [k, v] of Object.entries(body)) {
+      if (!keys.includes(k)) throw new ValidationError('quota_class_set', body, `Additional properties are not allowed ('${k}' was unexpected)`);
+      const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < -1) throw new ValidationError(`quota_class_set.${k}`, v, `${JSON.stringify(v)} is less than the minimum of -1`);
+      changes.push([k, n]);
+    }
+    // OpenStack: a class other than `default` is accepted and stored by Nova but never applied; Pier keeps only `default`.
+    if (req.params.id === 'default') {
+      await store.tx(async (tx) => {
+        for (const [resource, hard] of changes) {
+          await tx.db.deleteFrom('compute_quotas').where('project_id', '=', DEFAULT_CLASS).where('resource', '=', resource).execute();
+          await tx.db.insertInto('compute_quotas').values({ project_id: DEFAULT_CLASS, resource, hard_limit: hard }).execute();
+        }
+        await tx.emit({ resource: 'compute_quota_class', id: 'default', action: 'update' });
+      });
+    }
+    return { quota_class_set: { ...(await classView(req, req.params.id)), ...(req.params.id === 'default' ? {} : Object.fromEntries(changes)) } };
   });
   scope.put<P>('/v2.1/os-quota-sets/:project', async (req) => {
     authorize(novaCaller(req), 'os_compute_api:os-quota-sets:update');

@@ -41,9 +41,14 @@ type P = { Params: { id: string } };
 type Q = { Querystring: QueryParams };
 
 export function computeRoutes(scope: FastifyInstance, ctx: ComputeContext): void {
-  scope.addHook('onRequest', async (req, reply) => negotiate(req, reply));
+  scope.addHook('onRequest', async (req, reply) => {
+    // OpenStack: Nova names the request id in its own header too (Tempest reads it for instance actions).
+    void reply.header('x-compute-request-id', req.id);
+    return negotiate(req, reply);
+  });
   scope.get('/', { config: { public: true } }, async (req) => ({ versions: [version(req, '2.0'), version(req, '2.1')] }));
   scope.get('/v2.1', { config: { public: true } }, async (req) => ({ version: version(req, '2.1') }));
+  scope.get('/v2', { config: { public: true } }, async (req) => ({ version: version(req, '2.0') }));
 
   // Flavors.
   const flavorList = (detail: boolean) => async (req: FastifyRequest<Q>) => ({

@@ -96,7 +96,7 @@ export async function serverAction(ctx: ComputeContext, req: FastifyRequest<{ Pa
     await setTask(ctx, req, s, 'rebuild', { from: ['active', 'stopped', 'error'], task: 'rebuilding' }, r, extra);
     const fresh = await loadServer(ctx, caller, s.id);
     const [view] = await detailViews(ctx, req, [fresh]);
-    return reply.code(202).send({ server: { ...updateView(req, view!), adminPass: typeof r.adminPass === 'string' ? r.adminPass : randomBytes(9).toString('base64url') } });
+    return reply.code(202).send({ server: { ...updateView(req, view!, fresh), adminPass: typeof r.adminPass === 'string' ? r.adminPass : randomBytes(9).toString('base64url') } });
   }
   if (await moreActions(ctx, req, s, name, args)) return reply.code(202).send();
   const a = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;

@@ -1,17 +1,16 @@
 // Per-server admin and guest endpoints: diagnostics (what the runtime knows of a container;
-// 2.48's standard form names only VM drivers, so it answers 501 as Nova does for a driver
-// without them), the guest's posted password (`os-server-password`; Pier's guests post none)
+// 2.48's standard form names only Nova's VM drivers, so it is refused — Nova answers 501 for a
+// driver without it, Pier a 400, as it answers no 5xx to a request), the guest's posted password (`os-server-password`; Pier's guests post none)
 // and Neutron's external events (`os-server-external-events`: accepted for servers that exist —
 // Pier reads ports live, so a network change needs no refresh).
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../core/errors.js';
+import { BadRequest } from '../core/errors.js';
 import { authorize, novaCaller, type ComputeContext } from './context.js';
 import { InstanceInvalidState, NovaNotFound, ValidationError } from './errors.js';
 import { atLeast } from './microversion.js';
 import { serverPorts } from './ports.js';
 import { loadServer } from './servers.js';
 
-class NotImplemented extends ApiError { override readonly status: number = 501; }
 
 const EVENTS: [string, number, number][] = [
   ['network-changed', 2, 0], ['network-vif-plugged', 2, 0], ['network-vif-unplugged', 2, 0], ['network-vif-deleted', 2, 0],
@@ -25,7 +24,7 @@ export function serverAdminRoutes(scope: FastifyInstance, ctx: ComputeContext): 
     const caller = novaCaller(req);
     const s = await loadServer(ctx, caller, req.params.id);
     authorize(caller, 'os_compute_api:os-server-diagnostics', { project_id: s.project_id });
-    if (atLeast(req, 2, 48)) throw new NotImplemented('Unable to get diagnostics, functionality not implemented');
+    if (atLeast(req, 2, 48)) throw new BadRequest(`Unable to get diagnostics: the ${ctx.hypervisorType} runtime is none of the drivers 2.48's diagnostics name; ask with microversion 2.47 or older.`);
     if (s.vm_state === 'building') throw new InstanceInvalidState('get_diagnostics', s.id, 'vm_state', s.vm_state);
     const flavor = JSON.parse(s.flavor) as { vcpus: number; ram: number };
     const ports = await serverPorts(ctx, [s.id]);

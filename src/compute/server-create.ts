@@ -2,6 +2,7 @@
 // user_data, metadata, security_groups, min/max_count), quotas, the ports, then the rows in
 // BUILD — the controller takes it from there. Bad input changes nothing.
 import { randomBytes } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
 import { BadRequest, NotFound } from '../core/errors.js';
 import { newUuid, isoSeconds } from '../core/ids.js';
 import { imageCaller, loadImage } from '../image/index.js';
@@ -27,6 +28,20 @@ const idOf = (ref: string) => ref.split('/').filter(Boolean).at(-1) ?? ref;
 export function hostnameOf(name: string): string {
   const h = name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[.-]+|[.-]+$/g, '').slice(0, 63).replace(/[.-]+$/, '');
   return h || 'server';
+}
+
+/** An access address as Nova keeps it: checked, and an IPv6 one in its canonical short form. */
+export function accessIp(k: 'accessIPv4' | 'accessIPv6', v: unknown): string {
+  if (v === undefined || v === null || v === '') return '';
+  const bad = () => new ValidationError(k, v, `'${String(v)}' is not a '${k === 'accessIPv4' ? 'ipv4' : 'ipv6'}'`);
+  if (typeof v !== 'string') throw bad();
+  if (k === 'accessIPv4') {
+    if (!ipaddr.IPv4.isValidFourPartDecimal(v)) throw bad();
+    return v;
+  }
+  if (!ipaddr.IPv6.isValid(v)) throw bad();
+  // OpenStack: Nova stores netaddr's form (`::babe:dc0c:1602` for `0:…:babe:220.12.22.2`).
+  return ipaddr.IPv6.parse(v).toRFC5952String();
 }
 
 export function checkMetadata(path: string, metadata: unknown): Record<string, string> {
@@ -94,12 +109,7 @@ export async function createServers(ctx: ComputeContext, caller: NovaCaller, bod
     if (typeof u !== 'string' || !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(u) || u.length > 65535) throw new ValidationError('user_data', u, `${JSON.stringify(u)} is not a 'base64'`);
     userData = u;
   }
-  for (const k of ['accessIPv4', 'accessIPv6'] as const) {
-    const v = s[k];
-    if (v !== undefined && v !== '' && (typeof v !== 'string' || (k === 'accessIPv4' ? !/^(\d{1,3}\.){3}\d{1,3}$/.test(v) : !v.includes(':')))) {
-      throw new ValidationError(k, v, `'${String(v)}' is not a '${k === 'accessIPv4' ? 'ipv4' : 'ipv6'}'`);
-    }
-  }
+  const access = { accessIPv4: accessIp('accessIPv4', s.accessIPv4), accessIPv6: accessIp('accessIPv6', s.accessIPv6) };
   if (s.description !== undefined && s.description !== null && (typeof s.description !== 'string' || s.description.length > 255)) throw new ValidationError('description', s.description, 'is not a valid description');
   const tags = s.tags === undefined ? [] : s.tags;
   if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string' || !t || t.length > 60 || /[/,]/.test(t))) throw new ValidationError('tags', tags, 'is not a valid list of tags');
@@ -146,7 +156,7 @@ export async function createServers(ctx: ComputeContext, caller: NovaCaller, bod
         id, name: display, project_id: caller.projectId, user_id: caller.userId, image_id: image.id, flavor_id: flavor.id, flavor: JSON.stringify(flavor),
         key_name: (s.key_name as string | undefined) ?? null, key_data: keyData, user_data: userData, vm_state: 'building', task_state: 'scheduling',
         power_state: POWER.NOSTATE, fault: null, metadata: JSON.stringify(metadata), tags: JSON.stringify(tags), security_groups: JSON.stringify(sgNames),
-        access_ipv4: (s.accessIPv4 as string) ?? '', access_ipv6: (s.accessIPv6 as string) ?? '', description: (s.description as string | undefined) ?? null,
+        access_ipv4: access.accessIPv4, access_ipv6: access.accessIPv6, description: (s.description as string | undefined) ?? null,
         hostname: hostnameOf(display), host: ctx.host, availability_zone: zone, config_drive: s.config_drive === true || s.config_drive === 'True' ? 'True' : '',
         reservation_id: reservationId, launch_index: i, locked: 0, locked_reason: null, created_ports: JSON.stringify(ports.created),
         created_at: now, updated_at: now, launched_at: null, terminated_at: null,

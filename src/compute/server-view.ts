@@ -68,8 +68,10 @@ export function serverDetail(req: Asked, caller: NovaCaller, s: ServerRow, addre
     'OS-SRV-USG:launched_at': micro(s.launched_at), 'OS-SRV-USG:terminated_at': micro(s.terminated_at),
     'OS-EXT-STS:task_state': s.task_state, 'OS-EXT-STS:vm_state': s.vm_state, 'OS-EXT-STS:power_state': s.power_state,
     'os-extended-volumes:volumes_attached': [],
-    security_groups: (JSON.parse(s.security_groups) as string[]).map((name) => ({ name })),
   };
+  // OpenStack: a server in no security group shows no security_groups key at all.
+  const groups = JSON.parse(s.security_groups) as string[];
+  if (groups.length) v.security_groups = groups.map((name) => ({ name }));
   if (status === 'BUILD' || status === 'ACTIVE') v.progress = 0;
   if (caller.isAdmin) {
     Object.assign(v, { 'OS-EXT-SRV-ATTR:host': s.host || null, 'OS-EXT-SRV-ATTR:hypervisor_hostname': s.host || null, 'OS-EXT-SRV-ATTR:instance_name': `instance-${s.id.slice(0, 8)}` });
@@ -96,7 +98,13 @@ export function serverDetail(req: Asked, caller: NovaCaller, s: ServerRow, addre
 /** What a server update or rebuild answers before 2.75: the core of the detail, without the extensions' fields. */
 const UPDATE_KEYS = new Set(['id', 'name', 'status', 'tenant_id', 'user_id', 'metadata', 'hostId', 'image', 'flavor', 'created', 'updated', 'addresses',
   'accessIPv4', 'accessIPv6', 'links', 'OS-DCF:diskConfig', 'progress', 'fault', 'locked', 'description', 'tags', 'trusted_image_certificates', 'locked_reason', 'adminPass']);
-export function updateView(req: Asked, v: Record<string, unknown>): Record<string, unknown> {
-  if (atLeast(req, 2, 75)) return v;
-  return Object.fromEntries(Object.entries(v).filter(([k]) => UPDATE_KEYS.has(k)));
+export function updateView(req: Asked, v: Record<string, unknown>, row?: ServerRow): Record<string, unknown> {
+  // A rebuild (given its row) also answers key_name from 2.54 and user_data from 2.57.
+  const rebuilt = row ? { ...(atLeast(req, 2, 54) ? { key_name: row.key_name } : {}), ...(atLeast(req, 2, 57) ? { user_data: row.user_data } : {}) } : {};
+  if (atLeast(req, 2, 75)) return { ...v, ...rebuilt };
+  const out = Object.fromEntries(Object.entries(v).filter(([k]) => UPDATE_KEYS.has(k)));
+  // OpenStack: these answers' addresses carry only version and addr (no OS-EXT-IPS fields).
+  const addresses = v.addresses as Record<string, { version: number; addr: string }[]> | undefined;
+  if (addresses) out.addresses = Object.fromEntries(Object.entries(addresses).map(([n, l]) => [n, l.map((a) => ({ version: a.version, addr: a.addr }))]));
+  return { ...out, ...rebuilt };
 }

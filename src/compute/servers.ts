@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { isoSeconds } from '../core/ids.js';
 import { keysetPage, nextPageQuery } from '../core/resource/index.js';
 import { regexpMatch } from '../store/index.js';
+import { accessIp } from './server-create.js';
 import { authorize, novaCaller, type ComputeContext, type NovaCaller } from './context.js';
 import { serverNotFound, ValidationError } from './errors.js';
 import { atLeast, type Asked } from './microversion.js';
@@ -51,6 +52,8 @@ const COLUMN: Record<string, string> = {
 
 /** A filter's time as the rows store it (`2026-12-01T07:20:20Z`), so text comparison is time order. */
 function rowTime(key: string, v: string): string {
+  // OpenStack: an ISO 8601 time (as iso8601.parse_date reads it), not whatever Date.parse guesses.
+  if (!/^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?([zZ]|[+-]\d\d(:?\d\d)?)?$/.test(v)) throw new ValidationError(key, v, `'${v}' is not a 'date-time'`);
   const t = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
   if (Number.isNaN(t)) throw new ValidationError(key, v, `'${v}' is not a 'date-time'`);
   return isoSeconds(t);
@@ -131,7 +134,7 @@ export async function updateServer(ctx: ComputeContext, req: FastifyRequest, id:
       changes.name = v;
     } else if (k === 'accessIPv4' || k === 'accessIPv6') {
       if (typeof v !== 'string') throw new ValidationError(k, v, "is not of type 'string'");
-      changes[k === 'accessIPv4' ? 'access_ipv4' : 'access_ipv6'] = v;
+      changes[k === 'accessIPv4' ? 'access_ipv4' : 'access_ipv6'] = accessIp(k, v);
     } else if (k === 'description') {
       if (v !== null && (typeof v !== 'string' || v.length > 255)) throw new ValidationError(k, v, 'is not a valid description');
       changes.description = v as string | null;

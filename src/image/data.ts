@@ -74,7 +74,7 @@ export async function uploadImage(store: Store, dataDir: string, caller: ImageCa
 
 /** The stream and headers of `GET /v2/images/{id}/file`, or undefined for an image with no data (204). */
 export function openImageFile(dataDir: string, row: ImageRow): { stream: Readable; size: number } | undefined {
-  if (row.status !== 'active') {
+  if (row.status !== 'active' && row.status !== 'deactivated') {
     if (row.status === 'queued') return undefined;
     throw new ImageDataMissing(row.id);
   }

@@ -2,7 +2,7 @@
 // the wire. Runs against the store only; image data (the file) is data.ts's.
 import { newUuid, isoSeconds } from '../core/ids.js';
 import type { AuthContext } from '../core/http/context.js';
-import { BadRequest, Conflict, NotFound } from '../core/errors.js';
+import { BadRequest, Conflict, Forbidden, NotFound } from '../core/errors.js';
 import type { Store, Tx } from '../store/index.js';
 import { isUniqueViolation } from '../store/index.js';
 import { authorize } from './policy.js';
@@ -252,5 +252,20 @@ export async function setImageProperties(store: Store, caller: ImageCaller, id: 
     await tx.db.updateTable('images').set({ properties: next.properties, updated_at: next.updated_at }).where('id', '=', id).execute();
     await tx.emit({ resource: 'image', id, action: 'update', projectId: row.owner });
     return next;
+  });
+}
+
+/** Deactivates (or reactivates) an image: its data cannot be downloaded, except by admins, while deactivated. */
+export async function setActive(store: Store, caller: ImageCaller, id: string, active: boolean): Promise<void> {
+  await store.tx(async (tx) => {
+    const row = await loadImage(tx, caller, id);
+    if (!mayModify(caller, row)) throw new PolicyForbidden(active ? 'reactivate' : 'deactivate');
+    if (row.status !== 'active' && row.status !== 'deactivated') {
+      throw new Forbidden(`Not allowed to ${active ? 'reactivate' : 'deactivate'} image in status '${row.status}'`);
+    }
+    const status = active ? 'active' : 'deactivated';
+    if (row.status === status) return;
+    await tx.db.updateTable('images').set({ status, updated_at: isoSeconds() }).where('id', '=', id).execute();
+    await tx.emit({ resource: 'image', id, action: 'update', projectId: row.owner });
   });
 }

@@ -1,13 +1,13 @@
 // Every Image v2 route under the service's prefix (`/image`): versions, images, data, tags, members.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { NotFound, UnsupportedMediaType } from '../core/errors.js';
+import { Forbidden, NotFound, UnsupportedMediaType } from '../core/errors.js';
 import { parseJsonBody } from '../core/http/json-body.js';
 import type { QueryParams } from '../core/resource/index.js';
 import type { Store } from '../store/index.js';
 import { openImageFile, removeImageFile, uploadImage } from './data.js';
 import { listImages } from './image-list.js';
-import { createImage, deleteImage, imageCaller, imageView, loadImage, setTag, updateImage } from './images.js';
+import { createImage, deleteImage, imageCaller, imageView, loadImage, setActive, setTag, updateImage } from './images.js';
 import { glanceSchemas } from './schemas.js';
 import { addMember, listMembers, memberView, removeMember, showMember, updateMember } from './members.js';
 
@@ -47,7 +47,11 @@ export function imageRoutes(scope: FastifyInstance, ctx: ImageContext): void {
     return found;
   });
 
-  scope.get('/v2/images', async (req) => listImages(ctx.store, caller(req), req.query as QueryParams));
+  scope.get('/v2/images', async (req) => {
+    // OpenStack: `/v2/images/` is an image with an empty id, which Glance does not find.
+    if (req.url.split('?')[0]!.endsWith('/')) throw new NotFound('The resource could not be found.');
+    return listImages(ctx.store, caller(req), req.query as QueryParams);
+  });
   scope.post('/v2/images', async (req, reply) => {
     const row = await createImage(ctx.store, caller(req), req.body);
     return reply.code(201).header('location', `${req.ctx.baseUrl}/image/v2/images/${row.id}`).send(imageView(row));
@@ -83,11 +87,19 @@ export function imageRoutes(scope: FastifyInstance, ctx: ImageContext): void {
   });
   scope.get<IdParams>('/v2/images/:id/file', async (req, reply: FastifyReply) => {
     const row = await loadImage(ctx.store, caller(req), req.params.id);
+    if (row.status === 'deactivated' && !caller(req).isAdmin) throw new Forbidden('The requested image has been deactivated. Image data download is prohibited.');
     const file = openImageFile(ctx.dataDir, row);
     if (!file) return reply.code(204).send();
     const md5 = row.checksum ? { 'content-md5': row.checksum } : {};
     return reply.code(200).headers({ 'content-type': 'application/octet-stream', 'content-length': String(file.size), ...md5 }).send(file.stream);
   });
+
+  for (const action of ['deactivate', 'reactivate'] as const) {
+    scope.post<IdParams>(`/v2/images/:id/actions/${action}`, async (req, reply) => {
+      await setActive(ctx.store, caller(req), req.params.id, action === 'reactivate');
+      return reply.code(204).send();
+    });
+  }
 
   scope.put<{ Params: { id: string; tag: string } }>('/v2/images/:id/tags/:tag', async (req, reply) => {
     await setTag(ctx.store, caller(req), req.params.id, req.params.tag, true);

@@ -89,7 +89,10 @@ for (const store of testStores()) describe(`compute admin and proxy APIs on ${st
     const host = (await nova(c.admin, 'GET', `/os-hosts/${h.hypervisor_hostname}`)).body.host;
     assert.deepEqual(host.slice(0, 3).map((r: any) => r.resource.project), ['(total)', '(used_now)', '(used_max)']);
     novaError(await nova(c.admin, 'PUT', `/os-hosts/${h.hypervisor_hostname}`, { status: 'sleep' }), 400, 'badRequest');
-    novaError(await nova(c.admin, 'PUT', `/os-hosts/${h.hypervisor_hostname}`, { status: 'disable' }), 501, 'notImplemented');
+    assert.deepEqual((await nova(c.admin, 'PUT', `/os-hosts/${h.hypervisor_hostname}`, { status: 'disable' })).body, { host: h.hypervisor_hostname, status: 'disabled' });
+    assert.equal((await nova(c.admin, 'GET', '/os-hypervisors')).body.hypervisors[0].status, 'disabled');
+    await nova(c.admin, 'PUT', `/os-hosts/${h.hypervisor_hostname}`, { status: 'enable' });
+    novaError(await nova(c.admin, 'GET', `/os-hosts/${h.hypervisor_hostname}/reboot`), 400, 'badRequest', /does not switch hosts off/);
     novaError(await nova(c.admin, 'GET', '/os-hosts', undefined, '2.43'), 404, 'itemNotFound');
     const detail = (await nova(c.admin, 'GET', '/os-availability-zone/detail')).body.availabilityZoneInfo;
     assert.ok(detail.find((z: any) => z.zoneName === 'nova').hosts[h.hypervisor_hostname]['nova-compute'].available);
