@@ -199,6 +199,12 @@ export class ServerController {
         case 'rebuilding':
           await this.teardown(id);
           await this.boot(s);
+          // OpenStack: a server rebuilt while SHUTOFF is SHUTOFF again afterwards.
+          if (s.vm_state === 'stopped') {
+            await this.driver.stop(id);
+            await this.write(s, { vm_state: 'stopped', task_state: null, power_state: POWER.SHUTDOWN, fault: null, launched_at: isoSeconds() });
+            return;
+          }
           await this.write(s, { ...running, launched_at: isoSeconds() });
           return;
       }

@@ -101,7 +101,12 @@ const UPDATE_KEYS = new Set(['id', 'name', 'status', 'tenant_id', 'user_id', 'me
 export function updateView(req: Asked, v: Record<string, unknown>, row?: ServerRow): Record<string, unknown> {
   // A rebuild (given its row) also answers key_name from 2.54 and user_data from 2.57.
   const rebuilt = row ? { ...(atLeast(req, 2, 54) ? { key_name: row.key_name } : {}), ...(atLeast(req, 2, 57) ? { user_data: row.user_data } : {}) } : {};
-  if (atLeast(req, 2, 75)) return { ...v, ...rebuilt };
+  if (atLeast(req, 2, 75)) {
+    // OpenStack: from 2.57 a rebuild names the user data itself, not in the admin's OS-EXT-SRV-ATTR.
+    const out: Record<string, unknown> = { ...v, ...rebuilt };
+    if (row && atLeast(req, 2, 57)) delete out['OS-EXT-SRV-ATTR:user_data'];
+    return out;
+  }
   const out = Object.fromEntries(Object.entries(v).filter(([k]) => UPDATE_KEYS.has(k)));
   // OpenStack: these answers' addresses carry only version and addr (no OS-EXT-IPS fields).
   const addresses = v.addresses as Record<string, { version: number; addr: string }[]> | undefined;
