@@ -1,10 +1,12 @@
-// OpenStack's own Tempest (Debian's, 33) against a fresh `pier up`: identity and network API
-// tests with dynamic credentials, concurrency 2. Fails when a test in tempest-expected.txt does
-// not pass (a regression); prints the counts and the tests that pass but are not listed yet.
+// OpenStack's own Tempest (Debian's, 33) against a fresh `pier up`: identity, network, compute
+// and image API tests with dynamic credentials, concurrency 2. Fails when a test in
+// tempest-expected.txt does not pass (a regression); prints the counts and the tests that pass
+// but are not listed yet.
 //
-// Pier runs with the noop dataplane and fake compute: these are API tests (no server boots, no
-// packet is sent), and a real dataplane would only share kernel state with the suites CI runs
-// beside this one without changing an answer Tempest checks.
+// Pier runs with the noop dataplane and fake compute: these are API tests — servers go through
+// their whole life on the fake runtime, no process runs and no packet is sent — and a real
+// dataplane would only share kernel state with the suites CI runs beside this one without
+// changing an answer Tempest checks.
 //
 // PIER_TEMPEST_REGEX narrows the run while iterating (the expected list is filtered by it);
 // PIER_TEMPEST_GROW=1 adds the new passes to the list; PIER_TEMPEST_KEEP=1 keeps the workspace.
@@ -14,7 +16,7 @@ import { execFile, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ADMIN_PASSWORD, call, tokenFor } from '../support/pier.js';
+import { ADMIN_PASSWORD, DEMO_PASSWORD, call, tokenFor } from '../support/pier.js';
 import { startPierProcess } from '../support/process.js';
 import { writeWorkspace } from './tempest/config.js';
 import { count, growExpected, parseResults, readExpected } from './tempest/results.js';
@@ -22,7 +24,10 @@ import { count, growExpected, parseResults, readExpected } from './tempest/resul
 const EXPECTED = resolve(import.meta.dirname, '../../../test/conformance/tempest-expected.txt');
 const HEADER = '# Tempest tests that pass against Pier (test/conformance/tempest.test.ts); one that stops passing fails CI.\n'
   + '# Grown with PIER_TEMPEST_GROW=1; a test leaves the list only with a reason in the commit.\n';
-const REGEX = process.env.PIER_TEMPEST_REGEX ?? '^tempest\\.api\\.(identity|network|compute|image)';
+// Debian's heat-tempest-plugin (orchestration's API tests), when installed.
+const HEAT_PLUGIN = '/usr/lib/python3/dist-packages/heat_tempest_plugin';
+const REGEX = process.env.PIER_TEMPEST_REGEX
+  ?? `^(tempest\\.api\\.(identity|network|compute|image)${existsSync(HEAT_PLUGIN) ? '|heat_tempest_plugin\\.tests\\.api' : ''})`;
 const TEMPEST = '/usr/bin/tempest';
 // Upstream Tempest's subnet delete instead of Debian's (tempest/python/sitecustomize.py says why).
 const PYTHONPATH = resolve(import.meta.dirname, '../../../test/conformance/tempest/python');
@@ -62,7 +67,12 @@ test(`Tempest ${REGEX} passes what tempest-expected.txt lists`, { skip: missing,
   const workspace = mkdtempSync(join(tmpdir(), 'pier-tempest-'));
   let keep = process.env.PIER_TEMPEST_KEEP === '1';
   try {
-    const conf = writeWorkspace({ url: pier.url, adminPassword: ADMIN_PASSWORD, services: { compute: true, image: true }, compute: await bootSource(pier.url) }, workspace);
+    const compute = await bootSource(pier.url);
+    const orchestration = existsSync(HEAT_PLUGIN);
+    const conf = writeWorkspace({
+      url: pier.url, adminPassword: ADMIN_PASSWORD, services: { compute: true, image: true, orchestration }, compute,
+      ...(orchestration ? { orchestration: { demoPassword: DEMO_PASSWORD, imageRef: compute.imageRef } } : {}),
+    }, workspace);
     const log = join(workspace, 'tempest-run.log');
     const started = Date.now();
     const code = await run(TEMPEST, ['run', '--config-file', conf, '--regex', REGEX, '--concurrency', '2'], workspace, log);

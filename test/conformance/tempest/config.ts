@@ -12,6 +12,8 @@ export interface TempestTarget {
   services: { compute?: boolean; image?: boolean; orchestration?: boolean };
   /** Compute's boot source and sizes: Pier's seeded busybox image and m1.* flavors. */
   compute?: { imageRef: string; flavorRef: string; flavorRefAlt: string; maxMicroversion: string };
+  /** heat-tempest-plugin's fixed user (it takes no dynamic credentials): Pier's seeded demo user. */
+  orchestration?: { demoPassword: string; imageRef: string };
 }
 
 const TEMPEST_TOP = '/usr/lib/python3/dist-packages/tempest';
@@ -53,6 +55,16 @@ export function tempestConf(t: TempestTarget, workspace: string): string {
     'network-feature-enabled': { api_extensions: 'all', ipv6: true, ipv6_subnet_attributes: true },
     validation: { run_validation: false },
     ...(t.compute ? computeSections(t.compute) : {}),
+    ...(t.orchestration ? {
+      heat_plugin: {
+        auth_url: `${t.url}/identity/v3`, auth_version: 3, region: 'RegionOne', endpoint_type: 'public',
+        username: 'demo', password: t.orchestration.demoPassword, project_name: 'demo',
+        admin_username: 'admin', admin_password: t.adminPassword, admin_project_name: 'admin',
+        user_domain_name: 'Default', project_domain_name: 'Default',
+        instance_type: 'm1.tiny', minimal_instance_type: 'm1.tiny', image_ref: t.orchestration.imageRef, minimal_image_ref: t.orchestration.imageRef,
+        disable_ssl_certificate_validation: true, skip_scenario_tests: true, skip_functional_tests: true,
+      },
+    } : {}),
   });
 }
 
