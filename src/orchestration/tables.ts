@@ -31,4 +31,13 @@ export interface OrchestrationTables {
     id: string; seq: number; stack_id: string; resource_name: string; physical_resource_id: string | null;
     resource_type: string; action: string; status: string; status_reason: string; created_at: string;
   };
+  /** A software config: what to run (`config`) and how (`group`), immutable once made. Inputs, outputs, options as JSON. */
+  heat_software_configs: {
+    id: string; project_id: string; name: string; group: string; config: string; inputs: string; outputs: string; options: string; created_at: string;
+  };
+  /** A config applied to a server; the server's agent (or the user) moves its status. Values as JSON. */
+  heat_software_deployments: {
+    id: string; project_id: string; config_id: string; server_id: string; action: string; status: string; status_reason: string;
+    input_values: string; output_values: string; created_at: string; updated_at: string | null;
+  };
 }
