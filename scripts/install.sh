@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runtime=(runc busybox-static iproute2 nftables util-linux tar)
-tests=(postgresql tempest magnum-tempest-plugin python3-openstackclient python3-openstacksdk iputils-ping netcat-openbsd containernetworking-plugins python3-heatclient python3-magnumclient openssh-client podman docker.io chromium)
+tests=(postgresql tempest heat-tempest-plugin magnum-tempest-plugin python3-openstackclient python3-openstacksdk iputils-ping netcat-openbsd containernetworking-plugins python3-heatclient python3-magnumclient openssh-client podman docker.io chromium)
 pkgs=()
 case "${1:-}" in
   --runtime) pkgs=("${runtime[@]}") ;;
