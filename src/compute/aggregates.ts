@@ -18,7 +18,10 @@ const aggregateNotFound = (id: string | number) => new NovaNotFound(`Aggregate $
 /** Nova's aggregate id check: an integer, else 400. */
 function aggregateId(id: string): number {
   if (!/^-?\d+$/.test(id.trim())) throw new BadRequest('Invalid input received: id must be an integer');
-  return Number(id);
+  // Past the column's range no aggregate can have it (and the database would refuse the query).
+  const n = Number(id);
+  if (!Number.isSafeInteger(n) || Math.abs(n) > 2 ** 31 - 1) throw aggregateNotFound(id);
+  return n;
 }
 
 /** A name or zone: 1–255 characters, not only spaces; Nova strips the ends. */

@@ -169,7 +169,8 @@ export function serviceRoutes(scope: FastifyInstance, ctx: ComputeContext): void
     authorize(novaCaller(req), 'os_compute_api:os-services:delete');
     const id = req.params.id;
     if (atLeast(req, 2, 53) ? !isUuid(id) : !/^-?\d+$/.test(id)) throw new BadRequest(atLeast(req, 2, 53) ? `Invalid uuid ${id}` : 'Invalid input received: id must be an integer');
-    const s = await store.db.selectFrom('compute_services').selectAll().where(atLeast(req, 2, 53) ? 'uuid' : 'id', '=', atLeast(req, 2, 53) ? id : Number(id)).executeTakeFirst();
+    const outOfRange = !atLeast(req, 2, 53) && Math.abs(Number(id)) > 2 ** 31 - 1;
+    const s = outOfRange ? undefined : await store.db.selectFrom('compute_services').selectAll().where(atLeast(req, 2, 53) ? 'uuid' : 'id', '=', atLeast(req, 2, 53) ? id : Number(id)).executeTakeFirst();
     if (!s) throw new NovaNotFound(`Service ${id} not found.`);
     await store.tx(async (tx) => {
       if (s.binary === 'nova-compute') {
