@@ -16,11 +16,12 @@ import { imageModule } from './image/index.js';
 import { kuryrModule, type KuryrConfig } from './kuryr/index.js';
 import { networkingModule, type NetworkingConfig } from './networking/index.js';
 import { orchestrationModule } from './orchestration/index.js';
+import { volumeModule, type VolumeConfig } from './volume/index.js';
 import { openStore, type Store } from './store/index.js';
 
 /** Every service Pier has, each after the modules it requires: adding a service is one line here. */
 export const MODULES: readonly ServiceModule<any, any>[] = [
-  identityModule, networkingModule, imageModule, dataplaneModule, computeModule, orchestrationModule, clustersModule, kuryrModule, dashboardModule,
+  identityModule, networkingModule, imageModule, volumeModule, dataplaneModule, computeModule, orchestrationModule, clustersModule, kuryrModule, dashboardModule,
 ];
 
 export interface PierConfig {
@@ -39,6 +40,7 @@ export interface PierConfig {
   compute?: Partial<ComputeConfig>;
   kuryr?: Partial<KuryrConfig>;
   clusters?: Partial<ClustersConfig>;
+  volume?: Partial<VolumeConfig>;
 }
 
 export const DEFAULT_PORT = 5000;

@@ -8,6 +8,7 @@ import type { IdentityTables } from '../identity/tables.js';
 import type { ImageTables } from '../image/tables.js';
 import type { NetworkingTables } from '../networking/tables.js';
 import type { OrchestrationTables } from '../orchestration/tables.js';
+import type { VolumeTables } from '../volume/tables.js';
 
 export interface EventsTable {
   id: Generated<number>;
@@ -22,4 +23,4 @@ export interface StoreTables {
   events: EventsTable;
 }
 
-export type Database = StoreTables & IdentityTables & NetworkingTables & OrchestrationTables & ImageTables & ComputeTables & ClustersTables;
+export type Database = StoreTables & IdentityTables & NetworkingTables & OrchestrationTables & ImageTables & ComputeTables & ClustersTables & VolumeTables;

@@ -19,5 +19,7 @@ import { m0020 } from './0020-identity-extras.js';
 import { m0021 } from './0021-networking-extras.js';
 import { m0040 } from './0040-compute-admin.js';
 import { m0041 } from './0041-software-config.js';
+import { m0030 } from './0030-volume.js';
 
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0016, m0020, m0021, m0040, m0041];
+// m0030 (volumes) came after 0040 and 0041 had shipped: appended, as every migration is.
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0016, m0020, m0021, m0040, m0041, m0030];
