@@ -5,6 +5,7 @@ import type { AuthContext } from '../core/http/context.js';
 import type { NetworkingService } from '../networking/index.js';
 import type { Store } from '../store/index.js';
 import type { SerialConsoles } from './serial-console.js';
+import type { ServerVolumes, VolumeService } from '../volume/index.js';
 import { credentialsOf } from '../core/http/context.js';
 import type { Target } from '../core/policy/enforcer.js';
 import { PolicyNotAuthorized } from './errors.js';
@@ -24,6 +25,8 @@ export interface ComputeContext {
   consoleLog(serverId: string, lines?: number): Promise<string>;
   /** Serial console tokens and their websocket; absent for a runtime without processes (fake). */
   serialConsoles?: SerialConsoles;
+  /** Block Storage, when it runs here: Cinder's functions, and this host's half of attachments. */
+  volumes?: { api: VolumeService; servers: ServerVolumes };
 }
 
 /** How ports get into a server's network namespace: the dataplane's plug function, in-process. */

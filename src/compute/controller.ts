@@ -15,6 +15,7 @@ import { finishActions, recordAction } from './instance-actions.js';
 import { ensureMetadataService, stopMetadataService, writeMetadata } from './metadata.js';
 import { join } from 'node:path';
 import type { ServerSpec } from './runtime/driver.js';
+import type { VolumeMounter } from '../volume/index.js';
 
 export class ServerController {
   private readonly running = new Map<string, Promise<void>>();
@@ -115,6 +116,7 @@ export class ServerController {
     // The metadata service comes up while the container starts (both only need the namespace).
     const [started] = await Promise.all([this.driver.start(s.id), this.metadata(s, spec)]);
     this.warn(s.id, started);
+    await this.ctx.volumes?.servers.converge(s.id, this.mounter(s.id));
     if (started.state !== 'running') {
       // OpenStack: a spawn that fails is an ERROR with the reason, not a server that is merely off.
       const tail = (await this.driver.logs(s.id, 3).catch(() => '')).trim().replace(/\s*\n\s*/g, '; ');
@@ -148,6 +150,13 @@ export class ServerController {
     }
   }
 
+  /** How volumes are mounted in this server's container; null for a runtime without mounts. */
+  private mounter(id: string): VolumeMounter | null {
+    const d = this.driver;
+    if (!d.mountVolume || !d.unmountVolume || !d.mountedVolumes) return null;
+    return { mount: (n, dev, ro) => d.mountVolume!(id, n, dev, ro), unmount: (n) => d.unmountVolume!(id, n), mounted: () => d.mountedVolumes!(id) };
+  }
+
   /** Unplugs every port from the server's namespace, then removes the container. */
   private async teardown(id: string): Promise<void> {
     if (this.driver.netns && this.plugger) for (const p of await this.plugger.plugged(this.driver.netns(id))) await this.plugger.unplug(p.port);
@@ -160,6 +169,7 @@ export class ServerController {
     if (!s) { await this.teardown(id); return; }
     if (s.host !== this.ctx.host) return;
     if (s.task_state === 'deleting') {
+      await this.ctx.volumes?.servers.release(id, this.mounter(id));
       await this.teardown(id);
       await releasePorts(this.ctx, s.project_id, id, JSON.parse(s.created_ports) as string[]);
       await this.store.tx(async (tx) => {
@@ -227,6 +237,9 @@ export class ServerController {
     } else if (s.vm_state === 'paused' && seen.state === 'running') {
       await this.driver.pause(id);
     }
+    // Volumes attached or detached since: the container's mounts follow the attachments (a
+    // runtime that mounts waits for the container; one that does not only moves the statuses).
+    if (seen.state !== 'absent' || !this.driver.mountVolume) await this.ctx.volumes?.servers.converge(id, this.mounter(id));
     if (seen.state !== 'absent' && this.driver.netns) {
       // Interfaces attached or detached since: the namespace follows the server's ports.
       const spec = await serverSpec(this.store, this.ctx, s);

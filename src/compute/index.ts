@@ -7,6 +7,7 @@ import { dataplaneModule, portPlugger } from '../dataplane/index.js';
 import { imageModule } from '../image/index.js';
 import { networkingModule, type NetworkingService } from '../networking/index.js';
 import type { Store } from '../store/index.js';
+import { volumeModule, type Volumes } from '../volume/index.js';
 import type { ComputeContext, PortPlugger } from './context.js';
 import { ServerController } from './controller.js';
 import { renderNovaError } from './errors.js';
@@ -39,7 +40,7 @@ export const computeModule = defineModule<Compute, ComputeConfig>({
   name: 'compute',
   roles: ['api', 'agent'],
   requires: [networkingModule, imageModule],
-  uses: [dataplaneModule],
+  uses: [dataplaneModule, volumeModule],
   catalog: [{ type: 'compute', name: 'nova', path: '/compute/v2.1' }],
   create(env) {
     const dataplane = env.find(dataplaneModule);
@@ -47,7 +48,7 @@ export const computeModule = defineModule<Compute, ComputeConfig>({
     const plugger = dataplane && portPlugger(dataplane);
     if (config.driver === 'runc' && (!plugger || dataplane.driver.name === 'noop')) throw new ModuleError('the runc runtime needs a dataplane that plugs ports (linuxbridge or routed)');
     let beat: NodeJS.Timeout | undefined;
-    const { ctx, controller, driver } = createCompute(env.store, env.get(networkingModule), env.dataDir, config, env.logger, plugger);
+    const { ctx, controller, driver } = createCompute(env.store, env.get(networkingModule), env.dataDir, config, env.logger, plugger, env.find(volumeModule));
     return {
       // Nova's answers to Heat carry links, so they need the public URL.
       exports: {
@@ -80,7 +81,7 @@ export function defaultComputeChoice(dataplane: string | undefined): { driver: C
   return { driver: 'runc' };
 }
 
-function createCompute(store: Store, networking: NetworkingService, dataDir: string, config: ComputeConfig, logger: Logger, plugger?: PortPlugger) {
+function createCompute(store: Store, networking: NetworkingService, dataDir: string, config: ComputeConfig, logger: Logger, plugger?: PortPlugger, volumes?: Volumes) {
   const driver: ComputeDriver = config.driver === 'runc' ? new RuncDriver({ dataDir }, logger) : new FakeDriver();
   let controller: ServerController | undefined;
   const ctx: ComputeContext = {
@@ -88,6 +89,7 @@ function createCompute(store: Store, networking: NetworkingService, dataDir: str
     kick: (id) => controller?.kick(id),
     consoleLog: (id, lines) => driver.logs(id, lines),
     serialConsoles: driver.initPid ? new SerialConsoles((id) => driver.initPid?.(id), logger) : undefined,
+    volumes: volumes && { api: volumes.api, servers: volumes.servers },
   };
   controller = new ServerController(store, driver, ctx, logger, plugger, config.driver === 'runc' ? 3_000 : 30_000);
   return { ctx, controller, driver };

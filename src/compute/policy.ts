@@ -64,4 +64,8 @@ export const computePolicy = new Enforcer({
   'os_compute_api:os-server-external-events:create': admin,
   'os_compute_api:os-server-password:show': 'rule:admin_or_owner',
   'os_compute_api:os-server-password:clear': 'rule:admin_or_owner',
+  'os_compute_api:os-volumes-attachments:index': 'rule:admin_or_owner',
+  'os_compute_api:os-volumes-attachments:show': 'rule:admin_or_owner',
+  'os_compute_api:os-volumes-attachments:create': 'rule:admin_or_owner',
+  'os_compute_api:os-volumes-attachments:delete': 'rule:admin_or_owner',
 });

@@ -14,6 +14,7 @@ import { remoteConsoleRoutes } from './remote-consoles.js';
 import { createServers } from './server-create.js';
 import { interfaceRoutes, metadataRoutes } from './server-extras.js';
 import { instanceActionRoutes } from './instance-actions.js';
+import { volumeAttachmentRoutes } from './volume-attachments.js';
 import { detailViews, deleteServer, listServers, loadServer, updateServer } from './servers.js';
 import { updateView } from './server-view.js';
 import { resourceLinks } from './flavors.js';
@@ -132,6 +133,7 @@ export function computeRoutes(scope: FastifyInstance, ctx: ComputeContext): void
   remoteConsoleRoutes(scope, ctx);
   instanceActionRoutes(scope, ctx);
   interfaceRoutes(scope, ctx);
+  volumeAttachmentRoutes(scope, ctx);
 
   serviceRoutes(scope, ctx);
   aggregateRoutes(scope, ctx);

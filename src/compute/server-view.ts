@@ -53,7 +53,10 @@ export function serverSummary(req: Asked, s: ServerRow): Record<string, unknown>
   return { id: s.id, name: s.name, links: resourceLinks(req, 'servers', s.id) };
 }
 
-export function serverDetail(req: Asked, caller: NovaCaller, s: ServerRow, addresses: Addresses): Record<string, unknown> {
+/** A volume attached to a server, as its view lists it. */
+export interface AttachedVolume { id: string; delete_on_termination: boolean }
+
+export function serverDetail(req: Asked, caller: NovaCaller, s: ServerRow, addresses: Addresses, volumes: readonly AttachedVolume[] = []): Record<string, unknown> {
   const status = statusOf(s);
   const flavor = JSON.parse(s.flavor) as FlavorRow;
   const bookmark = (kind: string, id: string) => [{ rel: 'bookmark', href: `${baseUrlOf(req)}/compute/${kind}/${id}` }];
@@ -67,7 +70,7 @@ export function serverDetail(req: Asked, caller: NovaCaller, s: ServerRow, addre
     'OS-EXT-AZ:availability_zone': s.availability_zone, config_drive: s.config_drive, key_name: s.key_name,
     'OS-SRV-USG:launched_at': micro(s.launched_at), 'OS-SRV-USG:terminated_at': micro(s.terminated_at),
     'OS-EXT-STS:task_state': s.task_state, 'OS-EXT-STS:vm_state': s.vm_state, 'OS-EXT-STS:power_state': s.power_state,
-    'os-extended-volumes:volumes_attached': [],
+    'os-extended-volumes:volumes_attached': volumes.map((a) => (atLeast(req, 2, 3) ? { id: a.id, delete_on_termination: a.delete_on_termination } : { id: a.id })),
   };
   // OpenStack: a server in no security group shows no security_groups key at all.
   const groups = JSON.parse(s.security_groups) as string[];

@@ -28,7 +28,10 @@ export async function detailViews(ctx: ComputeContext, req: FastifyRequest, rows
 /** Detail views as `caller` sees them under `req`'s microversion. */
 export async function serverViews(ctx: ComputeContext, req: Asked, caller: NovaCaller, rows: ServerRow[]): Promise<Record<string, unknown>[]> {
   const addresses = await addressesOf(ctx, await serverPorts(ctx, rows.map((r) => r.id)));
-  const views = rows.map((r) => serverDetail(req, caller, r, addresses.get(r.id) ?? {}));
+  const attached = await ctx.volumes?.api.serverAttachments(rows.map((r) => r.id)) ?? [];
+  const volumesOf = (id: string) => attached.filter((a) => a.instance_uuid === id && a.attach_status !== 'detached')
+    .map((a) => ({ id: a.volume_id, delete_on_termination: a.delete_on_termination === 1 }));
+  const views = rows.map((r) => serverDetail(req, caller, r, addresses.get(r.id) ?? {}, volumesOf(r.id)));
   if (atLeast(req, 2, 71) && rows.length) {
     // OpenStack: from 2.71 a server names the group it was booted into.
     const members = await ctx.store.db.selectFrom('server_group_members').select(['group_id', 'server_id']).where('server_id', 'in', rows.map((r) => r.id)).execute();

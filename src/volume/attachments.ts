@@ -18,14 +18,17 @@ const STATUS_FROM: [string, string, string][] = [
   ['attached', 'in-use', 'attached'], ['detaching', 'detaching', 'attached'], ['attaching', 'attaching', 'attaching'], ['reserved', 'reserved', 'detached'],
 ];
 
-/** Makes the volume's status what its attachments say (available when it has none). */
-export async function settle(tx: Tx, volumeId: string): Promise<void> {
+/**
+ * Makes the volume's status what its attachments say (available when it has none). `released`:
+ * an attachment was just removed, so an `attaching` volume without one is not os-reserve's.
+ */
+export async function settle(tx: Tx, volumeId: string, released = false): Promise<void> {
   const vol = await tx.db.selectFrom('volumes').select(['status', 'project_id']).where('id', '=', volumeId).executeTakeFirst();
   if (!vol || ['deleting', 'error_deleting', 'creating', 'extending', 'reverting'].includes(vol.status)) return;
   const atts = await tx.db.selectFrom('volume_attachments').select('attach_status').where('volume_id', '=', volumeId).execute();
   const [, status, attach] = STATUS_FROM.find(([a]) => atts.some((x) => x.attach_status === a)) ?? ['', 'available', 'detached'];
   // A volume attached the old way (os-reserve) has no attachment row until os-attach.
-  if (!atts.length && vol.status === 'attaching') return;
+  if (!atts.length && vol.status === 'attaching' && !released) return;
   await tx.db.updateTable('volumes').set({ status, attach_status: attach, updated_at: stamp() }).where('id', '=', volumeId).execute();
   await tx.emit({ resource: 'volume', id: volumeId, action: 'update', projectId: vol.project_id });
 }
@@ -104,7 +107,7 @@ export async function deleteAttachment(c: Cinder, caller: CinderCaller, id: stri
     const a = await findAttachment(c, caller, id, tx.db);
     authorize(caller, 'volume:attachment_delete', { project_id: a.project_id });
     await tx.db.deleteFrom('volume_attachments').where('id', '=', id).execute();
-    await settle(tx, a.volume_id);
+    await settle(tx, a.volume_id, true);
     return tx.db.selectFrom('volume_attachments').selectAll().where('volume_id', '=', a.volume_id).execute();
   });
 }

@@ -73,7 +73,7 @@ export const volumeModule = defineModule<Volumes, VolumeConfig>({
   },
 });
 
-export type { VolumeMounter } from './server-volumes.js';
+export type { VolumeMounter, ServerVolumes } from './server-volumes.js';
 export { mountName } from './server-volumes.js';
 export type { AttachmentRow, ServerAttachRequest } from './attachments.js';
 export type { CinderCaller } from './context.js';

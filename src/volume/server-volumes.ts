@@ -33,11 +33,12 @@ export class ServerVolumes {
   async converge(serverId: string, mounter: VolumeMounter | null): Promise<void> {
     const atts = await this.store.db.selectFrom('volume_attachments').selectAll().where('instance_uuid', '=', serverId).execute();
     const keep = new Set<string>();
+    const mounted = new Set(mounter ? await mounter.mounted() : []);
     for (const a of atts) {
       const name = mountName(a.mountpoint);
       if (a.attach_status === 'attaching' || a.attach_status === 'attached') {
         keep.add(name);
-        if (mounter) {
+        if (mounter && !mounted.has(name)) {
           try {
             const vol = await this.store.db.selectFrom('volumes').select(['readonly']).where('id', '=', a.volume_id).executeTakeFirst();
             const device = await this.driver.attach(a.volume_id);
@@ -63,7 +64,7 @@ export class ServerVolumes {
         });
       }
     }
-    if (mounter) for (const name of await mounter.mounted()) if (!keep.has(name)) await mounter.unmount(name);
+    if (mounter) for (const name of mounted) if (!keep.has(name)) await mounter.unmount(name);
   }
 
   /** The server is going: every volume is unmounted and detached; delete_on_termination ones are deleted, the rest available. */
@@ -78,7 +79,7 @@ export class ServerVolumes {
           await tx.db.updateTable('volume_snapshots').set({ status: 'deleting' }).where('volume_id', '=', a.volume_id).execute();
           await tx.db.updateTable('volumes').set({ status: 'deleting', attach_status: 'detached', updated_at: stamp() }).where('id', '=', a.volume_id).execute();
           await tx.emit({ resource: 'volume', id: a.volume_id, action: 'update', projectId: a.project_id });
-        } else await settle(tx, a.volume_id);
+        } else await settle(tx, a.volume_id, true);
       });
     }
     if (mounter) for (const name of await mounter.mounted()) await mounter.unmount(name);
@@ -92,7 +93,7 @@ export class ServerVolumes {
     await this.driver.detach(a.volume_id).catch(() => {});
     await this.store.tx(async (tx) => {
       await tx.db.deleteFrom('volume_attachments').where('id', '=', a.id).execute();
-      await settle(tx, a.volume_id);
+      await settle(tx, a.volume_id, true);
     });
     await recordMessage(this.store, { projectId: a.project_id, resourceType: 'VOLUME', resourceId: a.volume_id, event: EVENTS.attachVolume, reason: why });
   }

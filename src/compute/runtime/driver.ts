@@ -77,4 +77,14 @@ export interface ComputeDriver {
    * resolves a pod's namespace path through it). Absent for a runtime without processes (fake).
    */
   initPid?(id: string): number | undefined;
+  /**
+   * Mounts the file system on block device `device` in the server's container at /mnt/<name>,
+   * also while the container runs; mounted already is success. Absent for a runtime without
+   * containers (fake).
+   */
+  mountVolume?(id: string, name: string, device: string, readonly: boolean): Promise<void>;
+  /** Unmounts /mnt/<name> of the server's container; not mounted is success. */
+  unmountVolume?(id: string, name: string): Promise<void>;
+  /** The names of the volumes mounted in the server's container now. */
+  mountedVolumes?(id: string): Promise<string[]>;
 }

@@ -18,6 +18,8 @@ export interface OciSpecInput {
   netnsPath: string;
   /** A host directory shown read-only at /mnt/config (the config drive). */
   configDrive: string;
+  /** A shared host directory shown at /mnt as its slave: volumes mounted below it on the host appear in the container. */
+  volumesDir?: string;
   /** The flavor: memory in MiB and vCPUs (as a CFS quota). */
   ramMb: number;
   vcpus: number;
@@ -118,6 +120,7 @@ function baseSpec(o: OciSpecInput): Spec {
       { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
       { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
       { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] },
+      ...(o.volumesDir ? [{ destination: '/mnt', type: 'bind', source: o.volumesDir, options: ['rbind', 'rslave'] }] : []),
       { destination: '/mnt/config', type: 'bind', source: o.configDrive, options: ['rbind', 'ro', 'nosuid', 'nodev', 'noexec'] },
     ],
     linux: {

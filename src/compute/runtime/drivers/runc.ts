@@ -12,6 +12,7 @@ import { containerHostCgroup, removeCgroupTree } from './cgroups.js';
 import { imageProblem } from './fake.js';
 import { ociSpec, type ContainerProcess } from './oci-spec.js';
 import { mountRootfs, unmountRootfs, unpackImage } from './rootfs.js';
+import { mountedVolumes, mountVolume, shareVolumesDir, unmountVolume, unmountVolumesDir, volumesDir } from './volume-mounts.js';
 
 export interface RuncConfig {
   dataDir: string;
@@ -50,7 +51,7 @@ export class RuncDriver implements ComputeDriver {
     try {
       const image = await unpackImage(join(this.root, 'images'), spec.image);
       // The rootfs and the namespace are independent: made side by side.
-      const [how] = await Promise.all([mountRootfs(image.rootfs, dir), this.makeNetns(spec.id)]);
+      const [how] = await Promise.all([mountRootfs(image.rootfs, dir), this.makeNetns(spec.id), shareVolumesDir(dir)]);
       writeFileSync(join(dir, 'image'), spec.image.id);
       const rootfs = join(dir, 'rootfs');
       if (spec.keyData) {
@@ -64,7 +65,7 @@ export class RuncDriver implements ComputeDriver {
       if (spec.containerHost) mkdirSync(join(dir, 'state'), { recursive: true });
       const config = ociSpec({
         rootfs, hostname: spec.hostname, process: { ...process, env: process.env.length ? process.env : ENV },
-        netnsPath: `/run/netns/${this.netns(spec.id)}`, configDrive: drive, ramMb: spec.ramMb, vcpus: spec.vcpus,
+        netnsPath: `/run/netns/${this.netns(spec.id)}`, configDrive: drive, volumesDir: volumesDir(dir), ramMb: spec.ramMb, vcpus: spec.vcpus,
         containerHost: spec.containerHost ? { cgroupsPath: containerHostCgroup(spec.id), stateDir: join(dir, 'state') } : undefined,
       });
       writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 1));
@@ -101,6 +102,7 @@ export class RuncDriver implements ComputeDriver {
     // After a host reboot the mount and the namespace are gone: made again (the ports' plugs are the caller's).
     if (!existsSync(join(dir, 'copied'))) await mountRootfs(join(this.root, 'images', this.imageOf(dir), 'rootfs'), dir);
     if (!existsSync(`/run/netns/${this.netns(id)}`)) await this.makeNetns(id);
+    await shareVolumesDir(dir);
     for (const f of ['exit-code', 'pid']) rmSync(join(dir, f), { force: true });
     // The supervisor: runc in the foreground, its output in the console log, its exit code kept.
     const script = 'runc --root "$3" run --pid-file "$1/pid" --bundle "$1" "$2" >>"$1/console.log" 2>&1; echo $? >"$1/exit-code"';
@@ -147,6 +149,8 @@ export class RuncDriver implements ComputeDriver {
     // A container host's pods made cgroups below its own (and their processes may outlive runc's kill).
     const problems = await removeCgroupTree(containerHostCgroup(id));
     if (problems.length) this.log.warn({ server: id, problems }, 'cgroups of the server left behind');
+    // Volumes first: their files must never go with the bundle.
+    await unmountVolumesDir(dir);
     await unmountRootfs(dir);
     rmSync(dir, { recursive: true, force: true });
     await run('ip', ['netns', 'del', this.netns(id)]).catch(() => {});
@@ -185,6 +189,18 @@ export class RuncDriver implements ComputeDriver {
   initPid(id: string): number | undefined {
     const dir = this.dir(id);
     return this.alive(dir) ? Number(readFileSync(join(dir, 'pid'), 'utf8')) : undefined;
+  }
+
+  async mountVolume(id: string, name: string, device: string, readonly: boolean): Promise<void> {
+    await mountVolume(this.dir(id), name, device, readonly);
+  }
+
+  async unmountVolume(id: string, name: string): Promise<void> {
+    await unmountVolume(this.dir(id), name);
+  }
+
+  async mountedVolumes(id: string): Promise<string[]> {
+    return mountedVolumes(this.dir(id));
   }
 
   /** Whether the container's process (runc's pid file) is alive. */
