@@ -95,7 +95,7 @@ export function infoRoutes(route: Route, c: Cinder): void {
     const now = stamp();
     const services = [
       { binary: 'cinder-scheduler', host: c.host, zone: ZONE, status: 'enabled', state: 'up', updated_at: now, disabled_reason: null },
-      { binary: 'cinder-volume', host: c.backendHost, zone: ZONE, status: 'enabled', state: 'up', updated_at: now, disabled_reason: null, replication_status: 'disabled', active_backend_id: null, frozen: false },
+      { binary: 'cinder-volume', host: c.backendHost.split('#')[0]!, zone: ZONE, status: 'enabled', state: 'up', updated_at: now, disabled_reason: null, replication_status: 'disabled', active_backend_id: null, frozen: false },
     ].filter((s) => (!q['binary'] || s.binary === q['binary']) && (!q['host'] || s.host === q['host']));
     return { services };
   });
