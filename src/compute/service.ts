@@ -11,6 +11,7 @@ import { createKeypair, deleteKeypair, showKeypair } from './keypairs.js';
 import { MAX_VERSION, type ApiView } from './microversion.js';
 import { createServers } from './server-create.js';
 import { deleteServer, loadServer, serverViews } from './servers.js';
+import { attachVolume, detachVolume, volumeAttachmentView } from './volume-attachments.js';
 
 type Body = Record<string, unknown>;
 
@@ -35,6 +36,10 @@ export interface ComputeService {
   findFlavor(caller: Caller, nameOrId: string): Promise<string | null>;
   /** An image's id from its id or name (Heat's glance.image lookup); unknown or ambiguous: null. */
   findImage(caller: Caller, nameOrId: string): Promise<string | null>;
+  /** `POST /servers/{id}/os-volume_attachments`: answers the volumeAttachment view. */
+  attachVolume(caller: Caller, serverId: string, volumeId: string, device?: string | null): Promise<Body>;
+  /** `DELETE /servers/{id}/os-volume_attachments/{volume}`; not attached throws Nova's NotFound. */
+  detachVolume(caller: Caller, serverId: string, volumeId: string): Promise<void>;
 }
 
 const nova = (c: Caller): NovaCaller => ({ auth: c.auth, isAdmin: c.isAdmin, projectId: c.projectId, userId: c.auth.userId });
@@ -78,6 +83,10 @@ export function computeService(ctx: ComputeContext, baseUrl: () => string): Comp
       const named = (await listFlavors(ctx.store, nova(caller), { is_public: 'none' })).filter((f) => f.name === nameOrId);
       return named.length === 1 ? named[0]!.id : null;
     },
+    async attachVolume(caller, serverId, volumeId, device = null) {
+      return volumeAttachmentView(view(), await attachVolume(ctx, nova(caller), serverId, { volumeId, device, tag: null, deleteOnTermination: false }));
+    },
+    detachVolume: (caller, serverId, volumeId) => detachVolume(ctx, nova(caller), serverId, volumeId),
     async findImage(caller, nameOrId) {
       const who = imageCaller(caller.auth);
       try {

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { BadRequest, Conflict, NotFound } from '../core/errors.js';
 import type { AttachmentRow } from '../volume/index.js';
-import { authorize, novaCaller, type ComputeContext } from './context.js';
+import { authorize, novaCaller, type ComputeContext, type NovaCaller } from './context.js';
 import { ValidationError } from './errors.js';
 import { atLeast, type Asked } from './microversion.js';
 import { loadServer } from './servers.js';
@@ -31,12 +31,46 @@ export function nextDevice(taken: readonly (string | null)[]): string {
   throw new BadRequest('No free device name is left for this server.');
 }
 
+const volumesOf = (ctx: ComputeContext) => {
+  if (!ctx.volumes) throw new BadRequest('This cloud has no Block Storage service.');
+  return ctx.volumes;
+};
+
+/** The server's attachments that are not gone. */
+export const liveAttachments = async (ctx: ComputeContext, serverId: string) =>
+  (await volumesOf(ctx).api.serverAttachments([serverId])).filter((a) => a.attach_status !== 'detached');
+
+/** Attaches a volume to a server (Nova's checks, then Cinder's); the compute host mounts it. */
+export async function attachVolume(
+  ctx: ComputeContext, caller: NovaCaller, serverId: string, r: { volumeId: string; device: string | null; tag: string | null; deleteOnTermination: boolean },
+): Promise<AttachmentRow> {
+  const s = await loadServer(ctx, caller, serverId);
+  authorize(caller, 'os_compute_api:os-volumes-attachments:create', { project_id: s.project_id });
+  if (!ATTACHABLE.includes(s.vm_state) || s.task_state) throw new Conflict(`Cannot 'attach_volume' instance ${s.id} while it is in ${s.task_state ? `task_state ${s.task_state}` : `vm_state ${s.vm_state}`}`);
+  const mine = await liveAttachments(ctx, s.id);
+  if (mine.some((a) => a.volume_id === r.volumeId)) throw new BadRequest(`Invalid volume: volume ${r.volumeId} is already attached to instance ${s.id}`);
+  if (r.device !== null && mine.some((a) => a.mountpoint === r.device)) throw new BadRequest(`The supplied device path (${r.device}) is in use.`);
+  await volumesOf(ctx).api.findVolume(caller, r.volumeId).catch(() => { throw new NotFound(`Volume ${r.volumeId} could not be found.`, 'VolumeNotFound'); });
+  const a = await volumesOf(ctx).api.attachToServer(caller, {
+    volumeId: r.volumeId, serverId: s.id, host: s.host, device: r.device ?? nextDevice(mine.map((x) => x.mountpoint)), tag: r.tag, deleteOnTermination: r.deleteOnTermination,
+  });
+  ctx.kick(s.id);
+  return a;
+}
+
+/** Starts detaching a volume from a server; the compute host unmounts it, then it is available. */
+export async function detachVolume(ctx: ComputeContext, caller: NovaCaller, serverId: string, volumeId: string): Promise<void> {
+  const s = await loadServer(ctx, caller, serverId);
+  authorize(caller, 'os_compute_api:os-volumes-attachments:delete', { project_id: s.project_id });
+  if (s.task_state) throw new Conflict(`Cannot 'detach_volume' instance ${s.id} while it is in task_state ${s.task_state}`);
+  const a = (await liveAttachments(ctx, s.id)).find((x) => x.volume_id === volumeId);
+  if (!a) throw new NotFound(`Volume ${volumeId} is not attached to the server ${s.id}`, 'VolumeBDMNotFound');
+  await volumesOf(ctx).api.detachFromServer(caller, a.volume_id, s.id);
+  ctx.kick(s.id);
+}
+
 export function volumeAttachmentRoutes(scope: FastifyInstance, ctx: ComputeContext): void {
-  const volumes = () => {
-    if (!ctx.volumes) throw new BadRequest('This cloud has no Block Storage service.');
-    return ctx.volumes;
-  };
-  const live = async (serverId: string) => (await volumes().api.serverAttachments([serverId])).filter((a) => a.attach_status !== 'detached');
+  const live = (serverId: string) => liveAttachments(ctx, serverId);
   scope.get<P>('/v2.1/servers/:id/os-volume_attachments', async (req) => {
     const caller = novaCaller(req);
     const s = await loadServer(ctx, caller, req.params.id);
@@ -65,28 +99,12 @@ export function volumeAttachmentRoutes(scope: FastifyInstance, ctx: ComputeConte
     if (tag !== null && (typeof tag !== 'string' || tag.length > 60 || /[/,]/.test(tag))) throw new ValidationError('volumeAttachment/tag', tag, `'${String(tag)}' does not match '^[^,/]*$'`);
     const dot = body.delete_on_termination ?? false;
     if (typeof dot !== 'boolean') throw new ValidationError('volumeAttachment/delete_on_termination', dot, `${JSON.stringify(dot)} is not of type 'boolean'`);
-    const s = await loadServer(ctx, caller, req.params.id);
-    authorize(caller, 'os_compute_api:os-volumes-attachments:create', { project_id: s.project_id });
-    if (!ATTACHABLE.includes(s.vm_state) || s.task_state) throw new Conflict(`Cannot 'attach_volume' instance ${s.id} while it is in ${s.task_state ? `task_state ${s.task_state}` : `vm_state ${s.vm_state}`}`);
-    const mine = await live(s.id);
-    if (mine.some((a) => a.volume_id === volumeId)) throw new BadRequest(`Invalid volume: volume ${volumeId} is already attached to instance ${s.id}`);
-    if (device !== null && mine.some((a) => a.mountpoint === device)) throw new BadRequest(`The supplied device path (${String(device)}) is in use.`);
-    await volumes().api.findVolume(caller, volumeId).catch(() => { throw new NotFound(`Volume ${volumeId} could not be found.`, 'VolumeNotFound'); });
-    const a = await volumes().api.attachToServer(caller, {
-      volumeId, serverId: s.id, host: s.host, device: device ?? nextDevice(mine.map((x) => x.mountpoint)), tag, deleteOnTermination: dot,
-    });
-    ctx.kick(s.id);
+    const a = await attachVolume(ctx, caller, req.params.id, { volumeId, device: device as string | null, tag: tag as string | null, deleteOnTermination: dot });
     return { volumeAttachment: volumeAttachmentView(req, a) };
   });
   scope.delete<P>('/v2.1/servers/:id/os-volume_attachments/:volume', async (req, reply) => {
     const caller = novaCaller(req);
-    const s = await loadServer(ctx, caller, req.params.id);
-    authorize(caller, 'os_compute_api:os-volumes-attachments:delete', { project_id: s.project_id });
-    if (s.task_state) throw new Conflict(`Cannot 'detach_volume' instance ${s.id} while it is in task_state ${s.task_state}`);
-    const a = (await live(s.id)).find((x) => x.volume_id === req.params.volume);
-    if (!a) throw new NotFound(`Volume ${String(req.params.volume)} is not attached to the server ${s.id}`, 'VolumeBDMNotFound');
-    await volumes().api.detachFromServer(caller, a.volume_id, s.id);
-    ctx.kick(s.id);
+    await detachVolume(ctx, caller, req.params.id, String(req.params.volume));
     return reply.code(202).send();
   });
 }

@@ -41,7 +41,7 @@ export async function findVolume(c: Cinder, caller: CinderCaller, id: string, db
   return volumeOf(row);
 }
 
-export async function createVolume(c: Cinder, caller: CinderCaller, body: unknown): Promise<VolumeRow> {
+export async function createVolume(c: Cinder, caller: CinderCaller, body: unknown, fixedId?: string): Promise<VolumeRow> {
   const input = envelope(body, 'volume');
   const v = checked(def, input, 'create');
   const image = v['imageRef'] as string | null;
@@ -54,7 +54,7 @@ export async function createVolume(c: Cinder, caller: CinderCaller, body: unknow
   const sources = ['snapshot_id', 'source_volid', 'imageRef'].filter((k) => v[k] != null);
   if (sources.length > 1) throw new BadRequest('Cannot create volume from more than one source.', 'InvalidInput');
   const now = stamp();
-  const id = newUuid();
+  const id = fixedId ?? newUuid();
   let size = v['size'] as number | null;
   let bootable = false;
   let imageMetadata: Record<string, unknown> | null = null;

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import { newUuid } from '../../core/ids.js';
 import type { ComputeService } from '../../compute/index.js';
+import type { VolumeService } from '../../volume/index.js';
 import type { NetworkingService } from '../../networking/index.js';
 import type { Store } from '../../store/index.js';
 import { resolve, type JsonMap } from '../template/index.js';
@@ -57,7 +58,7 @@ export class Engine {
   readonly engineId = newUuid();
   private readonly timers: NodeJS.Timeout[] = [];
 
-  constructor(store: Store, readonly networking: NetworkingService, private readonly logger: Logger, readonly hooks: EngineHooks, readonly compute: ComputeService) {
+  constructor(store: Store, readonly networking: NetworkingService, private readonly logger: Logger, readonly hooks: EngineHooks, readonly compute: ComputeService, readonly volume?: VolumeService) {
     this.persist = new Persist(store);
   }
 
@@ -92,9 +93,9 @@ export class Engine {
 
   /** Parses and validates; throws HeatError. Nothing is stored. */
   async check(spec: StackSpec): Promise<{ loaded: LoadedStack; ev: StackEval }> {
-    const loaded = await loadStack(spec, this.networking, true, this.compute);
+    const loaded = await loadStack(spec, this.networking, true, this.compute, this.volume);
     const ev = this.evaluator(loaded, new Map(), spec.id, spec.name);
-    await validateStack(ev, this.networking, this.compute);
+    await validateStack(ev, this.networking, this.compute, this.volume);
     return { loaded, ev };
   }
 
@@ -236,7 +237,7 @@ export class Engine {
     let ctx = this.contexts.get(row.id);
     if (!ctx) {
       ctx = {
-        networking: this.networking, compute: this.compute, caller: loaded.caller, stack: { id: stackId, name: stackName, projectId: loaded.spec.owner.projectId },
+        networking: this.networking, compute: this.compute, volume: this.volume, caller: loaded.caller, stack: { id: stackId, name: stackName, projectId: loaded.spec.owner.projectId },
         resourceName: row.name, physicalName: `${stackName}-${row.name}-${row.id.replace(/-/g, '').slice(0, 12)}`,
         data: parseJson(row.data), plannedId: row.id, nested: nestedStacks(this, loaded, stackId, row),
         heat: resourceHeat(this, loaded, stackId, stackName, row.name),

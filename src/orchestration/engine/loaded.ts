@@ -2,6 +2,7 @@
 // its resources' plugins, and the caller it acts as. Built from the stored row alone, so a
 // restarted Pier can rebuild it; the same code checks a template before anything is stored.
 import type { ComputeService } from '../../compute/index.js';
+import type { VolumeService } from '../../volume/index.js';
 import { ApiError } from '../../core/errors.js';
 import type { AuthContext } from '../../core/http/context.js';
 import type { Caller, NetworkingService } from '../../networking/index.js';
@@ -53,7 +54,7 @@ export function ownerOf(auth: AuthContext): StackOwner {
 
 /** Custom constraints (neutron.network …, and with `compute` nova.flavor, nova.keypair, glance.image)
  * answered by looking the name or id up as the owner. */
-export function customConstraints(networking: NetworkingService, caller: Caller, compute?: ComputeService): CustomConstraintCheck {
+export function customConstraints(networking: NetworkingService, caller: Caller, compute?: ComputeService, volume?: VolumeService): CustomConstraintCheck {
   const kinds: Record<string, 'network' | 'subnet' | 'port' | 'router' | 'security_group' | 'subnetpool'> = {
     'neutron.network': 'network', 'neutron.subnet': 'subnet', 'neutron.port': 'port', 'neutron.router': 'router',
     'neutron.security_group': 'security_group', 'neutron.subnetpool': 'subnetpool',
@@ -61,6 +62,10 @@ export function customConstraints(networking: NetworkingService, caller: Caller,
   const nova = compute && novaConstraints(compute, caller);
   return async (constraint, value) => {
     if (nova && constraint in nova && typeof value === 'string') return nova[constraint]!(value);
+    // OpenStack: cinderclient's words for a volume that matches nothing.
+    if (volume && constraint === 'cinder.volume' && typeof value === 'string') {
+      return (await volume.lookupVolume(caller, value)) ? null : `Error validating value '${value}': No volume with a name or ID of '${value}' exists.`;
+    }
     const kind = kinds[constraint];
     if (!kind || typeof value !== 'string') return null;
     try {
@@ -88,14 +93,14 @@ function novaConstraints(compute: ComputeService, caller: Caller): Record<string
 }
 
 /** Parses and checks everything a stack needs; throws HeatError naming the problem. */
-export async function loadStack(spec: StackSpec, networking: NetworkingService, checkConstraints = true, compute?: ComputeService): Promise<LoadedStack> {
+export async function loadStack(spec: StackSpec, networking: NetworkingService, checkConstraints = true, compute?: ComputeService, volume?: VolumeService): Promise<LoadedStack> {
   const template = loadTemplate(spec.template);
   const environment = toEnvironment(spec.environment);
   const registry = new ResourceRegistry(environment.resource_registry);
   const caller = networking.callerFor(ownerAuth(spec.owner));
   const params = await resolveParameters(
     template, environment, { stackName: spec.name, stackId: spec.id, projectId: spec.owner.projectId },
-    checkConstraints ? customConstraints(networking, caller, compute) : undefined,
+    checkConstraints ? customConstraints(networking, caller, compute, volume) : undefined,
   );
   const param = (n: string) => params.values[n];
   const conditions = evaluateConditions(template, param);

@@ -8,11 +8,12 @@ import type { PropertySchema } from '../resources/types.js';
 import type { StackEval } from './evaluate.js';
 import { customConstraints } from './loaded.js';
 import type { ComputeService } from '../../compute/index.js';
+import type { VolumeService } from '../../volume/index.js';
 import type { NetworkingService } from '../../networking/index.js';
 
-export async function validateStack(ev: StackEval, networking: NetworkingService, compute?: ComputeService): Promise<void> {
+export async function validateStack(ev: StackEval, networking: NetworkingService, compute?: ComputeService, volume?: VolumeService): Promise<void> {
   const { loaded } = ev;
-  const check = customConstraints(networking, loaded.caller, compute);
+  const check = customConstraints(networking, loaded.caller, compute, volume);
   for (const [name, plugin] of loaded.plugins) {
     for (const ref of resourceRefs(loaded.template, name, { param: (n) => loaded.params.values[n], conditions: loaded.conditions })) {
       if (typeof ref.attribute !== 'string') continue;

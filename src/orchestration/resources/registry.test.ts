@@ -20,7 +20,7 @@ function walk(path: string, s: PropertySchema): void {
 for (const [type, plugin] of PLUGINS) {
   test(`${type}: schemas`, () => {
     assert.equal(plugin.type, type);
-    assert.match(type, /^OS::(Neutron|Nova|Heat)::[A-Za-z]+$/);
+    assert.match(type, /^OS::(Neutron|Nova|Cinder|Heat)::[A-Za-z]+$/);
     assert.ok(plugin.description);
     for (const [k, s] of Object.entries(plugin.properties)) {
       walk(`${type}.${k}`, s);

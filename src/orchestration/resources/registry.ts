@@ -23,6 +23,9 @@ import { osNeutronRouterInterface } from './os-neutron-router-interface.js';
 import { osNeutronSecurityGroup } from './os-neutron-security-group.js';
 import { osNeutronSecurityGroupRule } from './os-neutron-security-group-rule.js';
 import { osNeutronSubnet } from './os-neutron-subnet.js';
+import { osCinderVolume } from './os-cinder-volume.js';
+import { osCinderVolumeAttachment } from './os-cinder-volume-attachment.js';
+import { osCinderVolumeType } from './os-cinder-volume-type.js';
 import { osNovaFlavor } from './os-nova-flavor.js';
 import { osNovaKeyPair } from './os-nova-key-pair.js';
 import { osNovaServer } from './os-nova-server.js';
@@ -32,6 +35,7 @@ export const PLUGINS: ReadonlyMap<string, ResourcePlugin> = new Map([
   osNeutronNet, osNeutronSubnet, osNeutronPort, osNeutronRouter, osNeutronRouterInterface, osNeutronSecurityGroup,
   osNeutronSecurityGroupRule, osNeutronFloatingIp, osNeutronFloatingIpAssociation, osNeutronProviderNet, osNeutronExtraRoute,
   osNovaServer, osNovaKeyPair, osNovaFlavor,
+  osCinderVolume, osCinderVolumeAttachment, osCinderVolumeType,
   osHeatRandomString, osHeatValue, osHeatNone, osHeatTestResource, osHeatResourceGroup, osHeatStack,
   osHeatWaitConditionHandle, osHeatWaitCondition, osHeatAutoScalingGroup, osHeatScalingPolicy,
 ].map((p) => [p.type, p]));

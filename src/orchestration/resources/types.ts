@@ -2,6 +2,7 @@
 // drives the verbs (create once, then checkCreate until done) and persists every state change;
 // a plugin never touches the store or HTTP — it calls service functions through its context.
 import type { ComputeService } from '../../compute/index.js';
+import type { VolumeService } from '../../volume/index.js';
 import type { Caller, NetworkingService } from '../../networking/index.js';
 import type { Json, JsonMap } from '../template/index.js';
 
@@ -45,6 +46,8 @@ export interface ResourceContext {
   readonly networking: NetworkingService;
   /** Nova's service functions (OS::Nova::*), called with the same caller. */
   readonly compute: ComputeService;
+  /** Cinder's (OS::Cinder::*), when Block Storage runs in this process. */
+  readonly volume?: VolumeService;
   /** The stack owner, as networking sees them. */
   readonly caller: Caller;
   readonly stack: { readonly id: string; readonly name: string; readonly projectId: string };
