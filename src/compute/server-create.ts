@@ -17,6 +17,8 @@ import { recordAction } from './instance-actions.js';
 import { POWER, type ServerRow } from './server-view.js';
 import { hintedGroup, joinGroup } from './server-groups.js';
 import { DEFAULT_ZONE, hostZones } from './compute-services.js';
+import { planBlockDevices, ROOT_DEVICE, type BlockDevicePlan } from './block-devices.js';
+import { nextDevice } from './volume-attachments.js';
 
 const ALLOWED = ['name', 'imageRef', 'flavorRef', 'networks', 'security_groups', 'key_name', 'user_data', 'metadata', 'min_count', 'max_count',
   'availability_zone', 'accessIPv4', 'accessIPv6', 'config_drive', 'adminPass', 'OS-DCF:diskConfig', 'return_reservation_id', 'block_device_mapping_v2', 'personality'];
@@ -77,6 +79,21 @@ async function allowedCount(store: Store, projectId: string, vcpus: number, ram:
   return n;
 }
 
+/** Reserves the server's volumes: the root at /dev/vda, the others at their (or the next) device. */
+async function attachBlockDevices(ctx: ComputeContext, caller: NovaCaller, row: ServerRow, plan: BlockDevicePlan): Promise<void> {
+  if (!ctx.volumes) return;
+  const taken: (string | null)[] = [];
+  if (plan.root) {
+    await ctx.volumes.api.attachToServer(caller, { volumeId: plan.root.volumeId, serverId: row.id, host: row.host, device: ROOT_DEVICE, tag: null, deleteOnTermination: plan.root.deleteOnTermination });
+    taken.push(ROOT_DEVICE);
+  }
+  for (const x of plan.extras) {
+    const device = x.device ?? nextDevice(taken);
+    taken.push(device);
+    await ctx.volumes.api.attachToServer(caller, { volumeId: x.volumeId, serverId: row.id, host: row.host, device, tag: x.tag, deleteOnTermination: x.deleteOnTermination });
+  }
+}
+
 /** What a create call brings besides the body: the request id (instance actions) and, for an
  * in-process caller that must find its server after a crash, the new server's id. */
 export interface CreateOptions { readonly requestId: string; readonly id?: string }
@@ -90,10 +107,10 @@ export async function createServers(ctx: ComputeContext, caller: NovaCaller, bod
   const name = s.name;
   if (name === undefined) throw new ValidationError('server', s, "'name' is a required property");
   if (typeof name !== 'string' || !name.length || name.length > 255 || name !== name.trim()) throw new ValidationError('name', name, `'${String(name)}' is not a valid name`);
-  if (s.imageRef === undefined || s.imageRef === '') {
-    if (s.block_device_mapping_v2 !== undefined) throw new BadRequest('Booting from volume is not supported by this cloud: no Block Storage service.');
-    throw new BadRequest('Missing imageRef attribute');
-  }
+  const devices = await planBlockDevices(ctx, caller, s.block_device_mapping_v2);
+  // OpenStack: a server booted from a volume has no image of its own (it shows "").
+  if (devices.root) s.imageRef = '';
+  else if (s.imageRef === undefined || s.imageRef === '') throw new BadRequest('Missing imageRef attribute');
   if (typeof s.imageRef !== 'string') throw new ValidationError('imageRef', s.imageRef, `${JSON.stringify(s.imageRef)} is not of type 'string'`);
   if (s.flavorRef === undefined) throw new ValidationError('server', s, "'flavorRef' is a required property");
   if (typeof s.flavorRef !== 'string' && typeof s.flavorRef !== 'number') throw new ValidationError('flavorRef', s.flavorRef, "is not of type 'string', 'integer'");
@@ -120,8 +137,11 @@ export async function createServers(ctx: ComputeContext, caller: NovaCaller, bod
 
   // What the request names must exist: image, flavor, key, networks, security groups.
   const imageId = idOf(s.imageRef);
-  const image = await loadImage(ctx.store, imageCaller(caller.auth), imageId).catch((e) => { throw e instanceof NotFound ? new BadRequest(`Image ${imageId} could not be found.`) : e; });
+  // A server booted from a volume needs no image (the one the volume was made from is only shown).
+  const image = devices.root && !imageId ? { id: '', status: 'active', min_ram: 0, min_disk: 0 }
+    : await loadImage(ctx.store, imageCaller(caller.auth), imageId).catch((e) => { throw e instanceof NotFound ? new BadRequest(`Image ${imageId} could not be found.`) : e; });
   if (image.status !== 'active') throw new BadRequest(`Image ${imageId} is not active.`);
+  if (devices.root && maxCount > 1) throw new BadRequest('Unable to launch multiple instances booted from one volume.');
   const flavor = await loadFlavor(ctx.store, caller, idOf(String(s.flavorRef))).catch((e) => { throw e instanceof NotFound ? new BadRequest('Invalid flavorRef provided.') : e; });
   if (image.min_ram > flavor.ram) throw new BadRequest("Flavor's memory is too small for requested image.");
   if (flavor.disk > 0 && image.min_disk > flavor.disk) throw new BadRequest("Flavor's disk is too small for requested image.");
@@ -173,10 +193,12 @@ export async function createServers(ctx: ComputeContext, caller: NovaCaller, bod
         throw err;
       }
       made.push(row);
+      await attachBlockDevices(ctx, caller, row, devices);
     }
   } catch (err) {
     // All or nothing: servers made before the failure go too.
     for (const row of made) {
+      await ctx.volumes?.servers.release(row.id, null);
       await releasePorts(ctx, row.project_id, row.id, JSON.parse(row.created_ports) as string[]);
       await ctx.store.tx(async (tx) => { await tx.db.deleteFrom('instance_actions').where('server_id', '=', row.id).execute(); await tx.db.deleteFrom('server_group_members').where('server_id', '=', row.id).execute(); await tx.db.deleteFrom('servers').where('id', '=', row.id).execute(); await tx.emit({ resource: 'server', id: row.id, action: 'delete' }); });
     }

@@ -63,7 +63,8 @@ export function serverDetail(req: Asked, caller: NovaCaller, s: ServerRow, addre
   const v: Record<string, unknown> = {
     id: s.id, name: s.name, status, tenant_id: s.project_id, user_id: s.user_id, metadata: JSON.parse(s.metadata),
     hostId: s.host ? createHash('sha224').update(s.project_id + s.host).digest('hex') : '',
-    image: { id: s.image_id, links: bookmark('images', s.image_id) },
+    // OpenStack: a server booted from a volume shows its image as "".
+    image: s.image_id ? { id: s.image_id, links: bookmark('images', s.image_id) } : '',
     flavor: atLeast(req, 2, 47) ? embeddedFlavor(flavor) : { id: s.flavor_id, links: bookmark('flavors', s.flavor_id) },
     created: seconds(s.created_at), updated: seconds(s.updated_at), addresses, accessIPv4: s.access_ipv4, accessIPv6: s.access_ipv6,
     links: resourceLinks(req, 'servers', s.id), 'OS-DCF:diskConfig': 'MANUAL',

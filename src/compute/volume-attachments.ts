@@ -9,6 +9,7 @@ import { authorize, novaCaller, type ComputeContext, type NovaCaller } from './c
 import { ValidationError } from './errors.js';
 import { atLeast, type Asked } from './microversion.js';
 import { loadServer } from './servers.js';
+import { ROOT_DEVICE } from './block-devices.js';
 
 type P = { Params: { id: string; volume?: string } };
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
@@ -65,6 +66,7 @@ export async function detachVolume(ctx: ComputeContext, caller: NovaCaller, serv
   if (s.task_state) throw new Conflict(`Cannot 'detach_volume' instance ${s.id} while it is in task_state ${s.task_state}`);
   const a = (await liveAttachments(ctx, s.id)).find((x) => x.volume_id === volumeId);
   if (!a) throw new NotFound(`Volume ${volumeId} is not attached to the server ${s.id}`, 'VolumeBDMNotFound');
+  if (a.mountpoint === ROOT_DEVICE) throw new BadRequest('Cannot detach a root device volume');
   await volumesOf(ctx).api.detachFromServer(caller, a.volume_id, s.id);
   ctx.kick(s.id);
 }

@@ -20,6 +20,9 @@ export interface VolumeMounter {
   mounted(): Promise<string[]>;
 }
 
+/** The device a server boots from: its volume is the container's root, not a mount below /mnt. */
+export const ROOT_DEVICE = '/dev/vda';
+
 /** `/dev/vdb` → `vdb`: the name of the mount in the container. */
 export const mountName = (device: string | null): string => (device ?? '').replace(/^\/dev\//, '').replace(/[^a-z0-9]/gi, '') || 'vdb';
 
@@ -36,6 +39,8 @@ export class ServerVolumes {
     const mounted = new Set(mounter ? await mounter.mounted() : []);
     for (const a of atts) {
       const name = mountName(a.mountpoint);
+      // The root volume is the runtime's at boot (rootDevice); without one only its status moves.
+      if (a.mountpoint === ROOT_DEVICE && (mounter || a.attach_status !== 'attaching')) continue;
       if (a.attach_status === 'attaching' || a.attach_status === 'attached') {
         keep.add(name);
         if (mounter && !mounted.has(name)) {
@@ -65,6 +70,23 @@ export class ServerVolumes {
       }
     }
     if (mounter) for (const name of mounted) if (!keep.has(name)) await mounter.unmount(name);
+  }
+
+  /**
+   * The server's boot volume attached to this host (its device), marked attached; undefined for
+   * a server booted from an image.
+   */
+  async rootDevice(serverId: string): Promise<string | undefined> {
+    const a = await this.store.db.selectFrom('volume_attachments').selectAll().where('instance_uuid', '=', serverId).where('mountpoint', '=', ROOT_DEVICE).executeTakeFirst();
+    if (!a) return undefined;
+    const device = await this.driver.attach(a.volume_id);
+    if (a.attach_status !== 'attached') {
+      await this.store.tx(async (tx) => {
+        await tx.db.updateTable('volume_attachments').set({ attach_status: 'attached', attach_time: stamp(), updated_at: stamp() }).where('id', '=', a.id).execute();
+        await settle(tx, a.volume_id);
+      });
+    }
+    return device;
   }
 
   /** The server is going: every volume is unmounted and detached; delete_on_termination ones are deleted, the rest available. */

@@ -148,6 +148,37 @@ describe('volumes in runc servers', () => {
     assert.deepEqual((await nova('GET', `/servers/${a}/os-volume_attachments`)).body.volumeAttachments, []);
   });
 
+  test('a server booted from a volume keeps a file across its delete and a new server from the same volume', async () => {
+    const r = await cinder('POST', '/volumes', { volume: { size: 1, name: 'root', imageRef: busybox } });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    const root = r.body.volume.id as string;
+    volumes.push(root);
+    await volumeIs(root, 'available');
+    assert.equal((await volume(root)).bootable, 'true');
+    const bfv = async (name: string) => {
+      const s = await nova('POST', '/servers', { server: { name, flavorRef: '1', networks: [{ uuid: netId }], block_device_mapping_v2: [{ boot_index: 0, uuid: root, source_type: 'volume', destination_type: 'volume' }] } });
+      assert.equal(s.status, 202, JSON.stringify(s.body));
+      servers.push(s.body.server.id);
+      await active(s.body.server.id);
+      return s.body.server.id as string;
+    };
+    const first = await bfv('bfv-1');
+    const shown = (await nova('GET', `/servers/${first}`)).body.server;
+    assert.equal(shown.image, '');
+    assert.deepEqual(shown['os-extended-volumes:volumes_attached'], [{ id: root, delete_on_termination: false }]);
+    assert.equal((await volume(root)).status, 'in-use');
+    // The container's root is the volume: busybox from the image, and what is written stays on it.
+    assert.equal((await exec(first, 'sh', '-c', 'echo kept-on-root > /root/kept && sync')).code, 0);
+    const refused = await nova('DELETE', `/servers/${first}/os-volume_attachments/${root}`);
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    assert.equal((await nova('DELETE', `/servers/${first}`)).status, 204);
+    await volumeIs(root, 'available');
+    const second = await bfv('bfv-2');
+    assert.equal((await exec(second, 'cat', '/root/kept')).stdout, 'kept-on-root\n');
+    assert.equal((await nova('DELETE', `/servers/${second}`)).status, 204);
+    await volumeIs(root, 'available');
+  });
+
   test('a server deleted with a delete_on_termination volume takes it along; after all deletes nothing is left', async () => {
     const r = await nova('POST', `/servers/${b}/os-volume_attachments`, { volumeAttachment: { volumeId: vol, delete_on_termination: true } });
     assert.equal(r.status, 200, JSON.stringify(r.body));

@@ -30,6 +30,11 @@ export interface ServerSpec {
    * state that is not on overlayfs. Only an admin's public image can ask for it (spec.ts).
    */
   containerHost: boolean;
+  /**
+   * Boot from volume: the block device (attached to this host) whose file system is the
+   * container's root; the image is then not used.
+   */
+  rootDevice?: string;
 }
 
 export type RuntimeState = 'created' | 'running' | 'paused' | 'stopped' | 'absent';

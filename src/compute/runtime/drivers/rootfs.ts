@@ -112,6 +112,15 @@ export async function mountRootfs(lower: string, dir: string): Promise<'overlay'
   }
 }
 
+/** Mounts a volume's file system (boot from volume) at `<dir>/rootfs`; the device is kept beside it for a restart. */
+export async function mountRootDevice(device: string, dir: string): Promise<'overlay'> {
+  const rootfs = join(dir, 'rootfs');
+  mkdirSync(rootfs, { recursive: true });
+  writeFileSync(join(dir, 'root-device'), device);
+  if (!isMounted(rootfs)) await run('mount', [device, rootfs]);
+  return 'overlay';
+}
+
 export async function unmountRootfs(dir: string): Promise<void> {
   const rootfs = join(dir, 'rootfs');
   if (isMounted(rootfs)) await run('umount', ['-l', rootfs]);

@@ -11,7 +11,7 @@ import type { ComputeDriver, ServerObserved, ServerSpec } from '../driver.js';
 import { containerHostCgroup, removeCgroupTree } from './cgroups.js';
 import { imageProblem } from './fake.js';
 import { ociSpec, type ContainerProcess } from './oci-spec.js';
-import { mountRootfs, unmountRootfs, unpackImage } from './rootfs.js';
+import { mountRootDevice, mountRootfs, unmountRootfs, unpackImage } from './rootfs.js';
 import { mountedVolumes, mountVolume, shareVolumesDir, unmountVolume, unmountVolumesDir, volumesDir } from './volume-mounts.js';
 
 export interface RuncConfig {
@@ -46,12 +46,14 @@ export class RuncDriver implements ComputeDriver {
   async create(spec: ServerSpec): Promise<ServerObserved> {
     const dir = this.dir(spec.id);
     if (existsSync(join(dir, 'config.json'))) return this.inspect(spec.id);
-    const problem = imageProblem(spec);
+    const problem = spec.rootDevice ? undefined : imageProblem(spec);
     if (problem) throw new Error(problem);
     try {
-      const image = await unpackImage(join(this.root, 'images'), spec.image);
+      const image = spec.rootDevice ? { rootfs: '', process: undefined } : await unpackImage(join(this.root, 'images'), spec.image);
       // The rootfs and the namespace are independent: made side by side.
-      const [how] = await Promise.all([mountRootfs(image.rootfs, dir), this.makeNetns(spec.id), shareVolumesDir(dir)]);
+      const [how] = await Promise.all([
+        spec.rootDevice ? mountRootDevice(spec.rootDevice, dir) : mountRootfs(image.rootfs, dir), this.makeNetns(spec.id), shareVolumesDir(dir),
+      ]);
       writeFileSync(join(dir, 'image'), spec.image.id);
       const rootfs = join(dir, 'rootfs');
       if (spec.keyData) {
@@ -100,7 +102,8 @@ export class RuncDriver implements ComputeDriver {
     if (now.state === 'absent') throw new Error(`no container for server ${id}`);
     const dir = this.dir(id);
     // After a host reboot the mount and the namespace are gone: made again (the ports' plugs are the caller's).
-    if (!existsSync(join(dir, 'copied'))) await mountRootfs(join(this.root, 'images', this.imageOf(dir), 'rootfs'), dir);
+    if (existsSync(join(dir, 'root-device'))) await mountRootDevice(readFileSync(join(dir, 'root-device'), 'utf8'), dir);
+    else if (!existsSync(join(dir, 'copied'))) await mountRootfs(join(this.root, 'images', this.imageOf(dir), 'rootfs'), dir);
     if (!existsSync(`/run/netns/${this.netns(id)}`)) await this.makeNetns(id);
     await shareVolumesDir(dir);
     for (const f of ['exit-code', 'pid']) rmSync(join(dir, f), { force: true });
