@@ -112,7 +112,8 @@ export class ServerController {
   private async boot(s: ServerRow): Promise<void> {
     const spec = await serverSpec(this.store, this.ctx, s);
     // Booted from a volume: its file system, attached to this host, is the container's root.
-    if (this.driver.mountVolume) spec.rootDevice = await this.ctx.volumes?.servers.rootDevice(s.id);
+    spec.bootVolume = await this.ctx.volumes?.servers.bootVolume(s.id);
+    if (spec.bootVolume && this.driver.mountVolume) spec.rootDevice = await this.ctx.volumes?.servers.rootDevice(s.id);
     this.warn(s.id, await this.driver.create(spec));
     await this.plugAll(s.id, spec.ports.map((p) => p.id));
     // The metadata service comes up while the container starts (both only need the namespace).

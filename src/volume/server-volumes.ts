@@ -72,6 +72,12 @@ export class ServerVolumes {
     if (mounter) for (const name of mounted) if (!keep.has(name)) await mounter.unmount(name);
   }
 
+  /** The volume the server boots from, if it boots from one. */
+  async bootVolume(serverId: string): Promise<string | undefined> {
+    const a = await this.store.db.selectFrom('volume_attachments').select('volume_id').where('instance_uuid', '=', serverId).where('mountpoint', '=', ROOT_DEVICE).executeTakeFirst();
+    return a?.volume_id;
+  }
+
   /**
    * The server's boot volume attached to this host (its device), marked attached; undefined for
    * a server booted from an image.

@@ -1,7 +1,8 @@
 // The Debian `openstack` CLI (python3-openstackclient 6.0 with cinderclient 9.1) against
 // `pier up`: volume create / list / show / set (name, property, size = extend) / delete, from an
 // image (bootable) and from a snapshot, snapshots, types, quota set, volume service list,
-// server add / remove volume (fake compute: the statuses, not the kernel), and the errors it shows.
+// server add / remove volume and server create --volume (fake compute: the statuses, not the
+// kernel), and the errors it shows.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testStores } from '../support/pier.js';
@@ -102,5 +103,17 @@ for (const store of testStores()) describe(`volume CLI on ${store}`, () => {
     await settled('volume', v.id, 'available');
     await openstackOk(p, ['server', 'delete', '--wait', 'vsrv'], 'pier-demo');
     await openstackOk(p, ['volume', 'delete', v.id], 'pier-demo');
+  });
+
+  test('server create --volume (boot from volume)', async () => {
+    const boot = await openstackJson(p, ['volume', 'create', '--image', 'busybox', '--bootable', '--size', '1', 'boot-me'], 'pier-demo');
+    await settled('volume', boot.id, 'available');
+    const srv = await openstackJson(p, ['server', 'create', '--volume', boot.id, '--flavor', 'm1.tiny', '--network', 'vnet', '--wait', 'bfv'], 'pier-demo');
+    assert.equal(srv.status, 'ACTIVE');
+    await settled('volume', boot.id, 'in-use');
+    assert.match(JSON.stringify((await openstackJson(p, ['server', 'show', 'bfv'], 'pier-demo')).volumes_attached), new RegExp(boot.id));
+    await openstackOk(p, ['server', 'delete', '--wait', 'bfv'], 'pier-demo');
+    await settled('volume', boot.id, 'available');
+    await openstackOk(p, ['volume', 'delete', boot.id], 'pier-demo');
   });
 });

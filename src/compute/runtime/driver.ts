@@ -30,10 +30,9 @@ export interface ServerSpec {
    * state that is not on overlayfs. Only an admin's public image can ask for it (spec.ts).
    */
   containerHost: boolean;
-  /**
-   * Boot from volume: the block device (attached to this host) whose file system is the
-   * container's root; the image is then not used.
-   */
+  /** Boot from volume: the volume whose file system is the container's root; the image is then not used. */
+  bootVolume?: string;
+  /** The boot volume's block device on this host (runtimes that mount, set by the controller). */
   rootDevice?: string;
 }
 
