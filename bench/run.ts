@@ -14,6 +14,7 @@ import { benchOrchestration } from './orchestration.js';
 import { benchLists } from './lists.js';
 import { benchMagnum } from './magnum.js';
 import { benchSoak } from './soak.js';
+import { benchVolume } from './volume.js';
 
 type Store = 'sqlite' | 'postgres';
 
@@ -34,6 +35,7 @@ const targets: Record<string, string> = {
   'docker run ratio Kuryr/bridge': '≤ 1.5',
   'coe cluster create (1+2) → 3 nodes Ready, s': '< 60',
   'first screen (load to login form), median of 5, ms': '< 500',
+  'create ratio Pier/by hand': '≤ 1.5', 'attach ratio Pier/by hand': '≤ 1.5', 'snapshot ratio Pier/by hand': '≤ 1.5',
 };
 // Targets that hold on one store only.
 const storeTargets: Record<Store, Record<string, string>> = {
@@ -116,4 +118,8 @@ if (!only.includes('soak')) {
   // not asked for
 } else if (process.getuid?.() === 0) print('soak: 16 clients of mixed traffic against pier up (linuxbridge, runc)', await benchSoak());
 else console.log('\nsoak: needs root; skipped');
+if (!wanted('volume')) {
+  // not asked for
+} else if (process.getuid?.() === 0) print('volume (file driver, runc), against truncate + losetup + mkfs + mount + cp by hand', await benchVolume());
+else console.log('\nvolume: needs root; skipped');
 console.log(`\nmachine: ${machine()} at the end`);

@@ -3,7 +3,7 @@
 // a sparse copy otherwise; an image is written as an ext4 file system made from its unpacked
 // root filesystem (mkfs.ext4 -d: no device or mount needed). Runs losetup, mkfs and cp; never
 // touches the store.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../core/exec.js';
 import type { VolumeDriver, VolumeObserved, VolumeSource } from '../driver.js';
@@ -36,7 +36,7 @@ export class FileDriver implements VolumeDriver {
       if (statSync(tmp).size < sizeGb * GIB) truncateSync(tmp, sizeGb * GIB);
       if (source.kind === 'image') await writeImage(source.path, tmp);
       else if (source.kind !== 'blank') await growFilesystem(tmp);
-      await run('mv', ['-f', tmp, file]);
+      await renameSync(tmp, file);
     } finally {
       rmSync(tmp, { force: true });
     }
@@ -63,7 +63,7 @@ export class FileDriver implements VolumeDriver {
     const tmp = `${target}.creating`;
     try {
       await copy(this.volumePath(volumeId), tmp);
-      await run('mv', ['-f', tmp, target]);
+      renameSync(tmp, target);
     } finally {
       rmSync(tmp, { force: true });
     }
@@ -81,7 +81,7 @@ export class FileDriver implements VolumeDriver {
       // A volume extended after its snapshot keeps its size (Cinder's revert does).
       const size = statSync(file).size;
       if (statSync(tmp).size < size) { truncateSync(tmp, size); await growFilesystem(tmp); }
-      await run('mv', ['-f', tmp, file]);
+      await renameSync(tmp, file);
     } finally {
       rmSync(tmp, { force: true });
     }
@@ -139,12 +139,17 @@ async function writeImage(tarball: string, file: string): Promise<void> {
 
 interface Loop { device: string; file: string }
 
-/** Every loop device on the host and its backing file. */
+/** Every loop device on the host and its backing file (read from sysfs: no process per look). */
 async function loops(): Promise<Loop[]> {
-  const out = await run('losetup', ['-J', '-l']).catch(() => '');
-  if (!out.trim()) return [];
-  const parsed = JSON.parse(out) as { loopdevices: { name: string; 'back-file': string | null }[] };
-  return parsed.loopdevices.filter((l) => l['back-file']).map((l) => ({ device: l.name, file: l['back-file']!.replace(/ \(deleted\)$/, '') }));
+  const out: Loop[] = [];
+  const names = existsSync('/sys/block') ? readdirSync('/sys/block').filter((n) => /^loop\d+$/.test(n)) : [];
+  for (const n of names) {
+    try {
+      const file = readFileSync(`/sys/block/${n}/loop/backing_file`, 'utf8').trim();
+      if (file) out.push({ device: `/dev/${n}`, file: file.replace(/ \(deleted\)$/, '') });
+    } catch { /* not bound to a file */ }
+  }
+  return out;
 }
 
 async function loopsOf(file: string): Promise<string[]> {
