@@ -3,7 +3,8 @@
 // detached and attached to a second server, which reads the same bytes; a snapshot taken
 // before a change and reverted to brings the old bytes back; an attach that fails in the
 // kernel leaves the volume available with a message; bad requests change nothing; after all
-// deletes no loop device, mount or file of this Pier's is left.
+// deletes no loop device, mount or file of this Pier's is left. A Pier restart keeps the mounts
+// and detaches a loop device no attachment owns.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
@@ -120,6 +121,22 @@ describe('volumes in runc servers', () => {
     assert.deepEqual((await leftovers()).loops, [], 'the loop device went with the detach');
     await attach(b, vol);
     assert.equal((await exec(b, 'cat', '/mnt/vdb/file')).stdout, 'first-bytes\n');
+  });
+
+  test('after a Pier restart the attached volume is still mounted and a loop device no attachment owns is gone', async () => {
+    const r = await cinder('POST', '/volumes', { volume: { size: 1, name: 'stray' } });
+    const stray = r.body.volume.id as string;
+    volumes.push(stray);
+    await volumeIs(stray, 'available');
+    // What a crash between attach and mount leaves: a loop device for a volume attached nowhere.
+    const loop = (await sh('losetup', ['--show', '-f', join(t.dataDir, 'volumes', `volume-${stray}`)])).stdout.trim();
+    assert.match(loop, /^\/dev\/loop\d+$/);
+    await t.restart();
+    await waitFor('the stray loop device detached', async () => !(await leftovers()).loops.includes(loop), 15_000);
+    assert.equal((await volume(vol)).status, 'in-use');
+    assert.equal((await exec(b, 'cat', '/mnt/vdb/file')).stdout, 'first-bytes\n');
+    assert.equal((await leftovers()).loops.length, 1, 'only the attached volume has a loop device');
+    assert.equal((await cinder('DELETE', `/volumes/${stray}`)).status, 202);
   });
 
   test('a snapshot before a change, reverted to, brings the old bytes back', async () => {
