@@ -2,7 +2,6 @@
 // this host (the `file` driver), attached to servers through loop devices by their compute host.
 import { hostname } from 'node:os';
 import { defineModule } from '../core/module.js';
-import { imageModule } from '../image/index.js';
 import { attachToServer, detachFromServer, serverAttachments, type AttachmentRow, type ServerAttachRequest } from './attachments.js';
 import type { Cinder, CinderCaller } from './context.js';
 import { VolumeController } from './controller.js';
@@ -70,7 +69,6 @@ export interface Volumes {
 export const volumeModule = defineModule<Volumes, VolumeConfig>({
   name: 'volume',
   roles: ['api', 'agent'],
-  requires: [imageModule],
   catalog: [
     { type: 'block-storage', name: 'cinder', path: `${PREFIX}/v3/$(project_id)s` },
     { type: 'volumev3', name: 'cinderv3', path: `${PREFIX}/v3/$(project_id)s` },
