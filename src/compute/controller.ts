@@ -172,8 +172,10 @@ export class ServerController {
     if (!s) { await this.teardown(id); return; }
     if (s.host !== this.ctx.host) return;
     if (s.task_state === 'deleting') {
-      await this.ctx.volumes?.servers.release(id, this.mounter(id));
+      // The container (and with it every mount of its volumes, its root too) goes first: only then
+      // are the volumes free for another server.
       await this.teardown(id);
+      await this.ctx.volumes?.servers.release(id, this.mounter(id));
       await releasePorts(this.ctx, s.project_id, id, JSON.parse(s.created_ports) as string[]);
       await this.store.tx(async (tx) => {
         await tx.db.deleteFrom('instance_actions').where('server_id', '=', id).execute();

@@ -15,7 +15,7 @@ export const imageModule = defineModule<void>({
   },
 });
 
-export { deleteImage, imageCaller, listImageRows, loadImage, setImageProperties, type ImageCaller, type ImageRow } from './images.js';
-export { imagePath } from './data.js';
+export { createImage, deleteImage, imageCaller, listImageRows, loadImage, setImageProperties, type ImageCaller, type ImageRow } from './images.js';
+export { imagePath, uploadImage } from './data.js';
 export { busyboxRootfs } from './busybox.js';
 export { ImageNotFound } from './errors.js';

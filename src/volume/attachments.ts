@@ -24,7 +24,7 @@ const STATUS_FROM: [string, string, string][] = [
  */
 export async function settle(tx: Tx, volumeId: string, released = false): Promise<void> {
   const vol = await tx.db.selectFrom('volumes').select(['status', 'project_id']).where('id', '=', volumeId).executeTakeFirst();
-  if (!vol || ['deleting', 'error_deleting', 'creating', 'extending', 'reverting'].includes(vol.status)) return;
+  if (!vol || ['deleting', 'error_deleting', 'creating', 'extending', 'reverting', 'uploading'].includes(vol.status)) return;
   const atts = await tx.db.selectFrom('volume_attachments').select('attach_status').where('volume_id', '=', volumeId).execute();
   const [, status, attach] = STATUS_FROM.find(([a]) => atts.some((x) => x.attach_status === a)) ?? ['', 'available', 'detached'];
   // A volume attached the old way (os-reserve) has no attachment row until os-attach.

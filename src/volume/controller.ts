@@ -5,13 +5,20 @@
 // removes what no row owns: backing files, and loop devices of volumes attached nowhere.
 import type { Logger } from 'pino';
 import { KeyedQueue } from '../core/reconcile/queue.js';
-import { imagePath } from '../image/index.js';
+import { createReadStream, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { imagePath, uploadImage, type ImageCaller } from '../image/index.js';
 import type { Store } from '../store/index.js';
 import { stamp } from './context.js';
 import type { VolumeDriver, VolumeSource } from './driver.js';
 import { EVENTS, recordMessage } from './messages.js';
 
-const TRANSIENT = ['creating', 'deleting', 'extending', 'reverting'];
+const TRANSIENT = ['creating', 'deleting', 'extending', 'reverting', 'uploading'];
+/** Glance as the volume's project sees it, for the upload Cinder makes on its behalf (as Cinder's service user). */
+const ownerCaller = (projectId: string): ImageCaller => ({
+  auth: { token: '', userId: 'cinder', userName: 'cinder', userDomainId: 'default', projectId, roles: ['admin'], roleIds: [], methods: [], auditId: '', issuedAt: '', expiresAt: '', isAdmin: true },
+  isAdmin: true, projectId,
+});
 const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export class VolumeController {
@@ -126,6 +133,21 @@ export class VolumeController {
         }
         await this.store.db.updateTable('volume_snapshots').set({ status: 'available', updated_at: stamp() }).where('id', '=', snap.id).execute();
         await this.setVolume(id, 'reverting', { status: 'available' }, v.project_id);
+        return;
+      }
+      case 'uploading': {
+        const tarball = join(this.dataDir, 'volumes', `upload-${id}.tar`);
+        try {
+          if (!v.upload_image_id) throw new Error('no image to upload into');
+          await this.driver.exportFilesystem(id, tarball);
+          await uploadImage(this.store, this.dataDir, ownerCaller(v.project_id), v.upload_image_id, createReadStream(tarball));
+        } catch (err) {
+          await fail(EVENTS.uploadImage, v.previous_status ?? 'available', err, { upload_image_id: null, previous_status: null });
+          return;
+        } finally {
+          rmSync(tarball, { force: true });
+        }
+        await this.setVolume(id, 'uploading', { status: v.previous_status ?? 'available', upload_image_id: null, previous_status: null }, v.project_id);
         return;
       }
       case 'deleting': {

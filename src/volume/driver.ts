@@ -38,6 +38,8 @@ export interface VolumeDriver {
    * gets a filesystem here (the first attach). Attached already: the same device.
    */
   attach(id: string): Promise<string>;
+  /** Writes the volume's file system, as a root-filesystem tarball, to `tarball` (the volume is not attached). */
+  exportFilesystem(id: string, tarball: string): Promise<void>;
   /** Detaches the volume from this host; not attached is success. */
   detach(id: string): Promise<void>;
   /** What exists on this host. */

@@ -11,6 +11,7 @@ export const EVENTS = {
   deleteVolume: { id: 'VOLUME_VOLUME_006_004', action: 'delete volume' },
   revertVolume: { id: 'VOLUME_VOLUME_013_004', action: 'revert volume' },
   attachVolume: { id: 'VOLUME_VOLUME_002_004', action: 'attach volume' },
+  uploadImage: { id: 'VOLUME_VOLUME_005_004', action: 'copy volume to image' },
   createSnapshot: { id: 'VOLUME_SNAPSHOT_004_004', action: 'create snapshot' },
   deleteSnapshot: { id: 'VOLUME_SNAPSHOT_003_004', action: 'delete snapshot' },
 } as const;

@@ -15,6 +15,8 @@ export interface VolumeTables {
     new_size: number | null;
     /** The status before a transient one (detaching → back to it on os-roll_detaching). */
     previous_status: string | null;
+    /** The Glance image os-volume_upload_image fills, while uploading. */
+    upload_image_id: string | null;
     created_at: string; updated_at: string | null; launched_at: string | null;
   };
   volume_snapshots: {

@@ -7,6 +7,7 @@ import { BadRequest, InvalidInput, InvalidSnapshot, InvalidVolume, snapshotNotFo
 import { checkGigabytes } from './quotas.js';
 import { deleteVolume, findVolume } from './volumes.js';
 import { connectionInfo } from './views.js';
+import { createImage, imageCaller } from '../image/index.js';
 
 const VOLUME_STATUSES = ['creating', 'available', 'deleting', 'error', 'error_deleting', 'error_managing', 'managing', 'attaching', 'in-use',
   'detaching', 'maintenance', 'restoring-backup', 'error_restoring', 'reserved', 'awaiting-transfer', 'backing-up', 'error_backing-up',
@@ -60,6 +61,7 @@ export async function volumeAction(c: Cinder, caller: CinderCaller, id: string, 
       c.kick('volume', id);
       return { status: 202 };
     }
+    case 'os-volume_upload_image': return { status: 202, body: { 'os-volume_upload_image': await uploadToImage(c, caller, id, arg) } };
     case 'os-force_delete': await deleteVolume(c, caller, id, { force: true, cascade: true }); return { status: 202 };
     case 'revert': await revert(c, caller, id, arg['snapshot_id'], minor); return { status: 202 };
     case 'os-reserve': await stepStatus(c, caller, id, 'reserve'); return { status: 202 };
@@ -114,6 +116,35 @@ async function extend(c: Cinder, caller: CinderCaller, id: string, given: unknow
     await tx.emit({ resource: 'volume', id, action: 'update', projectId: vol.project_id });
   });
   c.kick('volume', id);
+}
+
+/** os-volume_upload_image: a queued Glance image of the caller's, filled by the controller with the volume's file system. */
+async function uploadToImage(c: Cinder, caller: CinderCaller, id: string, arg: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const name = arg['image_name'];
+  if (typeof name !== 'string' || !name) throw new ValidationError('os-volume_upload_image', arg, "'image_name' is a required property");
+  const disk = arg['disk_format'] ?? 'raw';
+  const container = arg['container_format'] ?? 'bare';
+  // OpenStack: Pier's images of a root file system are raw bare tarballs (as the busybox seed).
+  if (disk !== 'raw') throw new InvalidInput(`Invalid disk-format '${String(disk)}' is specified. Allowed disk-formats are raw.`);
+  if (container !== 'bare') throw new InvalidInput(`Invalid container-format '${String(container)}' is specified. Allowed container-formats are bare.`);
+  const vol = await findVolume(c, caller, id);
+  authorize(caller, 'volume_extension:volume_actions:upload_image', { project_id: vol.project_id });
+  if (vol.status !== 'available') throw new InvalidVolume(`Volume ${id} status must be available, but current status is: ${vol.status}. The file backend uploads detached volumes only.`);
+  const image = await createImage(c.store, imageCaller(caller.auth), {
+    name, disk_format: 'raw', container_format: 'bare', visibility: arg['visibility'] ?? 'private', protected: arg['protected'] === true,
+  });
+  await c.store.tx(async (tx) => {
+    const r = await tx.db.updateTable('volumes').set({ status: 'uploading', previous_status: 'available', upload_image_id: image.id, updated_at: stamp() })
+      .where('id', '=', id).where('status', '=', 'available').executeTakeFirst();
+    if (!Number(r.numUpdatedRows)) throw new InvalidVolume(`Volume ${id} status must be available.`);
+    await tx.emit({ resource: 'volume', id, action: 'update', projectId: vol.project_id });
+  });
+  c.kick('volume', id);
+  const type = await c.store.db.selectFrom('volume_types').select('name').where('id', '=', vol.volume_type_id).executeTakeFirst();
+  return {
+    id, updated_at: stamp(), status: 'uploading', display_description: vol.description, size: vol.size, volume_type: type?.name ?? null,
+    image_id: image.id, container_format: 'bare', disk_format: 'raw', image_name: name, protected: image.protected === 1, visibility: image.visibility,
+  };
 }
 
 async function revert(c: Cinder, caller: CinderCaller, id: string, snapshotId: unknown, minor: number): Promise<void> {

@@ -99,7 +99,7 @@ export async function createVolume(c: Cinder, caller: CinderCaller, body: unknow
       id, project_id: caller.projectId, user_id: caller.userId, name, description, size, status: 'creating', attach_status: 'detached',
       availability_zone: zone, host: c.backendHost, bootable, readonly: false, multiattach: false, volume_type_id: type.id,
       snapshot_id: (v['snapshot_id'] as string | null) ?? null, source_volid: (v['source_volid'] as string | null) ?? null, image_id: image,
-      metadata: (v['metadata'] as Record<string, string>) ?? {}, image_metadata: imageMetadata, new_size: null, previous_status: null,
+      metadata: (v['metadata'] as Record<string, string>) ?? {}, image_metadata: imageMetadata, new_size: null, previous_status: null, upload_image_id: null,
       created_at: now, updated_at: null, launched_at: null,
     };
     await tx.db.insertInto('volumes').values(toRow(def, r) as never).execute();

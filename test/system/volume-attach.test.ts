@@ -3,7 +3,8 @@
 // detached and attached to a second server, which reads the same bytes; a snapshot taken
 // before a change and reverted to brings the old bytes back; an attach that fails in the
 // kernel leaves the volume available with a message; bad requests change nothing; after all
-// deletes no loop device, mount or file of this Pier's is left. A Pier restart keeps the mounts
+// deletes no loop device, mount or file of this Pier's is left; a volume uploaded to Glance is an
+// image with its files. A Pier restart keeps the mounts
 // and detaches a loop device no attachment owns.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -194,6 +195,16 @@ describe('volumes in runc servers', () => {
     assert.equal((await exec(second, 'cat', '/root/kept')).stdout, 'kept-on-root\n');
     assert.equal((await nova('DELETE', `/servers/${second}`)).status, 204);
     await volumeIs(root, 'available');
+    // The volume's file system becomes a Glance image (a root-filesystem tarball), with the file in it.
+    const up = await cinder('POST', `/volumes/${root}/action`, { 'os-volume_upload_image': { image_name: 'from-volume' } });
+    assert.equal(up.status, 202, JSON.stringify(up.body));
+    const imageId = up.body['os-volume_upload_image'].image_id as string;
+    assert.equal(up.body['os-volume_upload_image'].status, 'uploading');
+    await waitFor('image active', async () => (await call(t.url, 'GET', `/image/v2/images/${imageId}`, { token })).body.status === 'active', 30_000)
+      .catch(async (e) => { throw new Error(`${String(e)}: ${JSON.stringify((await cinder('GET', '/messages', undefined, 3)).body)} ${JSON.stringify(await volume(root))}`); });
+    await volumeIs(root, 'available');
+    assert.equal((await sh('tar', ['-xOf', join(t.dataDir, 'images', imageId), './root/kept'])).stdout, 'kept-on-root\n');
+    assert.equal((await call(t.url, 'DELETE', `/image/v2/images/${imageId}`, { token })).status, 204);
   });
 
   test('a server deleted with a delete_on_termination volume takes it along; after all deletes nothing is left', async () => {

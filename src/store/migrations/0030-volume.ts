@@ -29,7 +29,7 @@ export const m0030: Migration = {
     for (const c of ['project_id', 'user_id', 'status', 'attach_status', 'availability_zone', 'host', 'volume_type_id', 'metadata', 'created_at']) {
       volumes = volumes.addColumn(c, 'text', (b) => b.notNull());
     }
-    for (const c of ['name', 'description', 'snapshot_id', 'source_volid', 'image_id', 'image_metadata', 'previous_status', 'updated_at', 'launched_at']) volumes = volumes.addColumn(c, 'text');
+    for (const c of ['name', 'description', 'snapshot_id', 'source_volid', 'image_id', 'image_metadata', 'previous_status', 'upload_image_id', 'updated_at', 'launched_at']) volumes = volumes.addColumn(c, 'text');
     for (const c of ['size', 'bootable', 'readonly', 'multiattach']) volumes = volumes.addColumn(c, 'integer', (b) => b.notNull());
     await volumes.addColumn('new_size', 'integer').execute();
     await db.schema.createIndex('volumes_project').on('volumes').columns(['project_id', 'created_at']).execute();

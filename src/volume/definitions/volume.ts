@@ -60,6 +60,7 @@ export const volume = defineResource({
     image_metadata: { type: nullable(json()) },
     new_size: { type: nullable(volumeSize) },
     previous_status: { type: nullable(str()) },
+    upload_image_id: { type: nullable(str()), visible: false },
     created_at: { type: str(), sort: true },
     updated_at: { type: nullable(str()), sort: true },
     launched_at: { type: nullable(str()) },
@@ -78,6 +79,6 @@ export type VolumeRow = {
   id: string; project_id: string; user_id: string; name: string | null; description: string | null; size: number; status: string;
   attach_status: string; availability_zone: string; host: string; bootable: boolean; readonly: boolean; multiattach: boolean;
   volume_type_id: string; snapshot_id: string | null; source_volid: string | null; image_id: string | null;
-  metadata: Record<string, string>; image_metadata: Record<string, unknown> | null; new_size: number | null; previous_status: string | null;
+  metadata: Record<string, string>; image_metadata: Record<string, unknown> | null; new_size: number | null; previous_status: string | null; upload_image_id: string | null;
   created_at: string; updated_at: string | null; launched_at: string | null;
 };

@@ -98,6 +98,22 @@ export class FileDriver implements VolumeDriver {
     return device;
   }
 
+  async exportFilesystem(id: string, tarball: string): Promise<void> {
+    const device = await this.attach(id);
+    const dir = mkdtempSync(join(this.dir, 'export-'));
+    try {
+      await run('mount', ['-o', 'ro', device, dir]);
+      try {
+        await run('tar', ['-cf', tarball, '-C', dir, '--numeric-owner', '--exclude=./lost+found', '.']);
+      } finally {
+        await run('umount', [dir]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await this.detach(id);
+    }
+  }
+
   async detach(id: string): Promise<void> {
     for (const d of await loopsOf(this.volumePath(id))) await run('losetup', ['-d', d]).catch(() => {});
   }
