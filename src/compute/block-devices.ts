@@ -10,8 +10,8 @@ import { ValidationError } from './errors.js';
 export const ROOT_DEVICE = '/dev/vda';
 
 export interface BlockDevicePlan {
-  /** The volume the server boots from, and the image it was made from (if Cinder knows one). */
-  root?: { volumeId: string; imageId: string | null; deleteOnTermination: boolean };
+  /** The volume the server boots from. */
+  root?: { volumeId: string; deleteOnTermination: boolean };
   extras: { volumeId: string; device: string | null; tag: string | null; deleteOnTermination: boolean }[];
 }
 
@@ -39,7 +39,7 @@ export async function planBlockDevices(ctx: ComputeContext, caller: NovaCaller, 
     if (boot) {
       if (plan.root) throw new BadRequest('Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.');
       if (!vol.bootable) throw new BadRequest(`Block Device ${id} is not bootable.`);
-      plan.root = { volumeId: id, imageId: (vol.image_metadata?.['image_id'] as string | undefined) ?? vol.image_id ?? null, deleteOnTermination: dot };
+      plan.root = { volumeId: id, deleteOnTermination: dot };
     } else {
       const device = typeof m['device_name'] === 'string' ? m['device_name'] : null;
       plan.extras.push({ volumeId: id, device, tag: typeof m['tag'] === 'string' ? m['tag'] : null, deleteOnTermination: dot });
