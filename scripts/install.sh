@@ -4,7 +4,7 @@
 # dataplane and compute runtime use (scripts/up.sh), with --system those and what the tests use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runtime=(runc busybox-static iproute2 nftables util-linux tar)
+runtime=(runc busybox-static iproute2 nftables util-linux tar e2fsprogs)
 tests=(postgresql tempest heat-tempest-plugin magnum-tempest-plugin python3-openstackclient python3-openstacksdk iputils-ping netcat-openbsd containernetworking-plugins python3-heatclient python3-magnumclient openssh-client podman docker.io chromium)
 pkgs=()
 case "${1:-}" in
