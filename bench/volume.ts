@@ -25,6 +25,7 @@ export async function benchVolume(): Promise<Record<string, number | string>> {
   const hand = join(t.dataDir, 'by-hand');
   const pier: Record<string, number[]> = { create: [], attach: [], snapshot: [] };
   const bare: Record<string, number[]> = { create: [], attach: [], snapshot: [] };
+  let server: string | undefined;
   try {
     const demo = await tokenFor(t.url, 'demo', DEMO_PASSWORD, 'demo');
     const admin = await tokenFor(t.url, 'admin', ADMIN_PASSWORD, 'admin');
@@ -39,10 +40,11 @@ export async function benchVolume(): Promise<Record<string, number | string>> {
     const net = (await api('POST', '/networking/v2.0/networks', { network: { name: 'bench' } })).body.network;
     await api('POST', '/networking/v2.0/subnets', { subnet: { network_id: net.id, cidr: '10.93.0.0/24', ip_version: 4 } });
     const image = (await api('GET', '/image/v2/images?name=busybox')).body.images[0].id as string;
-    const server = (await api('POST', '/compute/v2.1/servers', { server: { name: 'bench', imageRef: image, flavorRef: '1', networks: [{ uuid: net.id }] } })).body.server.id as string;
-    await until('server ACTIVE', async () => (await api('GET', `/compute/v2.1/servers/${server}`)).body.server.status === 'ACTIVE');
+    server = (await api('POST', '/compute/v2.1/servers', { server: { name: 'bench', imageRef: image, flavorRef: '1', networks: [{ uuid: net.id }] } })).body.server.id as string;
+    const id = server;
+    await until('server ACTIVE', async () => (await api('GET', `/compute/v2.1/servers/${id}`)).body.server.status === 'ACTIVE');
     const driver = t.pier.get(computeModule).driver;
-    const mountedInside = (name: string) => readFileSync(`/proc/${driver.initPid!(server)}/mounts`, 'utf8').includes(` /mnt/${name} `);
+    const mountedInside = (name: string) => readFileSync(`/proc/${driver.initPid!(id)}/mounts`, 'utf8').includes(` /mnt/${name} `);
     mkdirSync(hand, { recursive: true });
     for (let i = 0; i < ROUNDS; i++) {
       // Pier: create → available, attach → mounted inside, snapshot → available.
@@ -83,6 +85,8 @@ export async function benchVolume(): Promise<Record<string, number | string>> {
     await api('DELETE', `/compute/v2.1/servers/${server}`);
     await until('server gone', async () => (await api('GET', `/compute/v2.1/servers/${server}`)).status === 404);
   } finally {
+    // A failed round leaves the server: removed with its mounts before the data dir goes.
+    if (server) await t.pier.get(computeModule).driver.remove(server).catch(() => {});
     if (existsSync(hand)) for (const l of JSON.parse(run('losetup', '-J', '-l') || '{"loopdevices":[]}').loopdevices as { name: string; 'back-file': string | null }[]) {
       if (l['back-file']?.startsWith(t.dataDir)) run('losetup', '-d', l.name);
     }

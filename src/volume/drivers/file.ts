@@ -3,7 +3,7 @@
 // a sparse copy otherwise; an image is written as an ext4 file system made from its unpacked
 // root filesystem (mkfs.ext4 -d: no device or mount needed). Runs losetup, mkfs and cp; never
 // touches the store.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../core/exec.js';
 import type { VolumeDriver, VolumeObserved, VolumeSource } from '../driver.js';
@@ -92,9 +92,9 @@ export class FileDriver implements VolumeDriver {
     if (!existsSync(file)) throw new Error(`volume ${id} has no backing file`);
     let device = (await loopsOf(file))[0];
     if (!device) device = (await run('losetup', ['--show', '-f', file])).trim();
-    // A blank volume (no file system signature) gets one on its first attach.
-    const probe = await run('blkid', ['-p', '-o', 'value', '-s', 'TYPE', device]).catch(() => '');
-    if (!probe.trim()) await run('mkfs.ext4', [...MKFS, device]);
+    // A blank volume (nothing ever written at its start) gets a file system on its first attach;
+    // anything else there is never formatted over.
+    if (isBlank(file)) await run('mkfs.ext4', [...MKFS, device]);
     return device;
   }
 
@@ -136,10 +136,29 @@ export class FileDriver implements VolumeDriver {
 /** A copy that shares blocks where it can (reflink) and keeps holes where it cannot. */
 const copy = (from: string, to: string) => run('cp', ['--reflink=auto', '--sparse=always', from, to]);
 
+/** Whether the first 64 KiB of `path` are all zeros (read in-process: no probe per attach). */
+function isBlank(path: string): boolean {
+  const head = Buffer.alloc(65536);
+  const fd = openSync(path, 'r');
+  try {
+    const n = readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, n).every((b) => b === 0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether `path` holds an ext4 (ext2/3/4) file system: its superblock's magic 0xEF53 at byte 1080. */
+function isExt(path: string): boolean {
+  const magic = Buffer.alloc(2);
+  const fd = openSync(path, 'r');
+  try { readSync(fd, magic, 0, 2, 1080); } finally { closeSync(fd); }
+  return magic.readUInt16LE(0) === 0xef53;
+}
+
 /** Grows an ext4 file system (on a file or a device) to fill it; none there is nothing to grow. */
 async function growFilesystem(target: string): Promise<void> {
-  const type = (await run('blkid', ['-p', '-o', 'value', '-s', 'TYPE', target]).catch(() => '')).trim();
-  if (type === 'ext4') await run('resize2fs', ['-f', target]).catch(async () => run('resize2fs', [target]));
+  if (isExt(target)) await run('resize2fs', ['-f', target]).catch(async () => run('resize2fs', [target]));
 }
 
 /** Unpacks a root-filesystem tarball and makes it the volume's ext4 file system. */
