@@ -100,8 +100,6 @@ export async function setExtraSpecs(c: Cinder, caller: CinderCaller, id: string,
     if (Object.keys(specs).length !== 1) throw new BadRequest('Request body contains too many items.');
     if (!(key in specs)) throw new BadRequest('Request body and URI mismatch');
   }
-  const inUse = await c.store.db.selectFrom('volumes').select('id').where('volume_type_id', '=', t.id).executeTakeFirst();
-  if (inUse && t.name !== '__DEFAULT__') { /* OpenStack: Cinder lets admins change specs of a type in use (only some keys are refused). */ }
   const next = { ...t.extra_specs, ...specs };
   await c.store.tx(async (tx) => {
     await tx.db.updateTable('volume_types').set({ extra_specs: JSON.stringify(next), updated_at: stamp() }).where('id', '=', t.id).execute();
