@@ -59,13 +59,13 @@ export function infoRoutes(route: Route, c: Cinder): void {
     delete set['id'];
     return { quota_set: set };
   });
-  route('DELETE', '/os-quota-sets/:project', async (req) => {
+  route('DELETE', '/os-quota-sets/:project', async (req, reply) => {
     authorize(cinderCaller(req), 'volume_extension:quotas:delete', { project_id: req.params['project']! });
     await c.store.tx(async (tx) => {
       await tx.db.deleteFrom('volume_quotas').where('project_id', '=', req.params['project']!).execute();
       await tx.emit({ resource: 'volume_quota', id: req.params['project']!, action: 'delete', projectId: req.params['project']! });
     });
-    return {};
+    return reply.code(200).send();
   });
   route('GET', '/limits', async (req) => {
     const caller = cinderCaller(req);

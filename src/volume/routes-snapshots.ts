@@ -32,14 +32,14 @@ export function snapshotRoutes(route: Route, c: Cinder): void {
   };
   route('GET', '/snapshots', list(false));
   route('GET', '/snapshots/detail', list(true));
-  route('POST', '/snapshots', async (req, reply) => reply.code(202).send({ snapshot: snapshotView(viewOf(req), await createSnapshot(c, cinderCaller(req), req.body, viewOf(req).minor)) }));
+  route('POST', '/snapshots', async (req, reply) => reply.code(202).send({ snapshot: snapshotView(viewOf(req), await createSnapshot(c, cinderCaller(req), req.body, viewOf(req).minor), false) }));
   route('GET', '/snapshots/:id', async (req) => {
     const caller = cinderCaller(req);
     const s = await findSnapshot(c, caller, req.params['id']!);
     authorize(caller, 'volume:get_snapshot', { project_id: s.project_id });
     return { snapshot: snapshotView(viewOf(req), s) };
   });
-  route('PUT', '/snapshots/:id', async (req) => ({ snapshot: snapshotView(viewOf(req), await updateSnapshot(c, cinderCaller(req), req.params['id']!, req.body)) }));
+  route('PUT', '/snapshots/:id', async (req) => ({ snapshot: snapshotView(viewOf(req), await updateSnapshot(c, cinderCaller(req), req.params['id']!, req.body), false) }));
   route('DELETE', '/snapshots/:id', async (req, reply) => { await deleteSnapshot(c, cinderCaller(req), req.params['id']!); return reply.code(202).send(); });
   route('POST', '/snapshots/:id/action', async (req, reply) => {
     const caller = cinderCaller(req);

@@ -12,7 +12,7 @@ export function typeRoutes(route: Route, c: Cinder): void {
     const q = req.query as Record<string, string | undefined>;
     return { volume_types: (await listTypes(c, cinderCaller(req), q['is_public'])).map((t) => typeView(viewOf(req), t)) };
   });
-  route('POST', '/types', async (req) => ({ volume_type: typeView(viewOf(req), await createType(c, cinderCaller(req), req.body)) }));
+  route('POST', '/types', async (req) => ({ volume_type: typeView(viewOf(req), await createType(c, cinderCaller(req), req.body), true) }));
   route('GET', '/types/:id', async (req) => {
     const caller = cinderCaller(req);
     authorize(caller, 'volume_extension:type_get');

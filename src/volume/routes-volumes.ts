@@ -15,9 +15,9 @@ import { volumeExtras, volumeSummary, volumeView } from './views.js';
 const truthy = (v: string | undefined) => v !== undefined && /^(true|1|yes|y|on|t)$/i.test(v);
 
 export function volumeRoutes(route: Route, c: Cinder): void {
-  const show = async (req: Parameters<Parameters<Route>[2]>[0], row: VolumeRow) => {
+  const show = async (req: Parameters<Parameters<Route>[2]>[0], row: VolumeRow, extended = true) => {
     const extras = await volumeExtras(c.store, [row]);
-    return { volume: volumeView(viewOf(req), row, extras.get(row.id)!) };
+    return { volume: volumeView(viewOf(req), row, extras.get(row.id)!, extended) };
   };
   const list = (detail: boolean): Parameters<Route>[2] => async (req) => {
     const caller = cinderCaller(req);
@@ -63,14 +63,14 @@ export function volumeRoutes(route: Route, c: Cinder): void {
     if (atLeast(req, 36)) summary['metadata'] = metadata;
     return { 'volume-summary': summary };
   });
-  route('POST', '/volumes', async (req, reply) => reply.code(202).send(await show(req, await createVolume(c, cinderCaller(req), req.body))));
+  route('POST', '/volumes', async (req, reply) => reply.code(202).send(await show(req, await createVolume(c, cinderCaller(req), req.body), false)));
   route('GET', '/volumes/:id', async (req) => {
     const caller = cinderCaller(req);
     const v = await findVolume(c, caller, req.params['id']!);
     authorize(caller, 'volume:get', { project_id: v.project_id });
     return show(req, v);
   });
-  route('PUT', '/volumes/:id', async (req) => show(req, await updateVolume(c, cinderCaller(req), req.params['id']!, req.body)));
+  route('PUT', '/volumes/:id', async (req) => show(req, await updateVolume(c, cinderCaller(req), req.params['id']!, req.body), false));
   route('DELETE', '/volumes/:id', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     const caller = cinderCaller(req);

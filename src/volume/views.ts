@@ -39,21 +39,22 @@ export async function volumeExtras(store: Store, rows: readonly VolumeRow[]): Pr
 
 export const volumeSummary = (v: ViewContext, r: VolumeRow) => ({ id: r.id, links: links(v, 'volumes', r.id), name: r.name });
 
-export function volumeView(v: ViewContext, r: VolumeRow, x: VolumeExtras): Record<string, unknown> {
+/** `extended`: show and detail add the extensions' attributes (tenant, host, migration, image metadata); create and update answers have none, as Cinder's. */
+export function volumeView(v: ViewContext, r: VolumeRow, x: VolumeExtras, extended = true): Record<string, unknown> {
   const out: Record<string, unknown> = {
     attachments: x.attachments.filter((a) => a.attach_status === 'attached').map((a) => ({
       server_id: a.instance_uuid, attachment_id: a.id, attached_at: a.attach_time, host_name: a.attached_host, volume_id: r.id, device: a.mountpoint, id: r.id,
     })),
     availability_zone: r.availability_zone, bootable: String(r.bootable), consistencygroup_id: null, created_at: r.created_at,
     description: r.description, encrypted: false, id: r.id, links: links(v, 'volumes', r.id), metadata: r.metadata,
-    migration_status: null, multiattach: r.multiattach, name: r.name, 'os-vol-tenant-attr:tenant_id': r.project_id,
+    migration_status: null, multiattach: r.multiattach, name: r.name, ...(extended ? { 'os-vol-tenant-attr:tenant_id': r.project_id } : {}),
     replication_status: null, size: r.size, snapshot_id: r.snapshot_id, source_volid: r.source_volid, status: r.status,
     updated_at: r.updated_at, user_id: r.user_id, volume_type: x.typeName,
   };
-  if (v.caller.isAdmin) {
+  if (v.caller.isAdmin && extended) {
     Object.assign(out, { 'os-vol-host-attr:host': r.host, 'os-vol-mig-status-attr:migstat': null, 'os-vol-mig-status-attr:name_id': null });
   }
-  if (r.image_metadata) out['volume_image_metadata'] = r.image_metadata;
+  if (r.image_metadata && extended) out['volume_image_metadata'] = r.image_metadata;
   if (v.minor >= 13) out['group_id'] = null;
   if (v.minor >= 21) out['provider_id'] = null;
   if (v.minor >= 48) { out['shared_targets'] = false; if (v.caller.isAdmin) out['service_uuid'] = null; }
@@ -63,26 +64,31 @@ export function volumeView(v: ViewContext, r: VolumeRow, x: VolumeExtras): Recor
   return out;
 }
 
-export function snapshotView(v: ViewContext, s: SnapshotRow): Record<string, unknown> {
+/** `extended`: show and list add the extended snapshot attributes; create and update answers have none. */
+export function snapshotView(v: ViewContext, s: SnapshotRow, extended = true): Record<string, unknown> {
   const out: Record<string, unknown> = {
     status: s.status, size: s.size, metadata: s.metadata, name: s.name, volume_id: s.volume_id, created_at: s.created_at,
     description: s.description, id: s.id, updated_at: s.updated_at,
-    'os-extended-snapshot-attributes:progress': s.status === 'available' ? '100%' : '0%',
-    'os-extended-snapshot-attributes:project_id': s.project_id,
   };
+  if (extended) {
+    out['os-extended-snapshot-attributes:progress'] = s.status === 'available' ? '100%' : '0%';
+    out['os-extended-snapshot-attributes:project_id'] = s.project_id;
+  }
   if (v.minor >= 14) out['group_snapshot_id'] = null;
   if (v.minor >= 41) out['user_id'] = s.user_id;
   if (v.minor >= 65) out['consumes_quota'] = true;
   return out;
 }
 
-export function typeView(v: ViewContext, t: VolumeTypeRow): Record<string, unknown> {
+/** OpenStack: extra specs and the QoS id are shown to admins only (Cinder's access_types_* policies); a create answer has no QoS id. */
+export function typeView(v: ViewContext, t: VolumeTypeRow, created = false): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: t.id, name: t.name, description: t.description, is_public: t.is_public, 'os-volume-type-access:is_public': t.is_public,
-    qos_specs_id: null,
   };
-  // OpenStack: extra specs are shown to admins (types_extra_specs:read_sensitive), as Cinder's default policy.
-  out['extra_specs'] = v.caller.isAdmin ? t.extra_specs : {};
+  if (v.caller.isAdmin) {
+    out['extra_specs'] = t.extra_specs;
+    if (!created) out['qos_specs_id'] = null;
+  }
   return out;
 }
 
