@@ -19,7 +19,10 @@ function sortOf(def: ResourceDef, q: Record<string, string | undefined>): [strin
     q['sort_key'].split(',').forEach((k, i) => pairs.push([k.trim(), dirs[i]?.trim() || undefined]));
   }
   const out: [string, 'asc' | 'desc'][] = [];
-  for (const [k, d] of pairs) {
+  // OpenStack: Cinder v1's names still sort.
+  const ALIASES: Record<string, string> = { display_name: 'name', display_description: 'description' };
+  for (const [given, d] of pairs) {
+    const k = ALIASES[given] ?? given;
     if (!k || !attributeOf(def, k)?.sort) throw new InvalidInput(`Invalid sort key: ${k}`);
     const dir = (d ?? q['sort_dir'] ?? 'desc').toLowerCase();
     if (dir !== 'asc' && dir !== 'desc') throw new InvalidInput(`Invalid sort dirs passed: ${d ?? dir}`);

@@ -26,7 +26,8 @@ export function snapshotRoutes(route: Route, c: Cinder): void {
       if (!r || (!all && r.project_id !== caller.projectId)) throw new NotFound(`Marker ${id} could not be found.`, 'MarkerNotFound');
       return r;
     }, ['metadata']);
-    const out: Record<string, unknown> = { snapshots: page.rows.map((r) => snapshotView(view, snapshotOf(r))) };
+    // OpenStack: the summary list has no extended attributes (only show and detail do).
+    const out: Record<string, unknown> = { snapshots: page.rows.map((r) => snapshotView(view, snapshotOf(r), detail)) };
     if (page.links.length) out['snapshots_links'] = page.links;
     return out;
   };
