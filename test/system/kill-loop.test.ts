@@ -93,6 +93,14 @@ describe(`kill -9 at random moments, ${ROUNDS} rounds (linuxbridge + runc)`, () 
   });
 
   after(async () => {
+    // A failed round leaves its stacks: delete them (and any server) so no container outlives the test.
+    const stacks = ((await heat('GET', '/stacks').catch(() => undefined))?.body?.stacks ?? []) as { id: string; stack_name: string }[];
+    for (const s of stacks) await heat('DELETE', `/stacks/${s.stack_name}/${s.id}`).catch(() => {});
+    const servers = async () => ((await call(p.url, 'GET', '/compute/v2.1/servers?all_tenants=1', { token: admin }).catch(() => undefined))?.body?.servers ?? []) as { id: string }[];
+    await waitFor('no server left', async () => (await servers()).length === 0, 60_000).catch(async () => {
+      for (const s of await servers()) await call(p.url, 'DELETE', `/compute/v2.1/servers/${s.id}`, { token: admin }).catch(() => {});
+      await waitFor('no server left', async () => (await servers()).length === 0, 30_000).catch(() => {});
+    });
     await p.cleanup();
     for (const n of netnsWith(ns)) await sh('ip', ['netns', 'del', n]);
   });
