@@ -75,6 +75,18 @@ export function issueClientCert(ca: CaPair, cn: string, o: string): CaPair {
   return { cert: signCsr(ca, forge.pki.certificationRequestToPem(csr)), key };
 }
 
+/** The admin client certificate (CN=admin, O=system:masters) Pier itself uses on a cluster's API, one per CA and kept: an RSA key costs tens of ms. */
+export function adminCertOf(ca: CaPair): CaPair {
+  let admin = admins.get(ca.cert);
+  if (!admin) {
+    admin = issueClientCert(ca, 'admin', 'system:masters');
+    if (admins.size >= 256) admins.delete(admins.keys().next().value!);
+    admins.set(ca.cert, admin);
+  }
+  return admin;
+}
+const admins = new Map<string, CaPair>();
+
 /** Whether a PEM string parses as a CSR at all (for a fast 400 before any lookup). */
 export function looksLikeCsr(text: unknown): text is string {
   return typeof text === 'string' && text.includes('CERTIFICATE REQUEST');

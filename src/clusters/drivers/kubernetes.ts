@@ -6,7 +6,7 @@
 // network_driver}}, plus what Magnum knows of the node (coe, cluster_name, nodegroup, index,
 // labels), which the node ignores. Change the shape only together with the node image.
 import type { Cluster } from '../definitions/cluster.js';
-import { issueClientCert } from '../ca.js';
+import { adminCertOf } from '../ca.js';
 import type { ApiCredentials } from './kubernetes/api.js';
 import { clusterHealth } from './kubernetes/health.js';
 import { drainNodes, forgetNodes } from './kubernetes/nodes.js';
@@ -55,18 +55,11 @@ export const kubernetesDriver: CoeDriver = {
   },
 };
 
-/** An admin's credentials for the cluster's API (one client certificate per cluster CA, kept: making an RSA key each time costs tens of ms). */
+/** An admin's credentials for the cluster's API, once it has an address. */
 function adminOf(cluster: Cluster, ca: { cert: string; key?: string }): ApiCredentials | undefined {
   if (!cluster.api_address || !ca.key) return undefined;
-  let admin = admins.get(ca.cert);
-  if (!admin) {
-    admin = issueClientCert({ cert: ca.cert, key: ca.key }, 'admin', 'system:masters');
-    if (admins.size >= 256) admins.delete(admins.keys().next().value!);
-    admins.set(ca.cert, admin);
-  }
-  return { server: cluster.api_address, ca: ca.cert, ...admin };
+  return { server: cluster.api_address, ca: ca.cert, ...adminCertOf({ cert: ca.cert, key: ca.key }) };
 }
-const admins = new Map<string, { cert: string; key: string }>();
 
 /** The `{"pier_node": …}` document above, with the addresses filled in by Heat at create. */
 export function pierNodeUserData(node: NodeContext, apiPort: number): HeatValue {

@@ -4,7 +4,7 @@
 // joining it through its join service. The API is the first master's dockerd TLS port, which
 // Pier also uses to check the swarm's health and to drain and forget the nodes a resize removes.
 import type { Cluster } from '../definitions/cluster.js';
-import { issueClientCert } from '../ca.js';
+import { adminCertOf } from '../ca.js';
 import { SWARM_OS_DISTRO } from './os-distro.js';
 import type { CoeDriver, NodeCa } from './driver.js';
 import { dockerAt, type DockerCredentials } from './swarm-mode/api.js';
@@ -51,15 +51,8 @@ export const swarmModeDriver: CoeDriver = {
   },
 };
 
-/** A client certificate of the cluster CA for its dockerd (one per CA, kept: an RSA key costs tens of ms). */
+/** A client certificate of the cluster CA for its dockerd, once it has an address. */
 function adminOf(cluster: Cluster, ca: NodeCa): DockerCredentials | undefined {
   if (!cluster.api_address || !ca.key) return undefined;
-  let admin = admins.get(ca.cert);
-  if (!admin) {
-    admin = issueClientCert({ cert: ca.cert, key: ca.key }, 'admin', 'system:masters');
-    if (admins.size >= 256) admins.delete(admins.keys().next().value!);
-    admins.set(ca.cert, admin);
-  }
-  return dockerAt(cluster.api_address, ca.cert, admin);
+  return dockerAt(cluster.api_address, ca.cert, adminCertOf({ cert: ca.cert, key: ca.key }));
 }
-const admins = new Map<string, { cert: string; key: string }>();
