@@ -119,8 +119,12 @@ export class ClusterController {
     }
   }
 
+  /** Writes what changed, with its change event (watchers — the dashboard's stream — hear of every status move). */
   private async write(id: string, set: Record<string, string | null>): Promise<void> {
-    await this.store.db.updateTable('magnum_clusters').set(set).where('uuid', '=', id).execute();
+    await this.store.tx(async (tx) => {
+      const r = await tx.db.updateTable('magnum_clusters').set(set).where('uuid', '=', id).returning('project_id').executeTakeFirst();
+      if (r) await tx.emit({ resource: 'cluster', id, action: 'update', projectId: r.project_id });
+    });
   }
 
   private async remove(id: string, project: string | null): Promise<void> {
@@ -164,6 +168,7 @@ export class ClusterController {
     }
     if (!driver.health) return;
     const h = await driver.health(c, ct, pair);
-    await this.write(id, { health_status: h.status, health_status_reason: JSON.stringify(h.reason) });
+    const reason = JSON.stringify(h.reason);
+    if (h.status !== r.health_status || reason !== r.health_status_reason) await this.write(id, { health_status: h.status, health_status_reason: reason });
   }
 }

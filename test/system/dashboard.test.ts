@@ -11,7 +11,8 @@ import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ADMIN_PASSWORD, DEMO_PASSWORD, call, startTestPier, tokenFor, type TestPier } from '../support/pier.js';
-import { requireRoot, uniquePrefix, waitFor } from '../support/system.js';
+import { requireRoot, sh, uniquePrefix, waitFor } from '../support/system.js';
+import { NODE_OS_DISTRO } from '../../src/clusters/drivers/kubernetes/index.js';
 import { artifactsDir, launchBrowser, type Browser } from '../support/browser.js';
 
 requireRoot();
@@ -229,6 +230,60 @@ describe('dashboard in Chromium', () => {
     const screen = await page.locator('.terminal .xterm-rows').innerText();
     assert.match(screen, /^web1$/m, screen);
     await shot('05-terminal');
+  });
+
+  test('a volume made, attached to the server (mounted inside it), detached and deleted through the UI', async () => {
+    await panel('volumes');
+    await page.getByRole('button', { name: 'Create volume' }).click();
+    const f = page.locator('form[data-form=create-volume]');
+    await f.getByLabel('Name').fill('data1');
+    await f.locator('button[type=submit]').click();
+    await row('data1').locator('[data-status=available]').waitFor({ timeout: 30_000 });
+    await page.getByLabel('Server for data1').selectOption({ label: 'web1' });
+    await row('data1').getByRole('button', { name: 'Attach' }).click();
+    await row('data1').locator('[data-status=in-use]').waitFor({ timeout: 30_000 });
+    await row('data1').getByText(/web1 on \/dev\/vd/).waitFor();
+    const web1 = (await demoApi('/compute/v2.1/servers?name=web1')).servers[0].id as string;
+    const mounts = await sh('runc', ['--root', join(t.dataDir, 'runc', 'state'), 'exec', web1, 'cat', '/proc/mounts']);
+    assert.match(mounts.stdout, / \/mnt\/vd[b-z] /, 'the volume is mounted inside the server');
+    await shot('10-volumes');
+    await row('data1').getByRole('button', { name: 'Detach' }).click();
+    await row('data1').locator('[data-status=available]').waitFor({ timeout: 30_000 });
+    await row('data1').getByRole('button', { name: 'Delete' }).click();
+    await row('data1').waitFor({ state: 'detached', timeout: 30_000 });
+    assert.deepEqual((await demoApi(`/volume/v3/${(await demoApi('/identity/v3/auth/projects')).projects.find((x: { name: string }) => x.name === 'demo').id}/volumes`)).volumes, []);
+  });
+
+  test('a cluster made from a template through the UI reaches CREATE_COMPLETE, and is deleted', async () => {
+    // The template, as an operator makes it (`openstack coe cluster template create`), on busybox marked with the kubernetes driver's os_distro.
+    const busybox = (await demoApi('/image/v2/images?name=busybox')).images[0].id as string;
+    const marked = await call(t.url, 'PATCH', `/image/v2/images/${busybox}`, {
+      token: admin, body: [{ op: 'add', path: '/os_distro', value: NODE_OS_DISTRO }], headers: { 'content-type': 'application/openstack-images-v2.1-json-patch' },
+    });
+    assert.equal(marked.status, 200, JSON.stringify(marked.body));
+    const demo = await tokenFor(t.url, 'demo', DEMO_PASSWORD, 'demo');
+    const tpl = await call(t.url, 'POST', '/container-infra/v1/clustertemplates', {
+      token: demo, body: { name: 'tiny-k8s', coe: 'kubernetes', image_id: busybox, external_network_id: 'public', flavor_id: 'm1.tiny', master_flavor_id: 'm1.tiny', network_driver: 'pier-bridge' },
+    });
+    assert.equal(tpl.status, 201, JSON.stringify(tpl.body));
+    await panel('clusters');
+    await row('tiny-k8s').waitFor();
+    await page.getByRole('button', { name: 'Create cluster' }).click();
+    const f = page.locator('form[data-form=create-cluster]');
+    await f.getByLabel('Name').fill('c1');
+    await f.getByLabel('Cluster template').selectOption({ label: 'tiny-k8s (kubernetes)' });
+    await f.locator('button[type=submit]').click();
+    await waitFor('c1 CREATE_COMPLETE', async () => {
+      const c = (await call(t.url, 'GET', '/container-infra/v1/clusters/c1', { token: demo })).body;
+      if (String(c.status).endsWith('FAILED')) throw new Error(`c1 ${c.status}: ${c.status_reason}`);
+      return c.status === 'CREATE_COMPLETE';
+    }, 120_000);
+    await row('c1').locator('[data-status=CREATE_COMPLETE]').waitFor();
+    await row('c1').getByText(/^https:\/\//).waitFor();
+    await shot('11-clusters');
+    await row('c1').getByRole('button', { name: 'Delete' }).click();
+    await row('c1').waitFor({ state: 'detached', timeout: 120_000 });
+    assert.equal((await call(t.url, 'DELETE', `/container-infra/v1/clustertemplates/${tpl.body.uuid}`, { token: demo })).status, 204);
   });
 
   test('a stack launched from template text reaches CREATE_COMPLETE in the graph', async () => {

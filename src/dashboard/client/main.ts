@@ -5,6 +5,7 @@ import { ApiError, current, login, loginAppCredential, logout, projects, switchP
 import { h, fill } from './dom.js';
 import * as live from './live.js';
 import { adminPanel } from './panels/admin.js';
+import { clustersPanel } from './panels/clusters.js';
 import { imagesPanel } from './panels/images.js';
 import { keypairsPanel } from './panels/keypairs.js';
 import { floatingIpsPanel, networksPanel, routersPanel, securityGroupsPanel } from './panels/network.js';
@@ -12,9 +13,10 @@ import { overviewPanel } from './panels/overview.js';
 import { serversPanel } from './panels/servers.js';
 import { stacksPanel } from './panels/stacks.js';
 import { topologyPanel } from './panels/topology.js';
+import { volumesPanel } from './panels/volumes.js';
 import { form, notify, type Panel } from './ui.js';
 
-const PANELS: Panel[] = [overviewPanel, topologyPanel, serversPanel, networksPanel, routersPanel, floatingIpsPanel, securityGroupsPanel, imagesPanel, keypairsPanel, stacksPanel, adminPanel];
+const PANELS: Panel[] = [overviewPanel, topologyPanel, serversPanel, networksPanel, routersPanel, floatingIpsPanel, securityGroupsPanel, imagesPanel, keypairsPanel, volumesPanel, stacksPanel, clustersPanel, adminPanel];
 const app = document.getElementById('app')!;
 let closePanel: (() => void) | void;
 

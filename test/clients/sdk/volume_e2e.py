@@ -8,7 +8,9 @@ v = c.block_storage.wait_for_status(v, 'available', wait=60)
 assert v.size == 1 and v.name == 'sdk-vol' and v.metadata == {'k': 'v'}, v
 assert [x.name for x in c.block_storage.volumes()] == ['sdk-vol']
 c.block_storage.extend_volume(v, 2)
-v = c.block_storage.wait_for_status(v, 'available', wait=60)
+# wait_for_status returns at once for an object that already says 'available': wait on a fresh read
+# (it says 'extending' until the driver has grown the file).
+v = c.block_storage.wait_for_status(c.block_storage.get_volume(v), 'available', wait=60)
 assert c.block_storage.get_volume(v).size == 2
 s = c.block_storage.create_snapshot(volume_id=v.id, name='sdk-snap')
 s = c.block_storage.wait_for_status(s, 'available', wait=60)
