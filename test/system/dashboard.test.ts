@@ -243,6 +243,17 @@ describe('dashboard in Chromium', () => {
     await row('data1').getByRole('button', { name: 'Attach' }).click();
     await row('data1').locator('[data-status=in-use]').waitFor({ timeout: 30_000 });
     await row('data1').getByText(/web1 on \/dev\/vd/).waitFor();
+    // The topology names the attached volume on the server's box, and draws a container Kuryr plugged.
+    const demoToken = await tokenFor(t.url, 'demo', DEMO_PASSWORD, 'demo');
+    const web = (await demoApi('/networking/v2.0/networks?name=web')).networks[0].id as string;
+    const ctr = await call(t.url, 'POST', '/networking/v2.0/ports', { token: demoToken, body: { port: { network_id: web, name: 'nginx', device_owner: 'compute:kuryr', device_id: 'c0ffee0123456789' } } });
+    assert.equal(ctr.status, 201, JSON.stringify(ctr.body));
+    await panel('topology');
+    await page.locator('g.node.server[data-name=web1] text.sub', { hasText: '1 volume' }).waitFor();
+    await page.locator('g.node.container[data-name=nginx]').waitFor();
+    await page.locator(`g.link[data-from=c0ffee0123456789][data-to="${web}"]`).waitFor();
+    assert.equal((await call(t.url, 'DELETE', `/networking/v2.0/ports/${ctr.body.port.id}`, { token: demoToken })).status, 204);
+    await panel('volumes');
     const web1 = (await demoApi('/compute/v2.1/servers?name=web1')).servers[0].id as string;
     const mounts = await sh('runc', ['--root', join(t.dataDir, 'runc', 'state'), 'exec', web1, 'cat', '/proc/mounts']);
     assert.match(mounts.stdout, / \/mnt\/vd[b-z] /, 'the volume is mounted inside the server');
@@ -281,6 +292,9 @@ describe('dashboard in Chromium', () => {
     await row('c1').locator('[data-status=CREATE_COMPLETE]').waitFor();
     await row('c1').getByText(/^https:\/\//).waitFor();
     await shot('11-clusters');
+    await panel('topology');
+    await waitFor('two nodes of c1 in the topology', async () => (await page.locator('g.node.server text.sub', { hasText: 'cluster c1' }).count()) === 2, 15_000);
+    await panel('clusters');
     await row('c1').getByRole('button', { name: 'Delete' }).click();
     await row('c1').waitFor({ state: 'detached', timeout: 120_000 });
     assert.equal((await call(t.url, 'DELETE', `/container-infra/v1/clustertemplates/${tpl.body.uuid}`, { token: demo })).status, 204);

@@ -1,6 +1,7 @@
 // Network topology, as Horizon draws it: each network a vertical bar (its subnets' ranges on
-// it), each router and server a box on its own row, a line from the box to every network it
-// has a port on. Drawn from the API (networks, subnets, ports, routers, servers), redrawn live.
+// it), each router, server and Kuryr-plugged container a box on its own row, a line from the box
+// to every network it has a port on; a server's box names its attached volumes and the cluster
+// it is a node of. Drawn from the API (networks, subnets, ports, routers, servers), redrawn live.
 import { has, svc } from '../api.js';
 import { h, s, fill } from '../dom.js';
 import { onChange } from '../live.js';
@@ -8,8 +9,9 @@ import type { Panel } from '../ui.js';
 
 interface Net { id: string; name: string; status: string; subnets: string[]; 'router:external'?: boolean }
 interface Subnet { id: string; name: string; cidr: string; network_id: string }
-interface Port { id: string; network_id: string; device_id: string; device_owner: string; status: string; fixed_ips: { ip_address: string }[] }
-interface Device { kind: 'router' | 'server'; id: string; name: string; status: string; raw: Record<string, unknown> }
+interface Port { id: string; name?: string; network_id: string; device_id: string; device_owner: string; status: string; fixed_ips: { ip_address: string }[] }
+interface Device { kind: 'router' | 'server' | 'container'; id: string; name: string; status: string; note?: string; raw: Record<string, unknown> }
+interface Server { id: string; name: string; status: string; metadata?: Record<string, string>; 'os-extended-volumes:volumes_attached'?: { id: string }[] }
 
 const COL = 150, BAR_W = 28, ROW = 56, BOX_W = 170, BOX_H = 36, TOP = 40, GAP = 110;
 
@@ -30,7 +32,7 @@ export const topologyPanel: Panel = {
     };
     void redraw();
     let pending: number | undefined;
-    const off = onChange(['network', 'subnet', 'port', 'router', 'server', 'floatingip'], () => { clearTimeout(pending); pending = window.setTimeout(redraw, 150); });
+    const off = onChange(['network', 'subnet', 'port', 'router', 'server', 'floatingip', 'volume', 'cluster'], () => { clearTimeout(pending); pending = window.setTimeout(redraw, 150); });
     return () => { alive = false; off(); clearTimeout(pending); };
   },
 };
@@ -41,8 +43,11 @@ async function draw(select: (title: string, data: Record<string, unknown>) => vo
     svc<{ subnets: Subnet[] }>('network', 'GET', '/v2.0/subnets'),
     svc<{ ports: Port[] }>('network', 'GET', '/v2.0/ports'),
     svc<{ routers: { id: string; name: string; status: string; external_gateway_info: { network_id: string; external_fixed_ips?: { ip_address: string }[] } | null }[] }>('network', 'GET', '/v2.0/routers'),
-    has('compute') ? svc<{ servers: { id: string; name: string; status: string }[] }>('compute', 'GET', '/servers/detail').then((r) => r.servers) : Promise.resolve([]),
+    has('compute') ? svc<{ servers: Server[] }>('compute', 'GET', '/servers/detail').then((r) => r.servers) : Promise.resolve([] as Server[]),
   ]);
+  const clusters = has('container-infra')
+    ? new Map((await svc<{ clusters: { uuid: string; name: string }[] }>('container-infra', 'GET', '/clusters').catch(() => ({ clusters: [] }))).clusters.map((c) => [c.uuid, c.name]))
+    : new Map<string, string>();
   // OpenStack: a router's gateway port belongs to no project, so a member never lists it; the
   // router's own external_gateway_info says where it goes out.
   for (const r of routers) {
@@ -53,7 +58,15 @@ async function draw(select: (title: string, data: Record<string, unknown>) => vo
   }
   const devices: Device[] = [
     ...routers.map((r) => ({ kind: 'router' as const, id: r.id, name: r.name || r.id.slice(0, 8), status: r.status, raw: r })),
-    ...servers.map((v) => ({ kind: 'server' as const, id: v.id, name: v.name, status: v.status, raw: v })),
+    ...servers.map((v) => {
+      const volumes = v['os-extended-volumes:volumes_attached']?.length ?? 0;
+      const cluster = clusters.get(v.metadata?.['magnum_cluster'] ?? '');
+      const note = [cluster && `cluster ${cluster}`, volumes && `${volumes} volume${volumes > 1 ? 's' : ''}`].filter(Boolean).join(' · ');
+      return { kind: 'server' as const, id: v.id, name: v.name, status: v.status, note, raw: v as unknown as Record<string, unknown> };
+    }),
+    // Containers Kuryr plugged (Docker, podman, kubelet pods): one box per container, by its ports.
+    ...[...new Map(ports.filter((p) => p.device_owner === 'compute:kuryr' && p.device_id).map((p) => [p.device_id, p])).values()]
+      .map((p) => ({ kind: 'container' as const, id: p.device_id, name: p.name || p.device_id.slice(0, 12), status: p.status, raw: p as unknown as Record<string, unknown> })),
   ];
   // External networks first (leftmost), as the way out.
   const nets = [...networks].sort((a, b) => Number(Boolean(b['router:external'])) - Number(Boolean(a['router:external'])));
@@ -83,9 +96,9 @@ async function draw(select: (title: string, data: Record<string, unknown>) => vo
     }
     const g = s('g', { class: `node ${d.kind} status-${d.status.toLowerCase()}`, 'data-kind': d.kind, 'data-id': d.id, 'data-name': d.name, tabindex: 0, role: 'button', 'aria-label': `${d.kind} ${d.name}` },
       s('rect', { x: 10, y, width: BOX_W, height: BOX_H, rx: d.kind === 'router' ? 18 : 4 }),
-      s('text', { x: 22, y: y + 15, class: 'label' }, `${d.kind === 'router' ? '⇄' : '▣'} ${d.name}`),
-      s('text', { x: 22, y: y + 29, class: 'sub' }, d.status));
-    clickable(g, () => select(`${d.kind === 'router' ? 'Router' : 'Server'} ${d.name}`, { ...pick(d.raw), ports: mine.map((p) => p.fixed_ips.map((f) => f.ip_address).join(' ')).join(', ') }));
+      s('text', { x: 22, y: y + 15, class: 'label' }, `${d.kind === 'router' ? '⇄' : d.kind === 'container' ? '◇' : '▣'} ${d.name}`),
+      s('text', { x: 22, y: y + 29, class: 'sub' }, d.note ? `${d.status} · ${d.note}` : d.status));
+    clickable(g, () => select(`${d.kind === 'router' ? 'Router' : d.kind === 'container' ? 'Container' : 'Server'} ${d.name}`, { ...pick(d.raw), ports: mine.map((p) => p.fixed_ips.map((f) => f.ip_address).join(' ')).join(', ') }));
     svg.append(g);
   });
   if (!nets.length && !devices.length) svg.append(s('text', { x: 20, y: 40 }, 'No networks yet.'));
