@@ -5,12 +5,12 @@
 // renders with the node's paths, and the pause + busybox images pods run without a registry.
 // Built into <cache>/images/ and reused while its inputs are the same (their paths, sizes and
 // times, and the rendered files). Nothing here talks to Glance (node-image-import.ts does).
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { busyboxArchive, dockerArchive } from './busybox-image.js';
+import { copyBinaries, installBusybox, withLibraries, writeFiles } from '../node-rootfs.js';
 import { KERNEL_DEFAULTS, renderContainerdConfig, renderKubeletConfig, renderKubeProxyConfig } from './node-configs.js';
 
 /** Bumped when what the builder puts in the image changes in a way the inputs do not show. */
@@ -55,13 +55,6 @@ export function kubeVersion(): string | undefined {
 /** Where scripts/build-kubernetes.sh put the kube binary: $PIER_KUBE_BIN, else <cache>/kubernetes/<version>/bin. */
 export function defaultKubeBin(): string {
   return process.env.PIER_KUBE_BIN ?? join(cacheDir(), 'kubernetes', kubeVersion() ?? 'unknown', 'bin');
-}
-
-/** `file` and every shared library ldd names for it (static binaries: none). */
-function withLibraries(file: string): string[] {
-  let ldd = '';
-  try { ldd = execFileSync('ldd', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }); } catch { /* static */ }
-  return [file, ...[...ldd.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1]!)];
 }
 
 /** The configuration files baked in, path → text. */
@@ -114,26 +107,13 @@ export function buildNodeImage(o: { kubeBin?: string; cache?: string; progress?:
     for (const d of ['proc', 'sys', 'dev', 'run', 'tmp', 'var/lib', 'var/log', 'root', 'mnt/config', 'lib/modules', 'etc/cni/net.d', 'opt/pier', 'usr/local/bin']) mkdirSync(join(root, d), { recursive: true });
     chmodSync(join(root, 'tmp'), 0o1777);
     say(`copying ${BINARIES.length} Debian binaries with their libraries`);
-    for (const f of new Set(BINARIES.flatMap(withLibraries))) {
-      const to = join(root, f);
-      mkdirSync(dirname(to), { recursive: true });
-      copyFileSync(f, to); // follows symlinks: the library under the name the loader asks for
-      chmodSync(to, 0o755);
-    }
+    copyBinaries(root, BINARIES);
     say(`copying kube (${Math.round(statSync(kube).size / 1048576)} MiB, Kubernetes ${version})`);
     copyFileSync(kube, join(root, 'usr/local/bin/kube'));
     chmodSync(join(root, 'usr/local/bin/kube'), 0o755);
     for (const c of KUBE_COMMANDS) symlinkSync('kube', join(root, 'usr/local/bin', c));
-    copyFileSync('/bin/busybox', join(root, 'bin/busybox'));
-    chmodSync(join(root, 'bin/busybox'), 0o755);
-    // Every applet, where no real binary (util-linux mount) took the name.
-    for (const applet of execFileSync('/bin/busybox', ['--list-full'], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
-      const to = join(root, applet);
-      if (existsSync(to)) continue;
-      mkdirSync(dirname(to), { recursive: true });
-      symlinkSync('/bin/busybox', to);
-    }
-    for (const [p, text] of Object.entries(files)) { mkdirSync(dirname(join(root, p)), { recursive: true }); writeFileSync(join(root, p), text); }
+    installBusybox(root);
+    writeFiles(root, files);
     say('making the pause and busybox images for pods');
     const images = busyboxArchive(join(work, 'pod-images'), NODE_IMAGES);
     renameSync(images, join(root, 'opt/pier/images.tar'));

@@ -6,11 +6,12 @@
 // <cache>/images/ and reused while its inputs are the same. Nothing here talks to Glance.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { busyboxArchive, dockerArchive } from '../kubernetes/busybox-image.js';
 import { cacheDir } from '../kubernetes/node-image.js';
+import { copyBinaries, installBusybox, withLibraries, writeFiles } from '../node-rootfs.js';
 
 /** Bumped when what the builder puts in the image changes in a way the inputs do not show. */
 const BUILDER = 'pier-swarm-node/1';
@@ -39,12 +40,6 @@ function swarmSource(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'swarm', 'go.mod')) && dirname(dir) !== dir) dir = dirname(dir);
   return existsSync(join(dir, 'swarm', 'go.mod')) ? join(dir, 'swarm') : undefined;
-}
-
-function withLibraries(file: string): string[] {
-  let ldd = '';
-  try { ldd = execFileSync('ldd', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }); } catch { /* static */ }
-  return [file, ...[...ldd.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1]!)];
 }
 
 const goBinary = () => process.env.GO ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go');
@@ -100,22 +95,10 @@ export function buildSwarmImage(o: { cache?: string; progress?: (line: string) =
       env: { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local', GOCACHE: gocache, GOFLAGS: '-mod=mod', GOPATH: join(cache, 'swarm', 'go-path') },
     });
     say(`copying ${BINARIES.length} Debian binaries (Docker ${dockerVersion}) with their libraries, and iptables' extensions`);
-    for (const f of new Set([...BINARIES.flatMap(withLibraries), ...xtables.flatMap(withLibraries)])) {
-      const to = join(root, f);
-      mkdirSync(dirname(to), { recursive: true });
-      copyFileSync(f, to); // follows symlinks: the library under the name the loader asks for
-      chmodSync(to, 0o755);
-    }
+    copyBinaries(root, [...BINARIES, ...xtables]);
     for (const c of IPTABLES) symlinkSync('xtables-nft-multi', join(root, 'usr/sbin', c));
-    copyFileSync('/bin/busybox', join(root, 'bin/busybox'));
-    chmodSync(join(root, 'bin/busybox'), 0o755);
-    for (const applet of execFileSync('/bin/busybox', ['--list-full'], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
-      const to = join(root, applet);
-      if (existsSync(to)) continue;
-      mkdirSync(dirname(to), { recursive: true });
-      symlinkSync('/bin/busybox', to);
-    }
-    for (const [p, text] of Object.entries(files)) { mkdirSync(dirname(join(root, p)), { recursive: true }); writeFileSync(join(root, p), text); }
+    installBusybox(root);
+    writeFiles(root, files);
     say('making the busybox image for tasks');
     renameSync(busyboxArchive(join(work, 'task-images'), SWARM_IMAGES), join(root, 'opt/pier/images.tar'));
     say('writing the archive');
