@@ -9,8 +9,14 @@ interface Pod {
   metadata: { name: string; namespace: string; annotations?: Record<string, string>; ownerReferences?: { kind: string }[] };
 }
 
-/** Cordons each node and asks for its pods' eviction (DaemonSet and static pods stay, as kubectl drain leaves them). Best effort: a node already unreachable is skipped. */
-export async function drainNodes(c: ApiCredentials, names: readonly string[]): Promise<void> {
+/**
+ * Cordons each node, asks for its pods' eviction (DaemonSet and static pods stay, as kubectl
+ * drain leaves them) and, as kubectl drain does, waits until they are gone — their kubelets
+ * confirm the end while the servers still run — for at most `waitMs`. Best effort: a node
+ * already unreachable is skipped.
+ */
+export async function drainNodes(c: ApiCredentials, names: readonly string[], waitMs = 10_000): Promise<void> {
+  const evicted: string[] = [];
   for (const name of names) {
     const node = encodeURIComponent(name);
     const cordon = await kubeRequest(c, 'PATCH', `/api/v1/nodes/${node}`, { spec: { unschedulable: true } }, 5000, 'application/strategic-merge-patch+json');
@@ -19,10 +25,13 @@ export async function drainNodes(c: ApiCredentials, names: readonly string[]): P
     for (const p of pods.items) {
       if (p.metadata.ownerReferences?.some((o) => o.kind === 'DaemonSet') || p.metadata.annotations?.['kubernetes.io/config.mirror']) continue;
       const { name: pod, namespace } = p.metadata;
-      await kubeRequest(c, 'POST', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/eviction`, {
-        apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod, namespace },
-      });
+      const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}`;
+      const r = await kubeRequest(c, 'POST', `${path}/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod, namespace } });
+      if (r.status === 201 || r.status === 200) evicted.push(path);
     }
+  }
+  for (const end = Date.now() + waitMs; evicted.length && Date.now() < end; await new Promise((r) => setTimeout(r, 500))) {
+    for (const path of [...evicted]) if ((await kubeRequest(c, 'GET', path).catch(() => undefined))?.status === 404) evicted.splice(evicted.indexOf(path), 1);
   }
 }
 
