@@ -129,7 +129,9 @@ async function resizeTo(m: Magnum, caller: Caller, c: Cluster, counts: Record<st
   const before = parts.nodegroups;
   parts.nodegroups = before.filter((n) => n.name !== removeGroup).map((n) => (n.name in counts ? { ...n, node_count: counts[n.name]! } : n));
   if (addGroup) parts.nodegroups.push(addGroup);
-  const outputs = await m.engine.outputs(c.stack_id!);
+  // Who leaves is read from the stack's outputs before the update changes them (only for a driver that drains).
+  const driver = driverFor(parts.clusterTemplate.coe);
+  const outputs = driver.drain ? await m.engine.outputs(c.stack_id!) : {};
   const leaving = before.flatMap((ng) => (ng.name === removeGroup ? leavingHostnames(c, ng, outputs, 0)
     : ng.name in counts ? leavingHostnames(c, ng, outputs, counts[ng.name]!, remove?.[ng.name]) : []));
   if (!(await stageStackUpdate(m, parts, remove))) throw new OperationInProgress(c.name);
@@ -145,7 +147,6 @@ async function resizeTo(m: Magnum, caller: Caller, c: Cluster, counts: Record<st
     await tx.emit({ resource: 'cluster', id: c.uuid, action: 'update', projectId: c.project_id });
   });
   // The nodes going are moved off before their servers are deleted (bounded: an unreachable cluster must not hold the request).
-  const driver = driverFor(parts.clusterTemplate.coe);
   if (leaving.length && driver.drain) await Promise.race([driver.drain(c, parts.clusterTemplate, parts.ca, leaving), new Promise((r) => setTimeout(r, 15_000).unref())]);
   m.engine.updateStack(c.stack_id!);
   m.kick(c.uuid);
