@@ -1,12 +1,13 @@
 // Segments on the wire (linuxbridge, root): a VXLAN segment carries traffic to a tunnel endpoint
 // on another "host" (a namespace of the test's own with its own VXLAN device); VLAN segments
 // carry 802.1Q-tagged traffic to another host on the physical network, each only its own VLAN.
+// VXLAN devices a kill left half-made (on the host, or without their bridge) are made anew.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { ADMIN_PASSWORD, call, startTestPier, tokenFor, type TestPier } from '../support/pier.js';
 import { attachVlanFilters } from '../../src/dataplane/linux/vlan-tc.js';
-import { hostUplinkName, instanceTag } from '../../src/dataplane/linux/uplinks.js';
+import { hostUplinkName, hostVxlanName, instanceTag, shortId } from '../../src/dataplane/linux/uplinks.js';
 import { Namespaces, inNs, pings, requireRoot, sh, uniquePrefix, waitFor } from '../support/system.js';
 import { dataplaneModule } from '../../src/dataplane/index.js';
 
@@ -19,6 +20,7 @@ describe('network segments (linuxbridge)', () => {
   const hostVeth = `${prefix}u`;
   const trunkBridge = `${prefix}tb`;
   const trunkVeth = `${prefix}tr`;
+  const staleVxlan = hostVxlanName(instanceTag(`${prefix}-dp`), '00000000-dead-4bad-8bad-000000000000');
   let t: TestPier;
   let admin: string;
   let remote: string;
@@ -39,7 +41,7 @@ describe('network segments (linuxbridge)', () => {
     await t.pier.get(dataplaneModule).driver.destroy();
     await t.close();
     await sh('nft', ['delete', 'table', 'netdev', prefix]);
-    for (const l of [hostVeth, trunkVeth, trunkBridge]) await sh('ip', ['link', 'del', l]);
+    for (const l of [hostVeth, trunkVeth, trunkBridge, staleVxlan]) await sh('ip', ['link', 'del', l]);
     await nss.cleanup();
   });
 
@@ -57,6 +59,33 @@ describe('network segments (linuxbridge)', () => {
     const port = (await net('POST', '/ports', { port: { network_id: n.id } })).body.port;
     assert.equal((await call(t.url, 'PUT', `/pier/v1/ports/${port.id}/plug`, { token: admin, body: { netns: ns } })).status, 204);
     await waitFor('ping over the tunnel', () => pings(ns, '10.73.1.250'), 10_000);
+  });
+
+  test('a VXLAN device a kill left half-made holds no VNI and joins no bridge: the next sync makes it anew', async () => {
+    // A kill between making a VXLAN device on the host and moving it in leaves it there, holding
+    // its VNI against the next network given that VNI.
+    const vni = randomInt(9001, 16000);
+    const stale = staleVxlan;
+    assert.equal((await sh('ip', ['link', 'add', stale, 'type', 'vxlan', 'id', String(vni), 'local', `${underlay}.1`, 'dstport', '4789', 'nolearning'])).code, 0);
+    const n = (await net('POST', '/networks', { network: { name: 'vx-again', 'provider:network_type': 'vxlan', 'provider:segmentation_id': vni } })).body.network;
+    await net('POST', '/subnets', { subnet: { network_id: n.id, cidr: '10.75.1.0/24', ip_version: 4, allocation_pools: [{ start: '10.75.1.10', end: '10.75.1.100' }] } });
+    await inNs(remote, 'ip', 'link', 'add', 'vx1', 'type', 'vxlan', 'id', String(vni), 'local', `${underlay}.2`, 'remote', `${underlay}.1`, 'dstport', '4789');
+    await inNs(remote, 'ip', 'addr', 'add', '10.75.1.250/24', 'dev', 'vx1');
+    await inNs(remote, 'ip', 'link', 'set', 'vx1', 'up');
+    const ns = await nss.add('c2');
+    const port = (await net('POST', '/ports', { port: { network_id: n.id } })).body.port;
+    assert.equal((await call(t.url, 'PUT', `/pier/v1/ports/${port.id}/plug`, { token: admin, body: { netns: ns } })).status, 204);
+    await waitFor('ping over the tunnel', () => pings(ns, '10.75.1.250'), 10_000);
+    assert.equal((await sh('ip', ['link', 'show', stale])).code, 1, 'the stale device is gone from the host');
+
+    // One cut short after it moved in, before it joined its bridge: the next full sync remakes it.
+    const vx = `vx-${shortId(n.id)}`;
+    assert.equal((await sh('ip', ['-n', `${prefix}-dp`, 'link', 'set', vx, 'nomaster'])).code, 0);
+    assert.equal(await pings(ns, '10.75.1.250', 1), false, 'no tunnel without its bridge');
+    await net('POST', '/networks', { network: { name: 'another' } }); // any network change syncs in full
+    await waitFor('ping over the tunnel again', () => pings(ns, '10.75.1.250'), 10_000);
+    const master = JSON.parse((await sh('ip', ['-n', `${prefix}-dp`, '-j', 'link', 'show', vx])).stdout)[0].master;
+    assert.equal(master, `br-${shortId(n.id)}`);
   });
 
   test('VLAN segments carry their traffic tagged on the physical network, and only their own', async () => {

@@ -16,7 +16,7 @@ import { attachVlanFilters, vlanFiltersWork } from '../linux/vlan-tc.js';
 import { deleteNetns, ensureNetns, hostNetnsArg, listNetns, netnsExists } from '../linux/netns.js';
 import { renderAntiSpoofing, renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
 import { configureRouter } from '../linux/router.js';
-import { createUplink, deleteHostLinks, hostUplinkName, hostUplinks, instanceTag, shortId as short, tapName, wireOrRemove, uplinkName } from '../linux/uplinks.js';
+import { createUplink, deleteHostLinks, hostUplinkName, hostLinks, hostVxlanName, instanceTag, shortId as short, tapName, wireOrRemove, uplinkName } from '../linux/uplinks.js';
 import { forgetWired, nestedLast, wireNested, type WiredPort } from '../linux/nested.js';
 
 export interface LinuxbridgeConfig {
@@ -131,14 +131,16 @@ export class LinuxbridgeDriver implements NetworkDriver {
     // 1. Remove what Pier made and no longer wants (and anything whose master is wrong).
     const remove: string[] = [];
     for (const [name, l] of links) {
-      if (!/^(br|vx|vl|vt|tk|up|tp)-/.test(name)) continue;
+      // A VXLAN device not yet renamed, or without its bridge, is one a kill cut short: made anew.
+      if (name.startsWith('pvx') || (name.startsWith('vx-') && l.master !== want.get(name))) { remove.push(name); continue; }
+      if (!/^(br|vl|vt|tk|up|tp)-/.test(name)) continue;
       const master = want.get(name);
       if (master === undefined || (master !== '' && l.master !== undefined && l.master !== master)) remove.push(name);
     }
     await ipBatch(ns, remove.map((n) => `link del ${n}`));
     for (const n of remove) { links.delete(n); if (n.startsWith('tp-')) this.forgetPort(n); }
     const hostSide = new Set([...physnets].map((p) => this.hostUplink(p)));
-    await deleteHostLinks((await hostUplinks(this.tag)).filter((l) => !hostSide.has(l)));
+    await deleteHostLinks((await hostLinks(this.tag)).filter((l) => !hostSide.has(l)));
 
     // 2. Bridges, uplinks, then what joins a network's bridge to the outside.
     const add: string[] = [];
@@ -277,14 +279,15 @@ export class LinuxbridgeDriver implements NetworkDriver {
     const br = this.bridge(n.id);
     if (n.segment.type === 'vxlan' && !links.has(this.vxlan(n.id))) {
       // Created in the host namespace so its UDP socket stays there (the underlay), then moved in.
-      const tmp = `pvx${this.tag}${short(n.id).slice(0, 6)}`;
+      const tmp = hostVxlanName(this.tag, n.id);
       await run('ip', ['link', 'del', tmp]).catch(() => {});
       await run('ip', ['link', 'add', tmp, 'type', 'vxlan', 'id', String(n.segment.segmentationId), 'local', this.config.vtep, 'dstport', '4789', 'nolearning']);
       await run('ip', ['link', 'set', tmp, 'netns', ns]);
-      await ipBatch(ns, [`link set ${tmp} name ${this.vxlan(n.id)}`, `link set ${this.vxlan(n.id)} master ${br} mtu ${n.mtu} up`]);
       for (const peer of this.config.vxlanPeers ?? []) {
-        await run('bridge', ['-n', ns, 'fdb', 'append', '00:00:00:00:00:00', 'dev', this.vxlan(n.id), 'dst', peer]);
+        await run('bridge', ['-n', ns, 'fdb', 'append', '00:00:00:00:00:00', 'dev', tmp, 'dst', peer]);
       }
+      // Named and joined last, so a device under its own name is a whole one.
+      await ipBatch(ns, [`link set ${tmp} name ${this.vxlan(n.id)}`, `link set ${this.vxlan(n.id)} master ${br} mtu ${n.mtu} up`]);
     }
     if (n.segment.type === 'flat') {
       const up = links.get(this.uplink(n.segment.physnet!));
@@ -377,7 +380,7 @@ export class LinuxbridgeDriver implements NetworkDriver {
     const ns = this.config.namespace;
     this.session.close();
     for (const name of listNetns()) if (name.startsWith(`${ns}-r-`)) await deleteNetns(name);
-    await deleteHostLinks(await hostUplinks(this.tag));
+    await deleteHostLinks(await hostLinks(this.tag));
     await deleteNetns(ns);
     this.prepared = false;
     this.synced = false;

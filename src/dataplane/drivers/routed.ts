@@ -16,7 +16,7 @@ import { IpSession } from '../linux/ip-session.js';
 import { deleteNetns, ensureNetns, hostNetnsArg, netnsExists } from '../linux/netns.js';
 import { renderSecurityGroups, replaceTable, type SecuredPort } from '../linux/security-rules.js';
 import type { LinuxbridgeConfig } from './linuxbridge.js';
-import { createUplink, deleteHostLinks, hostUplinks, instanceTag, tapName, wireOrRemove, uplinkName } from '../linux/uplinks.js';
+import { createUplink, deleteHostLinks, hostLinks, instanceTag, tapName, wireOrRemove, uplinkName } from '../linux/uplinks.js';
 import { forgetWired, nestedLast, wireNested, type NestedAttachment, type WiredPort } from '../linux/nested.js';
 
 export class RoutedDriver implements NetworkDriver {
@@ -285,7 +285,7 @@ export class RoutedDriver implements NetworkDriver {
 
   async destroy(): Promise<void> {
     this.session.close();
-    await deleteHostLinks(await hostUplinks(this.tag));
+    await deleteHostLinks(await hostLinks(this.tag));
     await deleteNetns(this.config.namespace);
     this.prepared = false;
     this.synced = false;

@@ -14,6 +14,8 @@ export const instanceTag = (namespace: string) => createHash('sha1').update(name
 export const tapName = (portId: string) => `tp-${shortId(portId)}`;
 export const uplinkName = (physnet: string) => `up-${physnet.slice(0, 12)}`;
 export const hostUplinkName = (tag: string, physnet: string) => `pu${tag}-${physnet.slice(0, 8)}`;
+/** A VXLAN device is made on the host under this name (its UDP socket stays there), then moved in. */
+export const hostVxlanName = (tag: string, networkId: string) => `pvx${tag}${shortId(networkId).slice(0, 6)}`;
 
 /** A veth from the host (optionally with an address) into the dataplane namespace, for one physical network. */
 export async function createUplink(namespace: string, tag: string, physnet: string, hostAddress?: string): Promise<void> {
@@ -24,9 +26,12 @@ export async function createUplink(namespace: string, tag: string, physnet: stri
   await ipBatch(namespace, [`link set ${uplinkName(physnet)} up`]);
 }
 
-/** This instance's uplinks on the host. */
-export async function hostUplinks(tag: string): Promise<string[]> {
-  return (await ipJson<{ ifname: string }[]>(undefined, ['link', 'show'])).map((l) => l.ifname).filter((n) => n.startsWith(`pu${tag}-`));
+/**
+ * This instance's links on the host: its uplinks, and any VXLAN device a kill left there before
+ * it moved in (it would hold its VNI against the next network given it).
+ */
+export async function hostLinks(tag: string): Promise<string[]> {
+  return (await ipJson<{ ifname: string }[]>(undefined, ['link', 'show'])).map((l) => l.ifname).filter((n) => n.startsWith(`pu${tag}-`) || n.startsWith(`pvx${tag}`));
 }
 
 export async function deleteHostLinks(names: string[]): Promise<void> {
