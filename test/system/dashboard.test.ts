@@ -173,6 +173,8 @@ describe('dashboard in Chromium', () => {
     await shot('03-servers');
 
     await panel('topology');
+    // The panel's head shows before its graph is drawn (and the last panel's head may still be there).
+    for (const [kind, name] of [['network', 'web'], ['router', 'gw'], ['server', 'web1'], ['network', 'public']]) await page.locator(`g.node[data-kind=${kind}][data-name=${name}]`).waitFor();
     const ids = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('g.node')].map((g) => [`${g.getAttribute('data-kind')}:${g.getAttribute('data-name')}`, g.getAttribute('data-id')])));
     const net = ids['network:web'], router = ids['router:gw'], server = ids['server:web1'], ext = ids['network:public'];
     assert.ok(net && router && server && ext, JSON.stringify(ids));
