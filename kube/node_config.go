@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -29,7 +30,13 @@ type nodeConfig struct {
 	ClusterDomain  string   `json:"cluster_domain"`
 	DNSServiceIP   string   `json:"dns_service_ip"`
 	NetworkDriver  string   `json:"network_driver"`
+	// kuryr: the security groups each pod's port joins (the node's own, by id).
+	PodSecurityGroups []string `json:"pod_security_groups"`
 }
+
+// The pod networks this image has (src/clusters/drivers/kubernetes/user-data.ts lists the same):
+// the first is the default.
+var networkDrivers = []string{"pier-bridge", "kuryr"}
 
 type metaData struct {
 	UUID     string `json:"uuid"`
@@ -100,8 +107,11 @@ func (c *nodeConfig) check() error {
 			return fmt.Errorf("pier_node.%s: %q is not a CIDR", name, cidr)
 		}
 	}
-	if c.NetworkDriver != "" && c.NetworkDriver != "pier-bridge" {
-		return fmt.Errorf("pier_node.network_driver %q: this node image has pier-bridge only", c.NetworkDriver)
+	if c.NetworkDriver == "" {
+		c.NetworkDriver = networkDrivers[0]
+	}
+	if !slices.Contains(networkDrivers, c.NetworkDriver) {
+		return fmt.Errorf("pier_node.network_driver %q: this node image has %s", c.NetworkDriver, strings.Join(networkDrivers, ", "))
 	}
 	return nil
 }

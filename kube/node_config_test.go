@@ -50,6 +50,9 @@ func TestReadNodeConfig(t *testing.T) {
 	if c.APIPort != 6443 || c.ClusterDomain != "cluster.local" || md.Hostname != "k8s-node-0" {
 		t.Fatalf("defaults and node name: %+v %+v", c, md)
 	}
+	if c.NetworkDriver != "pier-bridge" {
+		t.Fatalf("default network driver %q", c.NetworkDriver)
+	}
 	if ip := firstServiceIP(c.ServiceCIDR).String(); ip != "10.254.0.1" {
 		t.Fatalf("kubernetes service IP %s", ip)
 	}
@@ -59,6 +62,7 @@ func TestReadNodeConfig(t *testing.T) {
 		`"pod_cidr": "10.100.0.0/16"`:                  `"pod_cidr": "10.100.0.0"`,
 		`"api_addresses": ["10.0.0.5"]`:                `"api_addresses": ["master"]`,
 		`"version": 1`:                                 `"version": 2`,
+		`"role": "worker",`:                            `"role": "worker", "network_driver": "flannel",`,
 	} {
 		if _, _, err := readNodeConfig(writeDrive(t, strings.Replace(worker, change, want, 1))); err == nil {
 			t.Errorf("accepted %s", want)

@@ -53,9 +53,14 @@ func bootNode() error {
 	if err != nil {
 		return err
 	}
-	ip, mtu, err := nodeAddress("eth0", 30*time.Second)
+	addr, mtu, err := nodeAddress("eth0", 30*time.Second)
 	if err != nil {
 		return err
+	}
+	ip := addr.IP
+	if cfg.NetworkDriver == "kuryr" {
+		// Pods take addresses of the node's own subnet: that is the cluster's pod range (kube-proxy's clusterCIDR).
+		cfg.PodCIDR = (&net.IPNet{IP: ip.Mask(addr.Mask), Mask: addr.Mask}).String()
 	}
 	name := md.Hostname
 	if id := strings.ReplaceAll(md.UUID, "-", ""); len(id) == 32 {
@@ -85,6 +90,12 @@ func bootNode() error {
 		return err
 	}
 
+	if cfg.NetworkDriver == "kuryr" {
+		if err := writeKuryrCNIConfig(cfg); err != nil {
+			return err
+		}
+		say("pod network: kuryr, each pod a Neutron port on %s", cfg.PodCIDR)
+	}
 	s := newSupervisor()
 	s.daemon("containerd", "containerd", "--config", "/etc/containerd/config.toml")
 	if !waitUntil(30*time.Second, func() bool { return exists(containerdSock) }) {
@@ -110,7 +121,9 @@ func bootNode() error {
 		// network use them (system:nodes may read nodes, services and endpoint slices).
 		waitUntil(time.Hour, func() bool { return exists(nodeKubecfg) && exists(nodeClientPEM) })
 		s.daemon("kube-proxy", "kube-proxy", "--config", "/var/lib/kube-proxy/config.yaml", "--hostname-override", name)
-		podNetwork(s, cfg, name, api, mtu, t0)
+		if cfg.NetworkDriver == "pier-bridge" {
+			podNetwork(s, cfg, name, api, mtu, t0)
+		}
 	}()
 	return nil
 }
@@ -130,9 +143,9 @@ func maskSysctls(dir string) error {
 	})
 }
 
-// nodeAddress is the first IPv4 address on ifname (the server's port, plugged before it starts).
-func nodeAddress(ifname string, wait time.Duration) (net.IP, int, error) {
-	var found net.IP
+// nodeAddress is the first IPv4 address (with its prefix) on ifname (the server's port, plugged before it starts).
+func nodeAddress(ifname string, wait time.Duration) (*net.IPNet, int, error) {
+	var found *net.IPNet
 	var mtu int
 	ok := waitUntil(wait, func() bool {
 		ifc, err := net.InterfaceByName(ifname)
@@ -142,7 +155,7 @@ func nodeAddress(ifname string, wait time.Duration) (net.IP, int, error) {
 		addrs, _ := ifc.Addrs()
 		for _, a := range addrs {
 			if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil {
-				found, mtu = n.IP.To4(), ifc.MTU
+				found, mtu = &net.IPNet{IP: n.IP.To4(), Mask: n.Mask[len(n.Mask)-4:]}, ifc.MTU
 				return true
 			}
 		}
@@ -295,15 +308,18 @@ func startControlPlane(s *supervisor, cfg *nodeConfig, name string, ip net.IP, t
 func startControllers(s *supervisor, cfg *nodeConfig) {
 	p := func(f string) string { return pkiDir + "/" + f }
 	cm := "/etc/kubernetes/controller-manager.kubeconfig"
-	s.daemon("kube-controller-manager", "kube-controller-manager", "--kubeconfig", cm,
+	cmArgs := []string{"kube-controller-manager", "--kubeconfig", cm,
 		"--authentication-kubeconfig", cm, "--authorization-kubeconfig", cm, "--bind-address", "127.0.0.1", "--leader-elect=false",
 		"--use-service-account-credentials", "--service-account-private-key-file", p("sa.key"), "--root-ca-file", p("ca.crt"),
 		// Signs the workers' TLS-bootstrap CSRs (approved by csrapproving through the RBAC below).
 		"--cluster-signing-cert-file", p("ca.crt"), "--cluster-signing-key-file", p("ca.key"),
 		"--controllers", "*,bootstrapsigner,tokencleaner",
-		// Each node's podCIDR, which the pod network (node_net.go) uses.
-		"--allocate-node-cidrs", "--cluster-cidr", cfg.PodCIDR, "--node-cidr-mask-size", "24", "--service-cluster-ip-range", cfg.ServiceCIDR,
-		"--flex-volume-plugin-dir", "/var/lib/kubelet/volume-plugins")
+		"--service-cluster-ip-range", cfg.ServiceCIDR, "--flex-volume-plugin-dir", "/var/lib/kubelet/volume-plugins"}
+	if cfg.NetworkDriver == "pier-bridge" {
+		// Each node's podCIDR, which the pod network (node_net.go) uses; Kuryr's pods take Neutron's addresses.
+		cmArgs = append(cmArgs, "--allocate-node-cidrs", "--cluster-cidr", cfg.PodCIDR, "--node-cidr-mask-size", "24")
+	}
+	s.daemon("kube-controller-manager", cmArgs...)
 	sc := "/etc/kubernetes/scheduler.kubeconfig"
 	s.daemon("kube-scheduler", "kube-scheduler", "--kubeconfig", sc, "--authentication-kubeconfig", sc,
 		"--authorization-kubeconfig", sc, "--bind-address", "127.0.0.1", "--leader-elect=false")

@@ -1,4 +1,6 @@
-// pier-node: the cluster-internal pod network ("pier-bridge"): each node's pods on a bridge with
+// pier-node: the pod networks. "kuryr": each pod a Neutron port of its own on the node's network,
+// nested on the node's port, made by Pier's `pier` CNI plugin (in the image) through the socket
+// Pier serves inside this node; nothing to keep here. "pier-bridge", cluster-internal: each node's pods on a bridge with
 // host-local addresses from the podCIDR the controller-manager gave the node, a route to every
 // other node's podCIDR via that node's address (the nodes share one Neutron network, whose ports
 // let the pod range through as allowed address pairs), and pods' traffic that leaves the pod
@@ -127,4 +129,15 @@ table ip pier-node {
 		return false
 	}
 	return true
+}
+
+// writeKuryrCNIConfig names Pier's plugin as the pod network: it needs no more than the groups
+// the pods' ports join (the network is the node's port's, the socket the plugin's default).
+func writeKuryrCNIConfig(cfg *nodeConfig) error {
+	plugin := map[string]any{"type": "pier"}
+	if len(cfg.PodSecurityGroups) > 0 {
+		plugin["securityGroups"] = cfg.PodSecurityGroups
+	}
+	b, _ := json.MarshalIndent(map[string]any{"cniVersion": "1.0.0", "name": "kuryr", "plugins": []any{plugin}}, "", " ")
+	return os.WriteFile("/etc/cni/net.d/10-kuryr.conflist", b, 0o644)
 }

@@ -27,6 +27,8 @@ export interface ComputeContext {
   serialConsoles?: SerialConsoles;
   /** Block Storage, when it runs here: Cinder's functions, and this host's half of attachments. */
   volumes?: { api: VolumeService; servers: ServerVolumes };
+  /** What rides on a server goes with it: run once its container is gone, before its own ports go (Compute's onRemoval). */
+  removalHooks: ((serverId: string) => Promise<void>)[];
 }
 
 /** How ports get into a server's network namespace: the dataplane's plug function, in-process. */

@@ -175,6 +175,7 @@ export class ServerController {
       // The container (and with it every mount of its volumes, its root too) goes first: only then
       // are the volumes free for another server.
       await this.teardown(id);
+      for (const hook of this.ctx.removalHooks) await hook(id);
       await this.ctx.volumes?.servers.release(id, this.mounter(id));
       await releasePorts(this.ctx, s.project_id, id, JSON.parse(s.created_ports) as string[]);
       await this.store.tx(async (tx) => {

@@ -34,6 +34,12 @@ export interface Compute {
   api: ComputeService;
   /** The servers this host runs (not being deleted), with their metadata: for agents that serve them (Kuryr's nested CNI). */
   serversHere(): Promise<{ id: string; metadata: Record<string, string> }[]>;
+  /**
+   * Runs `hook` for each server deleted here once its container is gone, before its own ports
+   * are released — so what rides on them (Kuryr's nested pods' ports) is gone before Heat or a
+   * user deletes the network. A hook that throws fails that pass of the deletion; it is retried.
+   */
+  onRemoval(hook: (serverId: string) => Promise<void>): void;
 }
 
 export const computeModule = defineModule<Compute, ComputeConfig>({
@@ -53,6 +59,7 @@ export const computeModule = defineModule<Compute, ComputeConfig>({
       // Nova's answers to Heat carry links, so they need the public URL.
       exports: {
         controller, driver, api: computeService(ctx, () => env.url()),
+        onRemoval: (hook) => { ctx.removalHooks.push(hook); },
         async serversHere() {
           const rows = await env.store.db.selectFrom('servers').select(['id', 'metadata', 'task_state']).where('host', '=', config.host).execute();
           return rows.filter((r) => r.task_state !== 'deleting').map((r) => ({ id: r.id, metadata: JSON.parse(r.metadata) as Record<string, string> }));
@@ -90,6 +97,7 @@ function createCompute(store: Store, networking: NetworkingService, dataDir: str
     consoleLog: (id, lines) => driver.logs(id, lines),
     serialConsoles: driver.initPid ? new SerialConsoles((id) => driver.initPid?.(id), logger) : undefined,
     volumes: volumes && { api: volumes.api, servers: volumes.servers },
+    removalHooks: [],
   };
   controller = new ServerController(store, driver, ctx, logger, plugger, config.driver === 'runc' ? 3_000 : 30_000);
   return { ctx, controller, driver };

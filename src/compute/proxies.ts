@@ -4,7 +4,7 @@
 // are gone from 2.36, as in Nova.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, BadRequest, Forbidden } from '../core/errors.js';
-import type { Values } from '../core/resource/index.js';
+import { lastValues, type QueryParams, type Values } from '../core/resource/index.js';
 import { deleteImage, imageCaller, listImageRows, loadImage, setImageProperties, type ImageRow } from '../image/index.js';
 import type { Caller } from '../networking/index.js';
 import { novaCaller, type ComputeContext } from './context.js';
@@ -216,7 +216,7 @@ function imageProxyRoutes(scope: FastifyInstance, ctx: ComputeContext, before236
   type Q = { Querystring: Record<string, string | undefined> };
   const list = (detail: boolean) => async (req: FastifyRequest<Q>) => {
     before236(req);
-    const q = req.query;
+    const q = lastValues(req.query as QueryParams); // a repeated parameter: its last value, as webob's
     let rows = await listImageRows(ctx.store, who(req));
     if (q.name !== undefined) rows = rows.filter((i) => i.name === q.name);
     if (q.status !== undefined) rows = rows.filter((i) => (STATUS[i.status] ?? 'UNKNOWN') === q.status!.toUpperCase());

@@ -196,6 +196,26 @@ for (const store of testStores()) describe(`clusters: lifecycle on ${store}`, ()
     await c.template({ name: 'k8s' });
   });
 
+  test('network_driver kuryr: the nodes are container hosts, their ports carry no pod range, their pods join the node\'s group', async () => {
+    await c.template({ name: 'k8s-kuryr', network_driver: 'kuryr' });
+    const id = await create({ name: 'kk', cluster_template_id: 'k8s-kuryr', master_count: 1, node_count: 1 });
+    assert.equal((await c.settle(id)).status, 'CREATE_COMPLETE');
+    const details = (await c.api('compute', 'GET', '/v2.1/servers/detail?all_tenants=1', { token: c.admin, headers: { 'X-OpenStack-Nova-API-Version': '2.3' } })).body.servers;
+    assert.equal(details.length, 2);
+    for (const s of details) {
+      assert.equal(s.metadata['kuryr:nested'], 'true', s.name);
+      const doc = parseNodeUserData(Buffer.from(s['OS-EXT-SRV-ATTR:user_data'], 'base64').toString());
+      assert.equal(doc.network_driver, 'kuryr');
+      const ports = (await c.api('networking', 'GET', `/v2.0/ports?device_id=${s.id}`, { token: c.admin })).body.ports;
+      assert.equal(ports.length, 1);
+      assert.deepEqual(ports[0].allowed_address_pairs, [], 'pods bring their own pairs');
+      assert.deepEqual(doc.pod_security_groups, ports[0].security_groups, 'pods join their node\'s group');
+    }
+    assert.equal((await c.magnum('DELETE', `/v1/clusters/${id}`)).status, 204);
+    assert.equal(await c.settle(id), undefined);
+    assert.equal((await c.magnum('DELETE', '/v1/clustertemplates/k8s-kuryr')).status, 204);
+  });
+
   test('quotas: admin sets a limit; the project is held to it', async () => {
     magnumError(await c.magnum('POST', '/v1/quotas', { body: { project_id: c.demoProject, resource: 'Cluster', hard_limit: 1 } }), 403, /Policy doesn't allow quota:create/);
     const q = await c.magnum('POST', '/v1/quotas', { token: c.admin, body: { project_id: c.demoProject, resource: 'Cluster', hard_limit: 1 } });

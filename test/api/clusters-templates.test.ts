@@ -77,7 +77,7 @@ for (const store of testStores()) describe(`clusters: versions and templates on 
     await bad({ coe: 'mesos' }, 400, /Invalid input for field\/attribute coe/);
     await bad({ coe: 'swarm-mode' }, 400, /Cluster type \(vm, pier-kubernetes, swarm-mode\) not supported/);
     await bad({ server_type: 'bm' }, 400, /Cluster type \(bm, pier-kubernetes, kubernetes\) not supported/);
-    await bad({ network_driver: 'flannel' }, 400, /Network driver type flannel is not supported, expecting a \["pier-bridge"\] network driver/);
+    await bad({ network_driver: 'flannel' }, 400, /Network driver type flannel is not supported, expecting a \["pier-bridge","kuryr"\] network driver/);
     await bad({ coe: undefined }, 400, /coe.*Mandatory field missing/);
     await bad({ bogus: 1 }, 400, /Unknown attribute for argument cluster_template: bogus/);
     await bad({ docker_volume_size: 0 }, 400, /docker_volume_size/);

@@ -45,7 +45,7 @@ export interface KubeCloud {
   neutron(path: string): Promise<Reply>;
   cluster(id: string): Promise<any>;
   /** A kubernetes template on the node image (name given). */
-  template(name: string): Promise<string>;
+  template(name: string, networkDriver?: string): Promise<string>;
   /** Waits for `status` (failing at once on a *_FAILED one); answers the cluster. */
   until(id: string, status: string, ms?: number): Promise<any>;
   /** Writes a kubeconfig for the cluster into `dir` as `coe cluster config` does; answers its path. */
@@ -77,10 +77,10 @@ export async function kubeCloud(url: string, ext: string, work: string): Promise
     nova: (path) => call(url, 'GET', `/compute/v2.1${path}`, { token: admin }),
     neutron: (path) => call(url, 'GET', `/networking/v2.0${path}`, { token: admin }),
     cluster: async (id) => (await magnum('GET', `/clusters/${id}`)).body,
-    async template(name) {
+    async template(name, networkDriver = 'pier-bridge') {
       const tpl = await magnum('POST', '/clustertemplates', {
         name, coe: 'kubernetes', image_id: imageId, external_network_id: 'public', keypair_id: 'k8s-key',
-        flavor_id: 'm1.small', master_flavor_id: 'm1.medium', network_driver: 'pier-bridge',
+        flavor_id: 'm1.small', master_flavor_id: 'm1.medium', network_driver: networkDriver,
       });
       assert.equal(tpl.status, 201, JSON.stringify(tpl.body));
       return tpl.body.uuid;

@@ -1,10 +1,12 @@
-// Root: Magnum end to end, judged by the real kubectl. Pier runs with the runc runtime on
-// linuxbridge; the node image is built (or reused) and imported by `pier image build kubernetes`;
+// Root: Magnum end to end, judged by the real kubectl, once per pod network (network_driver):
+// pier-bridge (cluster-internal) and kuryr (each pod a Neutron port nested on its node's, made
+// by Pier's CNI plugin inside the node). Pier runs with the runc runtime on linuxbridge; the node image is built (or reused) and imported by `pier image build kubernetes`;
 // a cluster template and a 1 master + 2 worker cluster are made through /container-infra/v1 as
 // magnumclient makes them. The cluster reaches CREATE_COMPLETE with its api_address; a kubeconfig
 // made as `coe cluster config` makes it lets kubectl see three Ready nodes; Pier's health check
 // turns it HEALTHY. Pods on the two workers run, answer `kubectl logs` and `exec`, ping each
-// other and a Pier server on the cluster network; a ClusterIP Service answers through kube-proxy.
+// other and a Pier server on the cluster network (kuryr: the pods' addresses are Neutron ports
+// of the cluster network, and the server reaches the pod too); a ClusterIP Service answers through kube-proxy.
 // A resize to three workers brings a fourth Ready node; a resize to one naming the worker to
 // remove drains and forgets the two that go. Deleting the cluster leaves no server, port,
 // network, process, cgroup, mount or namespace.
@@ -14,17 +16,19 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, startTestPier, type TestPier } from '../support/pier.js';
-import { netnsWith, requireRoot, uniquePrefix, waitFor } from '../support/system.js';
+import { netnsWith, requireRoot, sh, uniquePrefix, waitFor } from '../support/system.js';
 import { diagnose, externalRange, kubeCloud, kubeMissing, kubectl, kubectlIn, prepareNodeImage, untilReady, type KubeCloud } from '../support/magnum-kube.js';
 import { computeModule, hostnameOf } from '../../src/compute/index.js';
 import { cgroupHierarchies, ownMemoryCgroup } from '../../src/compute/runtime/drivers/cgroups.js';
 import { dataplaneModule } from '../../src/dataplane/index.js';
 import { parseNodeUserData } from '../../src/clusters/drivers/kubernetes/index.js';
 
+export function runMagnumKubernetesSuite(networkDriver: 'pier-bridge' | 'kuryr'): void {
 requireRoot();
 const missing = kubeMissing();
+const kuryr = networkDriver === 'kuryr';
 
-describe('Magnum: a Kubernetes cluster of Pier servers, judged by kubectl', { skip: missing }, () => {
+describe(`Magnum: a Kubernetes cluster of Pier servers (${networkDriver} pods), judged by kubectl`, { skip: missing }, () => {
   const prefix = uniquePrefix();
   const work = mkdtempSync(join(tmpdir(), 'pier-magnum-k8s-'));
   const extNet = externalRange();
@@ -57,6 +61,7 @@ describe('Magnum: a Kubernetes cluster of Pier servers, judged by kubectl', { sk
       dataplane: { driver: 'linuxbridge', namespace: `${prefix}-dp`, hostId: 'magnum-test', vtep: '127.0.0.1', physnets: { public: { hostAddress: `${extNet}.1/24` } } },
       compute: { driver: 'runc' },
       clusters: { healthMs: 2000 },
+      ...(kuryr ? { kuryr: { project: 'admin', user: 'admin', cni: { socket: join(work, 'cni.sock') } } } : {}),
     });
     k = await kubeCloud(t.url, extNet, work);
   });
@@ -82,7 +87,7 @@ describe('Magnum: a Kubernetes cluster of Pier servers, judged by kubectl', { sk
   });
 
   test('coe cluster create → CREATE_COMPLETE, three Ready nodes for kubectl, HEALTHY', { timeout: 360_000 }, async () => {
-    const template = await k.template(`${prefix}-k8s`);
+    const template = await k.template(`${prefix}-k8s`, networkDriver);
     const t0 = performance.now();
     const made = await k.magnum('POST', '/clusters', { name, cluster_template_id: template, master_count: 1, node_count: 2 });
     assert.equal(made.status, 202, JSON.stringify(made.body));
@@ -127,13 +132,22 @@ describe('Magnum: a Kubernetes cluster of Pier servers, judged by kubectl', { sk
     assert.equal(exec.stdout, 'exec in pa\n', exec.stderr);
     const ipA = (await kubectl(kubeconfig, 'get', 'pod', 'pa', '-o', 'jsonpath={.status.podIP}')).stdout;
     const ipB = (await kubectl(kubeconfig, 'get', 'pod', 'pb', '-o', 'jsonpath={.status.podIP}')).stdout;
-    assert.notEqual(ipA.split('.').slice(0, 3).join('.'), ipB.split('.').slice(0, 3).join('.'), 'each node has its own pod range');
+    const clusterNet = (await demo('GET', `/networking/v2.0/networks?name=${name}-net`)).body.networks[0];
+    assert.ok(clusterNet, 'the cluster network');
+    if (kuryr) {
+      // Each pod's address is a Neutron port of its own on the cluster network, paired on its node's port.
+      for (const [ip, node] of [[ipA, nodeNames[1]!], [ipB, nodeNames[2]!]] as const) {
+        const ports = (await k.neutron(`/ports?fixed_ips=ip_address%3D${ip}`)).body.ports as { network_id: string; device_owner: string }[];
+        assert.deepEqual(ports.map((p) => [p.network_id, p.device_owner]), [[clusterNet.id, 'compute:kuryr']], `the port of ${ip}`);
+        const server = ((await k.nova('/servers/detail?all_tenants=1')).body.servers as { id: string; name: string }[]).find((s) => hostnameOf(s.name) === node)!;
+        const nodePort = (await k.neutron(`/ports?device_id=${server.id}`)).body.ports[0];
+        assert.ok(nodePort.allowed_address_pairs.some((a: { ip_address: string }) => a.ip_address === ip), `${node}'s port lets ${ip} through`);
+      }
+    } else assert.notEqual(ipA.split('.').slice(0, 3).join('.'), ipB.split('.').slice(0, 3).join('.'), 'each node has its own pod range');
     await withDiagnosis('pa pings pb across workers', 30_000, async () => (await kubectl(kubeconfig, 'exec', 'pa', '--', 'ping', '-c', '1', '-W', '2', ipB)).code === 0);
     assert.equal((await kubectl(kubeconfig, 'exec', 'pb', '--', 'ping', '-c', '1', '-W', '2', ipA)).code, 0, 'and back');
 
     // A Pier server on the cluster's network, reached from a pod once its security group lets icmp in.
-    const clusterNet = (await demo('GET', `/networking/v2.0/networks?name=${name}-net`)).body.networks[0];
-    assert.ok(clusterNet, 'the cluster network');
     const sg = (await demo('POST', '/networking/v2.0/security-groups', { security_group: { name: `${prefix}-ping` } })).body.security_group;
     assert.equal((await demo('POST', '/networking/v2.0/security-group-rules', { security_group_rule: { security_group_id: sg.id, direction: 'ingress', protocol: 'icmp' } })).status, 201);
     const busybox = (await demo('GET', '/image/v2/images?name=busybox')).body.images[0].id;
@@ -146,6 +160,11 @@ describe('Magnum: a Kubernetes cluster of Pier servers, judged by kubectl', { sk
       return s.status === 'ACTIVE' && !!vmIp;
     }, 60_000);
     await waitFor('the pod pings the server', async () => (await kubectl(kubeconfig, 'exec', 'pa', '--', 'ping', '-c', '1', '-W', '2', vmIp)).code === 0, 30_000);
+    // kuryr: the pod is on the network like any port, so the server reaches it as well (its node's group lets icmp in).
+    if (kuryr) {
+      const ping = () => sh('runc', ['--root', runcRoot(), 'exec', vm.body.server.id, 'ping', '-c', '1', '-W', '2', ipA]);
+      await waitFor('the server pings the pod', async () => (await ping()).code === 0, 30_000);
+    }
     assert.equal((await demo('DELETE', `/compute/v2.1/servers/${vm.body.server.id}`)).status, 204);
     await waitFor('the server gone', async () => (await demo('GET', `/compute/v2.1/servers/${vm.body.server.id}`)).status === 404, 60_000);
     assert.equal((await demo('DELETE', `/networking/v2.0/security-groups/${sg.id}`)).status, 204);
@@ -194,6 +213,7 @@ describe('Magnum: a Kubernetes cluster of Pier servers, judged by kubectl', { sk
     clusterId = '';
     assert.deepEqual((await k.nova('/servers?all_tenants=1')).body.servers, []);
     assert.deepEqual((await k.neutron('/ports?device_owner=compute:nova')).body.ports, []);
+    assert.deepEqual((await k.neutron('/ports?device_owner=compute:kuryr')).body.ports, [], 'no pod\'s port');
     assert.deepEqual((await k.neutron('/networks')).body.networks.map((n: { name: string }) => n.name), ['public']);
     assert.deepEqual((await k.neutron('/routers')).body.routers, []);
     assert.deepEqual((await k.neutron('/floatingips')).body.floatingips, []);
@@ -209,3 +229,4 @@ describe('Magnum: a Kubernetes cluster of Pier servers, judged by kubectl', { sk
     assert.deepEqual(left, [], 'no node process left');
   });
 });
+}

@@ -39,6 +39,8 @@ export interface NodeContext {
   readonly ca: NodeCa;
   /** Shared secret a node proves itself with to the master (stored with the cluster). */
   readonly bootstrapToken: HeatValue;
+  /** The node's security group (its id once the stack runs): what its nested pods' ports join too. */
+  readonly securityGroup: HeatValue;
 }
 
 export interface CoeDriver {
@@ -60,7 +62,12 @@ export interface CoeDriver {
   /** The template `network_driver` values the nodes have (absent: any); the first is the default. */
   readonly networkDrivers?: readonly string[];
   /** The pods' address range, when pods' own addresses cross the cluster network: the nodes' ports allow it (address pairs) and their groups let it in. */
-  podCidr?(cluster: Cluster): string;
+  podCidr?(cluster: Cluster, clusterTemplate: ClusterTemplate): string | undefined;
+  /**
+   * Whether the pods get Neutron ports nested on their nodes' (Kuryr's nested mode): the node
+   * servers are then container hosts, and each pod's port carries its own pair on its node's port.
+   */
+  nestedPods?(clusterTemplate: ClusterTemplate): boolean;
   /** A node's user_data (OS::Nova::Server user_data, RAW). Called while building the template; pure. */
   nodeUserData(node: NodeContext): HeatValue;
   /**

@@ -8,6 +8,7 @@
 import type { ClusterTemplate } from '../definitions/cluster-template.js';
 import type { Cluster } from '../definitions/cluster.js';
 import type { Nodegroup } from '../definitions/nodegroup.js';
+import { NESTED_METADATA } from '../../kuryr/index.js';
 import type { CoeDriver, HeatValue, NodeCa, PortRule } from './driver.js';
 
 export const CLUSTER_CIDR = '10.0.0.0/24';
@@ -66,7 +67,9 @@ export function clusterStack(driver: CoeDriver, input: StackInputs): { template:
     waits.push('router_interface');
   }
   // Pods' own addresses cross the cluster network: each node's port lets them through, its group lets them in.
-  const podCidr = driver.podCidr?.(cluster);
+  const podCidr = driver.podCidr?.(cluster, ct);
+  // Nested pods: the nodes are container hosts; each pod's port brings its own pair.
+  const nested: Record<string, string> = driver.nestedPods?.(ct) ? { [NESTED_METADATA]: 'true' } : {};
   const pairs: Record<string, HeatValue> = podCidr ? { allowed_address_pairs: [{ ip_address: podCidr }] } : {};
   resources['secgroup_master'] = { type: 'OS::Neutron::SecurityGroup', properties: { name: `${cluster.name}-master`, rules: rules(driver.masterPorts, CLUSTER_CIDR, podCidr) } };
   resources['secgroup_worker'] = { type: 'OS::Neutron::SecurityGroup', properties: { name: `${cluster.name}-worker`, rules: rules(driver.workerPorts, CLUSTER_CIDR, podCidr) } };
@@ -91,13 +94,14 @@ export function clusterStack(driver: CoeDriver, input: StackInputs): { template:
     const userData = driver.nodeUserData({
       role: 'master', cluster, clusterTemplate: ct, nodegroup: masters, index: i, masterFixedAddress: fixedAddress(0),
       masterPublicAddress: publicAddress(0), ca: { cert: input.ca.cert, key: '@@CA_KEY_PARAM@@' }, bootstrapToken: token,
+      securityGroup: { get_resource: 'secgroup_master' },
     });
     resources[`master_${i}`] = {
       type: 'OS::Nova::Server', ...(floating ? { depends_on: [`master_floating_ip_${i}`] } : {}),
       properties: {
         name: nodeServerName(cluster, masters, i), image: masters.image_id ?? ct.image_id, flavor: masters.flavor_id ?? cluster.master_flavor_id ?? ct.master_flavor_id ?? 'm1.small',
         ...(keyName ? { key_name: keyName } : {}), networks: [{ port: { get_resource: `master_port_${i}` } }],
-        user_data_format: 'RAW', user_data: withCaKey(userData), metadata: { magnum_cluster: cluster.uuid, role: 'master', nodegroup: masters.name },
+        user_data_format: 'RAW', user_data: withCaKey(userData), metadata: { magnum_cluster: cluster.uuid, role: 'master', nodegroup: masters.name, ...nested },
       },
     };
     servers.push(`master_${i}`);
@@ -122,8 +126,9 @@ export function clusterStack(driver: CoeDriver, input: StackInputs): { template:
             user_data: driver.nodeUserData({
               role: 'worker', cluster, clusterTemplate: ct, nodegroup: ng, index: '%index%', masterFixedAddress: fixedAddress(0),
               masterPublicAddress: publicAddress(0), ca: { cert: input.ca.cert }, bootstrapToken: token,
+              securityGroup: { get_resource: 'secgroup_worker' },
             }),
-            metadata: { magnum_cluster: cluster.uuid, role: 'worker', nodegroup: ng.name },
+            metadata: { magnum_cluster: cluster.uuid, role: 'worker', nodegroup: ng.name, ...nested },
           },
         },
       },

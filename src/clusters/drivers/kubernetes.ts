@@ -3,14 +3,15 @@
 // kubernetes/user-data.ts (read by kube/node_config.go): {"pier_node": {version, role,
 // cluster_uuid, api_addresses (the first master's fixed address, then its public one),
 // api_port, ca_cert, ca_key (masters only), bootstrap_token, service_cidr, pod_cidr,
-// network_driver}}, plus what Magnum knows of the node (coe, cluster_name, nodegroup, index,
+// network_driver, pod_security_groups (kuryr)}}, plus what Magnum knows of the node (coe, cluster_name, nodegroup, index,
 // labels), which the node ignores. Change the shape only together with the node image.
+import type { ClusterTemplate } from '../definitions/cluster-template.js';
 import type { Cluster } from '../definitions/cluster.js';
 import { adminCertOf } from '../ca.js';
 import type { ApiCredentials } from './kubernetes/api.js';
 import { clusterHealth } from './kubernetes/health.js';
 import { drainNodes, forgetNodes } from './kubernetes/nodes.js';
-import { NETWORK_DRIVERS } from './kubernetes/user-data.js';
+import { NETWORK_DRIVERS, type NetworkDriver } from './kubernetes/user-data.js';
 import { NODE_OS_DISTRO } from './os-distro.js';
 import type { CoeDriver, HeatValue, NodeContext } from './driver.js';
 
@@ -19,6 +20,7 @@ export const API_PORT = 6443;
 const SERVICE_CIDR = '10.254.0.0/16';
 const POD_CIDR = '10.100.0.0/16';
 const podCidr = (c: Pick<Cluster, 'labels'>) => String((c.labels as Record<string, unknown> | null)?.['pods_network_cidr'] ?? POD_CIDR);
+const networkDriver = (ct: Pick<ClusterTemplate, 'network_driver'>) => (ct.network_driver ?? NETWORK_DRIVERS[0]) as NetworkDriver;
 
 export const kubernetesDriver: CoeDriver = {
   coe: 'kubernetes',
@@ -38,7 +40,9 @@ export const kubernetesDriver: CoeDriver = {
     { protocol: 'udp', port_range_min: 8472, port_range_max: 8472, internal: true },
   ],
   nodeUserData: (node) => pierNodeUserData(node, API_PORT),
-  podCidr,
+  // pier-bridge routes each node's pod range over the cluster network; Kuryr's pods have ports of their own.
+  podCidr: (c, ct) => (networkDriver(ct) === 'pier-bridge' ? podCidr(c) : undefined),
+  nestedPods: (ct) => networkDriver(ct) === 'kuryr',
   networkDrivers: NETWORK_DRIVERS,
   volumeDrivers: ['cinder'],
   async health(cluster, _template, ca) {
@@ -67,7 +71,8 @@ export function pierNodeUserData(node: NodeContext, apiPort: number): HeatValue 
     pier_node: {
       version: 1, role: node.role, cluster_uuid: node.cluster.uuid, api_addresses: ['@@MASTER_ADDRESS@@', '@@API_ADDRESS@@'], api_port: apiPort,
       ca_cert: node.ca.cert, ...(node.ca.key ? { ca_key: '@@CA_KEY@@' } : {}), bootstrap_token: '@@BOOTSTRAP_TOKEN@@',
-      service_cidr: SERVICE_CIDR, pod_cidr: podCidr(node.cluster), network_driver: node.clusterTemplate.network_driver ?? NETWORK_DRIVERS[0],
+      service_cidr: SERVICE_CIDR, pod_cidr: podCidr(node.cluster), network_driver: networkDriver(node.clusterTemplate),
+      ...(networkDriver(node.clusterTemplate) === 'kuryr' ? { pod_security_groups: ['@@SECURITY_GROUP@@'] } : {}),
       coe: node.clusterTemplate.coe, cluster_name: node.cluster.name, nodegroup: node.nodegroup.name, index: '@@INDEX@@', labels: node.cluster.labels,
     },
   };
@@ -75,7 +80,7 @@ export function pierNodeUserData(node: NodeContext, apiPort: number): HeatValue 
   const template = JSON.stringify(doc).replace('"@@INDEX@@"', '@@INDEX@@');
   const params: Record<string, HeatValue> = {
     '@@INDEX@@': String(node.index), '@@MASTER_ADDRESS@@': node.masterFixedAddress, '@@API_ADDRESS@@': node.masterPublicAddress,
-    '@@BOOTSTRAP_TOKEN@@': node.bootstrapToken,
+    '@@BOOTSTRAP_TOKEN@@': node.bootstrapToken, '@@SECURITY_GROUP@@': node.securityGroup,
   };
   if (node.ca.key) params['@@CA_KEY@@'] = node.ca.key;
   return { str_replace: { template, params } };

@@ -1,10 +1,12 @@
 // Kuryr's nested mode on this host: one CNI socket per container-host server, made inside the
 // server's own filesystem (`/run/pier/cni.sock` as the server sees it, reached through
 // /proc/<pid>/root) while it runs — the socket names the server, so the node holds no
-// credentials — and the pods' ports of a server that is gone, released. Level-triggered: a
+// credentials — and the pods' ports of a server that is gone, released: as Compute deletes it
+// (releaseNode), and by a sweep for any a crash left. Level-triggered: a
 // server event or the periodic pass re-reads the servers and converges; a socket that vanished
 // (the container restarted, or mounted a tmpfs over /run) is made again.
 import { statSync } from 'node:fs';
+import type { Caller } from '../../networking/index.js';
 import type { Store } from '../../store/index.js';
 import { HOST_TAG } from '../cni/commands.js';
 import { serveCni, type CniEndpoint } from '../cni/endpoint.js';
@@ -103,6 +105,20 @@ export class NodeSockets {
     }
   }
 
+  /** A node server going: its socket closes and its pods' ports are released (before its own port goes). */
+  async releaseNode(id: string): Promise<void> {
+    const s = this.served.get(id);
+    if (s) { this.served.delete(id); await s.endpoint.close(); }
+    const caller = await this.k.caller();
+    for (const p of await nodePodPorts(this.k, caller, id)) await this.release(caller, id, String(p.id));
+  }
+
+  private async release(caller: Caller, node: string, portId: string): Promise<void> {
+    await releaseNestedPort(this.k, caller, node, portId);
+    await closeSandbox(portId);
+    this.k.log.info({ port: portId, server: node }, 'released the port of a pod whose node server is gone');
+  }
+
   /** This host's pods' ports whose node is no longer a container-host server here: released. */
   private async releaseOrphans(nodes: ReadonlySet<string>): Promise<void> {
     const caller = await this.k.caller();
@@ -110,11 +126,7 @@ export class NodeSockets {
       const tags = p.tags as string[];
       if (!tags.includes(`${HOST_TAG}${this.k.host}`)) continue;
       const node = tags.find((t) => t.startsWith(NODE_TAG))!.slice(NODE_TAG.length);
-      if (nodes.has(node)) continue;
-      const id = String(p.id);
-      await releaseNestedPort(this.k, caller, node, id);
-      await closeSandbox(id);
-      this.k.log.info({ port: id, server: node }, 'released the port of a pod whose node server is gone');
+      if (!nodes.has(node)) await this.release(caller, node, String(p.id));
     }
   }
 }

@@ -1,7 +1,8 @@
 // The Kubernetes node image: a `docker save` archive (one layer) whose process is the kube
 // binary's pier-node init. Its root filesystem holds Debian's containerd, shim, ctr, runc, CNI
 // plugins, util-linux mount and nft (each with the shared libraries ldd names), busybox, the
-// static kube binary (kube/, scripts/build-kubernetes.sh), the configuration node-configs.ts
+// static kube binary (kube/, scripts/build-kubernetes.sh), Pier's static `pier` CNI plugin
+// (cni/, for the kuryr pod network), the configuration node-configs.ts
 // renders with the node's paths, and the pause + busybox images pods run without a registry.
 // Built into <cache>/images/ and reused while its inputs are the same (their paths, sizes and
 // times, and the rendered files). Nothing here talks to Glance (node-image-import.ts does).
@@ -88,8 +89,10 @@ export function buildNodeImage(o: { kubeBin?: string; cache?: string; progress?:
   if (!existsSync(join(kubeBin, 'pier-node'))) throw new Error(`the kube build at ${kubeBin} has no pier-node (the node's init): rebuild it with this tree's scripts/build-kubernetes.sh`);
   const missing = [...BINARIES, '/bin/busybox'].filter((f) => !existsSync(f));
   if (missing.length) throw new Error(`missing on this host: ${missing.join(', ')} (Debian packages containerd, runc, containernetworking-plugins, util-linux, nftables, busybox-static)`);
+  const cniPlugin = join(pierTree() ?? '.', 'cni/bin/pier');
+  if (!existsSync(cniPlugin)) throw new Error(`no pier CNI plugin at ${cniPlugin}: build it with scripts/install.sh`);
   const version = kubeVersion() ?? 'unknown';
-  const inputs = [kube, '/bin/busybox', ...BINARIES.flatMap(withLibraries)];
+  const inputs = [kube, cniPlugin, '/bin/busybox', ...BINARIES.flatMap(withLibraries)];
   const files = bakedFiles();
   const h = createHash('sha256').update(`${BUILDER}\n${version}\n`);
   for (const f of [...new Set(inputs)].sort()) { const s = statSync(f); h.update(`${f} ${s.size} ${s.mtimeMs}\n`); }
@@ -112,6 +115,8 @@ export function buildNodeImage(o: { kubeBin?: string; cache?: string; progress?:
     copyFileSync(kube, join(root, 'usr/local/bin/kube'));
     chmodSync(join(root, 'usr/local/bin/kube'), 0o755);
     for (const c of KUBE_COMMANDS) symlinkSync('kube', join(root, 'usr/local/bin', c));
+    copyFileSync(cniPlugin, join(root, 'usr/lib/cni/pier'));
+    chmodSync(join(root, 'usr/lib/cni/pier'), 0o755);
     installBusybox(root);
     writeFiles(root, files);
     say('making the pause and busybox images for pods');
@@ -120,8 +125,9 @@ export function buildNodeImage(o: { kubeBin?: string; cache?: string; progress?:
     say('writing the archive');
     const tmp = join(work, 'image.tar');
     dockerArchive(root, join(work, 'archive'), tmp, [{ ref: `pier.local/kubernetes-node:${version}-${hash}`, cmd: ['/usr/local/bin/pier-node'], env: [NODE_PATH] }]);
-    // Older builds of other inputs go: one image per cache is what a host needs.
-    for (const old of readdirSync(dir).filter((f) => f.startsWith('pier-kubernetes-') && f.endsWith('.tar'))) rmSync(join(dir, old), { force: true });
+    // Older builds of other inputs go: one image per cache is what a host needs. The same
+    // build made at once by another process is replaced by the rename, never missing meanwhile.
+    for (const old of readdirSync(dir).filter((f) => f.startsWith('pier-kubernetes-') && f.endsWith('.tar') && join(dir, f) !== out)) rmSync(join(dir, old), { force: true });
     renameSync(tmp, out);
   } finally {
     rmSync(work, { recursive: true, force: true });

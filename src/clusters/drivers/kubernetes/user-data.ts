@@ -6,8 +6,12 @@
 export const NODE_OS_DISTRO = 'pier-kubernetes';
 /** The image property that makes a server a container host (Compute's: see src/compute/spec.ts). */
 export { CONTAINER_HOST_PROPERTY } from '../../../compute/index.js';
-/** The pod network modes a node image has (a template's network_driver). */
-export const NETWORK_DRIVERS = ['pier-bridge'] as const;
+/**
+ * The pod network modes a node image has (a template's network_driver), the first the default:
+ * `pier-bridge`, cluster-internal (a bridge per node, routes between nodes' pod ranges);
+ * `kuryr`, each pod a Neutron port nested on its node's (Kuryr's nested mode).
+ */
+export const NETWORK_DRIVERS = ['pier-bridge', 'kuryr'] as const;
 export type NetworkDriver = (typeof NETWORK_DRIVERS)[number];
 
 export interface NodeUserData {
@@ -30,7 +34,7 @@ export interface NodeUserData {
   /** A bootstrap token, `[a-z0-9]{6}.[a-z0-9]{16}`: workers join with it (kubelet TLS bootstrap). */
   bootstrap_token: string;
   service_cidr: string;
-  /** The whole pod range; each node gets a /24 of it from the controller-manager. */
+  /** pier-bridge: the whole pod range, each node a /24 of it from the controller-manager. kuryr: the node's own subnet is the pods' (this is ignored). */
   pod_cidr: string;
   /** Default cluster.local. */
   cluster_domain?: string;
@@ -38,6 +42,8 @@ export interface NodeUserData {
   dns_service_ip?: string;
   /** Default pier-bridge. */
   network_driver?: NetworkDriver;
+  /** kuryr: the security groups (ids) each pod's port joins — the node's own. */
+  pod_security_groups?: string[];
 }
 
 const TOKEN = /^[a-z0-9]{6}\.[a-z0-9]{16}$/;
@@ -55,6 +61,7 @@ export function nodeUserDataProblem(d: Partial<NodeUserData>): string | undefine
   if (d.role === 'master' && !d.ca_key?.includes('PRIVATE KEY')) return 'pier_node.ca_key is missing (a master signs the cluster\'s certificates)';
   if (!TOKEN.test(d.bootstrap_token ?? '')) return 'pier_node.bootstrap_token must look like abcdef.0123456789abcdef';
   for (const k of ['service_cidr', 'pod_cidr'] as const) if (!isCidr(d[k])) return `pier_node.${k}: ${JSON.stringify(d[k])} is not a CIDR`;
+  if (d.pod_security_groups !== undefined && (!Array.isArray(d.pod_security_groups) || d.pod_security_groups.some((g) => typeof g !== 'string'))) return 'pier_node.pod_security_groups must be a list of security group ids';
   if (d.network_driver !== undefined && !NETWORK_DRIVERS.includes(d.network_driver)) return `pier_node.network_driver ${JSON.stringify(d.network_driver)}: this node image has ${NETWORK_DRIVERS.join(', ')}`;
   return undefined;
 }

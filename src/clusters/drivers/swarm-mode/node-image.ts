@@ -104,8 +104,9 @@ export function buildSwarmImage(o: { cache?: string; progress?: (line: string) =
     say('writing the archive');
     const tmp = join(work, 'image.tar');
     dockerArchive(root, join(work, 'archive'), tmp, [{ ref: `pier.local/swarm-node:${dockerVersion}-${hash}`, cmd: ['/usr/local/bin/pier-swarm-node'], env: [NODE_PATH] }]);
-    // Older builds go: one image per cache is what a host needs.
-    for (const old of readdirSync(dir).filter((f) => f.startsWith('pier-swarm-') && f.endsWith('.tar'))) rmSync(join(dir, old), { force: true });
+    // Older builds go: one image per cache is what a host needs. The same
+    // build made at once by another process is replaced by the rename, never missing meanwhile.
+    for (const old of readdirSync(dir).filter((f) => f.startsWith('pier-swarm-') && f.endsWith('.tar') && join(dir, f) !== out)) rmSync(join(dir, old), { force: true });
     renameSync(tmp, out);
   } finally {
     rmSync(work, { recursive: true, force: true });

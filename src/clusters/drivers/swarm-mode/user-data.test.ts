@@ -20,7 +20,7 @@ function render(v: HeatValue, values: Record<string, string>): string {
 const node = (role: 'master' | 'worker', index: number | string): NodeContext => ({
   role, index, cluster: { uuid: 'c-1', name: 'swarm-x-1', labels: {} } as never, clusterTemplate: { coe: 'swarm-mode' } as never, nodegroup: { name: role === 'master' ? 'default-master' : 'default-worker' } as never,
   masterFixedAddress: { get_attr: ['master_port_0', 'fixed_ips', 0, 'ip_address'] }, masterPublicAddress: { get_attr: ['master_floating_ip_0', 'floating_ip_address'] },
-  ca: role === 'master' ? { cert: CA, key: '@@CA_KEY_PARAM@@' } : { cert: CA }, bootstrapToken: { get_param: 'bootstrap_token' },
+  ca: role === 'master' ? { cert: CA, key: '@@CA_KEY_PARAM@@' } : { cert: CA }, bootstrapToken: { get_param: 'bootstrap_token' }, securityGroup: { get_resource: 'secgroup_worker' },
 });
 
 const values = {

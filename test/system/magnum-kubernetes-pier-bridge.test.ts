@@ -1,0 +1,3 @@
+import { runMagnumKubernetesSuite } from './magnum-kubernetes.conformance.js';
+
+runMagnumKubernetesSuite('pier-bridge');
