@@ -45,19 +45,26 @@ describe('network segments (linuxbridge)', () => {
     await nss.cleanup();
   });
 
-  test('a VXLAN segment carries traffic to another tunnel endpoint', async () => {
-    const vni = randomInt(2000, 9000);
-    const n = (await net('POST', '/networks', { network: { name: 'vx', 'provider:network_type': 'vxlan', 'provider:segmentation_id': vni } })).body.network;
-    assert.equal(n['provider:segmentation_id'], vni);
-    const s = (await net('POST', '/subnets', { subnet: { network_id: n.id, cidr: '10.73.1.0/24', ip_version: 4, allocation_pools: [{ start: '10.73.1.10', end: '10.73.1.100' }] } })).body.subnet;
+  /**
+   * A VXLAN network `vni` with subnet 10.<octet>.1.0/24, the remote host's end of it (its own
+   * VXLAN device at .250) and a port of it plugged into a namespace of the test's: that namespace.
+   */
+  async function tunnel(name: string, vni: number, octet: number): Promise<{ network: any; ns: string }> {
+    const network = (await net('POST', '/networks', { network: { name, 'provider:network_type': 'vxlan', 'provider:segmentation_id': vni } })).body.network;
+    assert.equal(network['provider:segmentation_id'], vni);
+    const s = (await net('POST', '/subnets', { subnet: { network_id: network.id, cidr: `10.${octet}.1.0/24`, ip_version: 4, allocation_pools: [{ start: `10.${octet}.1.10`, end: `10.${octet}.1.100` }] } })).body.subnet;
     assert.ok(s.id);
-    // The remote host's end of the segment: its own VXLAN device with an address on the subnet.
-    await inNs(remote, 'ip', 'link', 'add', 'vx0', 'type', 'vxlan', 'id', String(vni), 'local', `${underlay}.2`, 'remote', `${underlay}.1`, 'dstport', '4789');
-    await inNs(remote, 'ip', 'addr', 'add', '10.73.1.250/24', 'dev', 'vx0');
-    await inNs(remote, 'ip', 'link', 'set', 'vx0', 'up');
-    const ns = await nss.add('c');
-    const port = (await net('POST', '/ports', { port: { network_id: n.id } })).body.port;
+    await inNs(remote, 'ip', 'link', 'add', name, 'type', 'vxlan', 'id', String(vni), 'local', `${underlay}.2`, 'remote', `${underlay}.1`, 'dstport', '4789');
+    await inNs(remote, 'ip', 'addr', 'add', `10.${octet}.1.250/24`, 'dev', name);
+    await inNs(remote, 'ip', 'link', 'set', name, 'up');
+    const ns = await nss.add(name);
+    const port = (await net('POST', '/ports', { port: { network_id: network.id } })).body.port;
     assert.equal((await call(t.url, 'PUT', `/pier/v1/ports/${port.id}/plug`, { token: admin, body: { netns: ns } })).status, 204);
+    return { network, ns };
+  }
+
+  test('a VXLAN segment carries traffic to another tunnel endpoint', async () => {
+    const { ns } = await tunnel('vx0', randomInt(2000, 9000), 73);
     await waitFor('ping over the tunnel', () => pings(ns, '10.73.1.250'), 10_000);
   });
 
@@ -65,18 +72,10 @@ describe('network segments (linuxbridge)', () => {
     // A kill between making a VXLAN device on the host and moving it in leaves it there, holding
     // its VNI against the next network given that VNI.
     const vni = randomInt(9001, 16000);
-    const stale = staleVxlan;
-    assert.equal((await sh('ip', ['link', 'add', stale, 'type', 'vxlan', 'id', String(vni), 'local', `${underlay}.1`, 'dstport', '4789', 'nolearning'])).code, 0);
-    const n = (await net('POST', '/networks', { network: { name: 'vx-again', 'provider:network_type': 'vxlan', 'provider:segmentation_id': vni } })).body.network;
-    await net('POST', '/subnets', { subnet: { network_id: n.id, cidr: '10.75.1.0/24', ip_version: 4, allocation_pools: [{ start: '10.75.1.10', end: '10.75.1.100' }] } });
-    await inNs(remote, 'ip', 'link', 'add', 'vx1', 'type', 'vxlan', 'id', String(vni), 'local', `${underlay}.2`, 'remote', `${underlay}.1`, 'dstport', '4789');
-    await inNs(remote, 'ip', 'addr', 'add', '10.75.1.250/24', 'dev', 'vx1');
-    await inNs(remote, 'ip', 'link', 'set', 'vx1', 'up');
-    const ns = await nss.add('c2');
-    const port = (await net('POST', '/ports', { port: { network_id: n.id } })).body.port;
-    assert.equal((await call(t.url, 'PUT', `/pier/v1/ports/${port.id}/plug`, { token: admin, body: { netns: ns } })).status, 204);
+    assert.equal((await sh('ip', ['link', 'add', staleVxlan, 'type', 'vxlan', 'id', String(vni), 'local', `${underlay}.1`, 'dstport', '4789', 'nolearning'])).code, 0);
+    const { network: n, ns } = await tunnel('vx1', vni, 75);
     await waitFor('ping over the tunnel', () => pings(ns, '10.75.1.250'), 10_000);
-    assert.equal((await sh('ip', ['link', 'show', stale])).code, 1, 'the stale device is gone from the host');
+    assert.equal((await sh('ip', ['link', 'show', staleVxlan])).code, 1, 'the stale device is gone from the host');
 
     // One cut short after it moved in, before it joined its bridge: the next full sync remakes it.
     const vx = `vx-${shortId(n.id)}`;
