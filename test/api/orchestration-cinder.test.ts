@@ -1,7 +1,9 @@
 // OS::Cinder::* end to end over real HTTP on both stores (fake compute runtime): a stack with a
 // net, a server, a volume and an attachment creates (the volume in-use on the server) and
 // deletes cleanly (the volume gone); the size grows in place on update; an unknown volume
-// fails the cinder.volume constraint; an admin's OS::Cinder::VolumeType with extra specs.
+// fails the cinder.volume constraint; a server booted from a volume through
+// block_device_mapping_v2, with a second volume mapped beside it; an admin's
+// OS::Cinder::VolumeType with extra specs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN_PASSWORD, call, testStores, tokenFor } from '../support/pier.js';
@@ -13,6 +15,7 @@ for (const store of testStores()) describe(`orchestration: Cinder resources on $
   after(() => c.close());
 
   const cinder = (method: string, path: string, token = c.token, project = c.project) => call(c.t.url, method, `/volume/v3/${project}${path}`, { token });
+  const cinderDo = (method: string, path: string, body: unknown) => call(c.t.url, method, `/volume/v3/${c.project}${path}`, { token: c.token, body });
   const resources = async (name: string, id: string) =>
     Object.fromEntries((await c.heat('GET', `/stacks/${name}/${id}/resources`)).body.resources.map((r: any) => [r.resource_name, r]));
   const template = (size: number) => ({
@@ -51,6 +54,39 @@ for (const store of testStores()) describe(`orchestration: Cinder resources on $
     assert.equal(gone.stack_status, 'DELETE_COMPLETE', gone.stack_status_reason);
     assert.equal((await cinder('GET', `/volumes/${vol}`)).status, 404);
     assert.deepEqual((await cinder('GET', '/volumes')).body.volumes, []);
+  });
+
+  test('block_device_mapping_v2: a server boots from a volume with another beside it; delete frees both; what Nova cannot map fails the stack with its reason', async () => {
+    const volume = async (name: string) => (await cinderDo('POST', '/volumes', { volume: { size: 1, name } })).body.volume.id as string;
+    const [root, data] = [await volume('root'), await volume('data')];
+    assert.equal((await cinderDo('POST', `/volumes/${root}/action`, { 'os-set_bootable': { bootable: true } })).status, 200);
+    const template = (bdm: unknown[]) => ({
+      heat_template_version: '2018-08-31',
+      resources: {
+        net: { type: 'OS::Neutron::Net' },
+        subnet: { type: 'OS::Neutron::Subnet', properties: { network: { get_resource: 'net' }, cidr: '10.46.0.0/24' } },
+        server: { type: 'OS::Nova::Server', depends_on: 'subnet', properties: { flavor: 'm1.tiny', networks: [{ network: { get_resource: 'net' } }], block_device_mapping_v2: bdm } },
+      },
+    });
+    // Heat's defaults: a volume is boot_index 0 unless told; kept on the server's delete unless told.
+    const s = await c.stack('bfv', template([{ volume_id: root }, { volume_id: data, device_name: 'vdb', boot_index: -1 }]));
+    assert.equal(s.stack_status, 'CREATE_COMPLETE', s.stack_status_reason);
+    const server = (await resources('bfv', s.id)).server.physical_resource_id;
+    const shown = (await call(c.t.url, 'GET', `/compute/v2.1/servers/${server}`, { token: c.token, headers: { 'X-OpenStack-Nova-API-Version': '2.79' } })).body.server;
+    assert.equal(shown.image, '', 'booted from a volume: no image');
+    assert.deepEqual(shown['os-extended-volumes:volumes_attached'].map((v: any) => v.id).sort(), [root, data].sort());
+    for (const id of [root, data]) assert.equal((await cinder('GET', `/volumes/${id}`)).body.volume.status, 'in-use');
+    assert.equal((await c.heat('DELETE', `/stacks/bfv/${s.id}`)).status, 204);
+    assert.equal((await c.settle('bfv', s.id)).stack_status, 'DELETE_COMPLETE');
+    for (const id of [root, data]) assert.equal((await cinder('GET', `/volumes/${id}`)).body.volume.status, 'available');
+
+    const swap = await c.stack('bfv-swap', template([{ volume_id: root }, { swap_size: 512 }]), { disable_rollback: true });
+    assert.equal(swap.stack_status, 'CREATE_FAILED');
+    assert.match(swap.stack_status_reason, /Block Device Mapping is Invalid: source_type blank with destination_type local is not supported/);
+    assert.equal((await cinder('GET', `/volumes/${root}`)).body.volume.status, 'available', 'the refused create took nothing');
+    assert.equal((await c.heat('DELETE', `/stacks/bfv-swap/${swap.id}`)).status, 204);
+    assert.equal((await c.settle('bfv-swap', swap.id)).stack_status, 'DELETE_COMPLETE');
+    for (const id of [root, data]) assert.equal((await cinder('DELETE', `/volumes/${id}`)).status, 202);
   });
 
   test('an unknown volume fails the cinder.volume constraint before anything is made', async () => {

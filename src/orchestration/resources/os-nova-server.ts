@@ -1,5 +1,5 @@
 // OS::Nova::Server — a Nova server (Heat's resources/openstack/nova/server.py): image and flavor by
-// name or id, nics from `networks`, RAW user_data; create completes when the server is ACTIVE, and
+// name or id, nics from `networks`, RAW user_data, block_device_mapping_v2 (boot from a volume); create completes when the server is ACTIVE, and
 // delete when Nova no longer has it. Attributes are read fresh from Nova and Neutron.
 import type { Json, JsonMap } from '../template/index.js';
 import type { ResourceContext, ResourcePlugin } from './types.js';
@@ -23,6 +23,40 @@ const nic = { type: 'map', description: 'A nic.', schema: {
     port_security_enabled: { type: 'boolean', description: 'Flag to enable/disable port security on the port.' },
   } },
 } } as const;
+
+const bdmV2 = { type: 'map', description: 'A block device mapping (v2).', schema: {
+  device_name: { type: 'string', description: 'A device name where the volume will be attached in the system at /dev/device_name.' },
+  volume_id: { type: 'string', description: 'The volume_id can be boot or non-boot device to the server.', constraints: [{ custom_constraint: 'cinder.volume' }] },
+  snapshot_id: { type: 'string', description: 'The ID of the snapshot to create a volume from.' },
+  image: { type: 'string', description: 'The ID or name of the image to create a volume from.', constraints: [{ custom_constraint: 'glance.image' }] },
+  swap_size: { type: 'integer', description: 'The size of the swap, in MB.' },
+  ephemeral_size: { type: 'integer', description: 'The size of the local ephemeral block device, in GB.', constraints: [{ range: { min: 1 } }] },
+  ephemeral_format: { type: 'string', description: 'The format of the local ephemeral block device.', constraints: [{ allowed_values: ['ext3', 'ext4', 'xfs'] }] },
+  device_type: { type: 'string', description: 'Device type: at the moment we can make distinction only between disk and cdrom.', constraints: [{ allowed_values: ['cdrom', 'disk'] }] },
+  disk_bus: { type: 'string', description: 'Bus of the device: hypervisor driver chooses a suitable default if omitted.', constraints: [{ allowed_values: ['ide', 'lame_bus', 'scsi', 'usb', 'virtio'] }] },
+  boot_index: { type: 'integer', description: 'Integer used for ordering the boot disks. If it is not specified, value "0" will be set for bootable sources (volume, snapshot, image); value "-1" will be set for non-bootable sources.' },
+  volume_size: { type: 'integer', description: 'Size of the block device in GB. If it is omitted, hypervisor driver calculates size.' },
+  delete_on_termination: { type: 'boolean', description: 'Indicate whether the volume should be deleted when the server is terminated.' },
+  tag: { type: 'string', description: 'Tag for the block device mapping.' },
+} } as const;
+
+/**
+ * Nova's block_device_mapping_v2 from Heat's (server.py's translation): the source by which id
+ * is given, a bootable source at boot_index 0 unless told, swap and ephemeral as blank local
+ * devices; what Nova cannot do here it refuses itself (the stack fails with its message).
+ */
+export function novaBlockDevices(given: readonly JsonMap[]): JsonMap[] {
+  return given.map((m) => {
+    const source: JsonMap = m['volume_id'] ? { uuid: m['volume_id'], source_type: 'volume', destination_type: 'volume' }
+      : m['snapshot_id'] ? { uuid: m['snapshot_id'], source_type: 'snapshot', destination_type: 'volume' }
+      : m['image'] ? { uuid: m['image'], source_type: 'image', destination_type: 'volume' }
+      : m['swap_size'] ? { source_type: 'blank', destination_type: 'local', guest_format: 'swap', volume_size: m['swap_size'], boot_index: -1, delete_on_termination: true }
+      : { source_type: 'blank', destination_type: 'local', guest_format: m['ephemeral_format'] ?? null, volume_size: m['ephemeral_size'] ?? null, boot_index: -1, delete_on_termination: true };
+    const out: JsonMap = { boot_index: 0, delete_on_termination: false, ...source };
+    for (const k of ['device_name', 'device_type', 'disk_bus', 'boot_index', 'volume_size', 'delete_on_termination', 'tag']) if (m[k] != null && m[k] !== '') out[k] = m[k]!;
+    return out;
+  });
+}
 
 /**
  * Applies each nic's `port_extra_properties` to the port Nova made for it. Heat makes such a
@@ -114,6 +148,7 @@ export const osNovaServer: ResourcePlugin = {
     user_data_format: { type: 'string', description: 'How the user_data should be formatted for the server. For RAW the user_data is passed to Nova unmodified.', default: 'RAW', constraints: [{ allowed_values: ['RAW'] }] },
     user_data: { type: 'string', description: 'User data script to be executed by cloud-init.', default: '' },
     config_drive: { type: 'boolean', description: 'If True, enable config drive on the server.' },
+    block_device_mapping_v2: { type: 'list', description: 'Block device mappings v2 for this server.', schema: { '*': bdmV2 } },
   },
   attributes: {
     name: { description: 'Name of the server.', type: 'string' },
@@ -146,6 +181,12 @@ export const osNovaServer: ResourcePlugin = {
     const metadata = Object.entries((props['metadata'] ?? {}) as JsonMap).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
     if (metadata.length) body['metadata'] = Object.fromEntries(metadata);
     if (props['user_data']) body['user_data'] = Buffer.from(String(props['user_data'])).toString('base64');
+    const bdm = (props['block_device_mapping_v2'] ?? []) as JsonMap[];
+    if (bdm.length) {
+      // Image names become ids, as the image property's do.
+      const mapped = await Promise.all(bdm.map(async (m) => (m['image'] ? { ...m, image: (await ctx.compute.findImage(ctx.caller, String(m['image']))) ?? m['image'] } : m)));
+      body['block_device_mapping_v2'] = novaBlockDevices(mapped);
+    }
     const id = String((await ctx.compute.createServer(ctx.caller, body, ctx.plannedId))['id']);
     await portExtras(ctx, id, props['networks'] ?? null);
     return id;
