@@ -155,5 +155,28 @@ for (const store of testStores()) describe(`orchestration: stack update on ${sto
     assert.equal((await c.settle('tr', s.id)).stack_status, 'DELETE_COMPLETE');
     assert.deepEqual((await c.neutron('GET', '/networks')).body.networks, []);
   });
+  test('a template resource whose template has an OS::stack_id output is referred to by it: in get_resource, a group\'s refs and its removal_policies', async () => {
+    const child = 'heat_template_version: 2018-08-31\nresources:\n  net: {type: OS::Neutron::Net}\noutputs:\n  OS::stack_id: {value: {get_resource: net}}\n';
+    const parent = (count: number, remove: string[] = []) => ({
+      heat_template_version: '2018-08-31',
+      resources: { g: { type: 'OS::Heat::ResourceGroup', properties: { count, resource_def: { type: 'lan.yaml' }, ...(remove.length ? { removal_policies: [{ resource_list: remove }] } : {}) } } },
+      outputs: { refs: { value: { get_attr: ['g', 'refs'] } } },
+    });
+    const r = await c.heat('POST', '/stacks', { stack_name: 'ref', template: parent(2), files: { 'lan.yaml': child } });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const s = await c.settle('ref', r.body.stack.id);
+    assert.equal(s.stack_status, 'CREATE_COMPLETE', s.stack_status_reason);
+    const nets = (await c.neutron('GET', '/networks')).body.networks.map((n: any) => n.id).sort();
+    const refs = s.outputs[0].output_value as string[];
+    assert.deepEqual([...refs].sort(), nets, 'the members\' references are their networks\' ids');
+    // The member named by its network's id is the one removed.
+    assert.equal((await c.heat('PUT', `/stacks/ref/${s.id}`, { template: parent(1, [refs[0]!]), files: { 'lan.yaml': child } })).status, 202);
+    const u = await c.settle('ref', s.id);
+    assert.equal(u.stack_status, 'UPDATE_COMPLETE', u.stack_status_reason);
+    assert.deepEqual(u.outputs[0].output_value, [refs[1]]);
+    assert.deepEqual((await c.neutron('GET', '/networks')).body.networks.map((n: any) => n.id), [refs[1]]);
+    await c.heat('DELETE', `/stacks/ref/${s.id}`);
+    assert.equal((await c.settle('ref', s.id)).stack_status, 'DELETE_COMPLETE');
+  });
 });
 
