@@ -32,6 +32,8 @@ type nodeConfig struct {
 	NetworkDriver  string   `json:"network_driver"`
 	// kuryr: the security groups each pod's port joins (the node's own, by id).
 	PodSecurityGroups []string `json:"pod_security_groups"`
+	// docker_volume_size: where the node's storage volume is mounted; containerd's root goes there.
+	StorageVolume string `json:"storage_volume"`
 }
 
 // The pod networks this image has (src/clusters/drivers/kubernetes/user-data.ts lists the same):
@@ -106,6 +108,9 @@ func (c *nodeConfig) check() error {
 		if _, _, err := net.ParseCIDR(cidr); err != nil {
 			return fmt.Errorf("pier_node.%s: %q is not a CIDR", name, cidr)
 		}
+	}
+	if c.StorageVolume != "" && !strings.HasPrefix(c.StorageVolume, "/") {
+		return fmt.Errorf("pier_node.storage_volume %q is not an absolute path", c.StorageVolume)
 	}
 	if c.NetworkDriver == "" {
 		c.NetworkDriver = networkDrivers[0]

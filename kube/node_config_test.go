@@ -63,6 +63,7 @@ func TestReadNodeConfig(t *testing.T) {
 		`"api_addresses": ["10.0.0.5"]`:                `"api_addresses": ["master"]`,
 		`"version": 1`:                                 `"version": 2`,
 		`"role": "worker",`:                            `"role": "worker", "network_driver": "flannel",`,
+		`"version": 1,`:                                `"version": 1, "storage_volume": "mnt/vdb",`,
 	} {
 		if _, _, err := readNodeConfig(writeDrive(t, strings.Replace(worker, change, want, 1))); err == nil {
 			t.Errorf("accepted %s", want)

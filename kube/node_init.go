@@ -90,6 +90,12 @@ func bootNode() error {
 		return err
 	}
 
+	if cfg.StorageVolume != "" {
+		if err := storageOnVolume(cfg.StorageVolume, "/var/lib/containerd", 60*time.Second); err != nil {
+			return err
+		}
+		say("containerd's images and snapshots on the storage volume at %s", cfg.StorageVolume)
+	}
 	if cfg.NetworkDriver == "kuryr" {
 		if err := writeKuryrCNIConfig(cfg); err != nil {
 			return err
@@ -141,6 +147,28 @@ func maskSysctls(dir string) error {
 		}
 		return nil
 	})
+}
+
+// storageOnVolume bind-mounts a directory of the volume mounted at mnt (once it is: the
+// server's volumes may appear just after it starts) over dir.
+func storageOnVolume(mnt, dir string, wait time.Duration) error {
+	mounted := func() bool {
+		var a, b syscall.Stat_t
+		return syscall.Stat(mnt, &a) == nil && syscall.Stat(filepath.Dir(mnt), &b) == nil && a.Dev != b.Dev
+	}
+	if !waitUntil(wait, mounted) {
+		return fmt.Errorf("no volume mounted at %s after %s", mnt, wait)
+	}
+	src := filepath.Join(mnt, filepath.Base(dir))
+	for _, d := range []string{src, dir} {
+		if err := os.MkdirAll(d, 0o711); err != nil {
+			return err
+		}
+	}
+	if err := syscall.Mount(src, dir, "", syscall.MS_BIND, ""); err != nil {
+		return fmt.Errorf("putting %s on the storage volume: %w", dir, err)
+	}
+	return nil
 }
 
 // nodeAddress is the first IPv4 address (with its prefix) on ifname (the server's port, plugged before it starts).

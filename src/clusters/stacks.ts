@@ -22,8 +22,8 @@ export interface ClusterParts {
 const stackName = (c: Cluster) => `${c.name}-${c.uuid.slice(0, 8)}`;
 
 function build(parts: ClusterParts, remove?: Record<string, string[]>) {
-  const { template, parameters } = clusterStack(driverFor(parts.clusterTemplate.coe), { ...parts, remove });
-  return { template: template as never, environment: { parameters } as never, files: {} };
+  const { template, parameters, files } = clusterStack(driverFor(parts.clusterTemplate.coe), { ...parts, remove });
+  return { template: template as never, environment: { parameters } as never, files };
 }
 
 /** Validates the cluster's stack without storing it (a failure is Pier's bug, not the client's). */

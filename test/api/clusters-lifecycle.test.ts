@@ -196,23 +196,39 @@ for (const store of testStores()) describe(`clusters: lifecycle on ${store}`, ()
     await c.template({ name: 'k8s' });
   });
 
-  test('network_driver kuryr: the nodes are container hosts, their ports carry no pod range, their pods join the node\'s group', async () => {
-    await c.template({ name: 'k8s-kuryr', network_driver: 'kuryr' });
-    const id = await create({ name: 'kk', cluster_template_id: 'k8s-kuryr', master_count: 1, node_count: 1 });
+  test('network_driver kuryr with docker_volume_size: container hosts, no pod range on their ports, pods in the node\'s group, a storage volume per node through resizes', async () => {
+    await c.template({ name: 'k8s-kuryr', network_driver: 'kuryr', docker_volume_size: 2 });
+    const id = await create({ name: 'kk', cluster_template_id: 'k8s-kuryr', master_count: 1, node_count: 2 });
     assert.equal((await c.settle(id)).status, 'CREATE_COMPLETE');
-    const details = (await c.api('compute', 'GET', '/v2.1/servers/detail?all_tenants=1', { token: c.admin, headers: { 'X-OpenStack-Nova-API-Version': '2.3' } })).body.servers;
-    assert.equal(details.length, 2);
-    for (const s of details) {
+    const details = async () => (await c.api('compute', 'GET', '/v2.1/servers/detail?all_tenants=1', { token: c.admin, headers: { 'X-OpenStack-Nova-API-Version': '2.79' } })).body.servers;
+    const volumes = async () => (await c.api('volume', 'GET', `/v3/${c.demoProject}/volumes/detail`)).body.volumes;
+    for (const s of await details()) {
       assert.equal(s.metadata['kuryr:nested'], 'true', s.name);
       const doc = parseNodeUserData(Buffer.from(s['OS-EXT-SRV-ATTR:user_data'], 'base64').toString());
       assert.equal(doc.network_driver, 'kuryr');
+      assert.equal(doc.storage_volume, '/mnt/vdb');
       const ports = (await c.api('networking', 'GET', `/v2.0/ports?device_id=${s.id}`, { token: c.admin })).body.ports;
       assert.equal(ports.length, 1);
       assert.deepEqual(ports[0].allowed_address_pairs, [], 'pods bring their own pairs');
       assert.deepEqual(doc.pod_security_groups, ports[0].security_groups, 'pods join their node\'s group');
+      // Its storage volume: docker_volume_size GB, in-use at /dev/vdb.
+      const [v] = s['os-extended-volumes:volumes_attached'];
+      const vol = (await volumes()).find((x: any) => x.id === v.id);
+      assert.deepEqual([vol.size, vol.status, vol.attachments[0].device, vol.name], [2, 'in-use', '/dev/vdb', `${s.name}-storage`]);
     }
+    assert.equal((await volumes()).length, 3);
+    // Members are still their servers: a resize naming a worker removes that one, with its volume.
+    const victim = (await details()).find((s: any) => s.metadata.role === 'worker');
+    const down = await c.magnum('POST', `/v1/clusters/${id}/actions/resize`, { body: { node_count: 1, nodes_to_remove: [victim.id] } });
+    assert.equal(down.status, 202, JSON.stringify(down.body));
+    assert.equal((await c.settle(id)).status, 'UPDATE_COMPLETE');
+    const left = await details();
+    assert.equal(left.length, 2);
+    assert.ok(!left.some((s: any) => s.id === victim.id), 'the named worker went');
+    assert.equal((await volumes()).length, 2, 'its volume with it');
     assert.equal((await c.magnum('DELETE', `/v1/clusters/${id}`)).status, 204);
     assert.equal(await c.settle(id), undefined);
+    assert.deepEqual(await volumes(), []);
     assert.equal((await c.magnum('DELETE', '/v1/clustertemplates/k8s-kuryr')).status, 204);
   });
 

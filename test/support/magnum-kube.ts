@@ -37,6 +37,8 @@ export interface KubeCloud {
   url: string;
   admin: string;
   demo: string;
+  /** The demo project's id (clusters are made as demo). */
+  demoProject: string;
   imageId: string;
   /** Runs `pier image build kubernetes` against this Pier again: the image's id, and what it said. */
   importImage(): Promise<{ id: string; stderr: string }>;
@@ -45,7 +47,7 @@ export interface KubeCloud {
   neutron(path: string): Promise<Reply>;
   cluster(id: string): Promise<any>;
   /** A kubernetes template on the node image (name given). */
-  template(name: string, networkDriver?: string): Promise<string>;
+  template(name: string, networkDriver?: string, extra?: Record<string, unknown>): Promise<string>;
   /** Waits for `status` (failing at once on a *_FAILED one); answers the cluster. */
   until(id: string, status: string, ms?: number): Promise<any>;
   /** Writes a kubeconfig for the cluster into `dir` as `coe cluster config` does; answers its path. */
@@ -56,6 +58,7 @@ export interface KubeCloud {
 export async function kubeCloud(url: string, ext: string, work: string): Promise<KubeCloud> {
   const admin = await tokenFor(url, 'admin', ADMIN_PASSWORD, 'admin');
   const demo = await tokenFor(url, 'demo', DEMO_PASSWORD, 'demo');
+  const demoProject = (await call(url, 'GET', '/identity/v3/auth/tokens', { token: demo, headers: { 'x-subject-token': demo } })).body.token.project.id as string;
   const clouds = writeCloudsYaml(work, `${url}/identity/v3`, { admin: ADMIN_PASSWORD, demo: DEMO_PASSWORD });
   const importImage = () => new Promise<{ id: string; stderr: string }>((done, fail) => {
     execFile('node', [join(REPO, 'bin/pier.js'), 'image', 'build', 'kubernetes', '--clouds', clouds, '--kube-bin', KUBE_BIN], { timeout: 300_000 },
@@ -73,14 +76,14 @@ export async function kubeCloud(url: string, ext: string, work: string): Promise
   const magnum = (method: string, path: string, body?: unknown) =>
     call(url, method, `/container-infra/v1${path}`, { token: demo, body, headers: { 'OpenStack-API-Version': 'container-infra latest' } });
   const k: KubeCloud = {
-    url, admin, demo, imageId, importImage, magnum,
+    url, admin, demo, demoProject, imageId, importImage, magnum,
     nova: (path) => call(url, 'GET', `/compute/v2.1${path}`, { token: admin }),
     neutron: (path) => call(url, 'GET', `/networking/v2.0${path}`, { token: admin }),
     cluster: async (id) => (await magnum('GET', `/clusters/${id}`)).body,
-    async template(name, networkDriver = 'pier-bridge') {
+    async template(name, networkDriver = 'pier-bridge', extra = {}) {
       const tpl = await magnum('POST', '/clustertemplates', {
         name, coe: 'kubernetes', image_id: imageId, external_network_id: 'public', keypair_id: 'k8s-key',
-        flavor_id: 'm1.small', master_flavor_id: 'm1.medium', network_driver: networkDriver,
+        flavor_id: 'm1.small', master_flavor_id: 'm1.medium', network_driver: networkDriver, ...extra,
       });
       assert.equal(tpl.status, 201, JSON.stringify(tpl.body));
       return tpl.body.uuid;

@@ -1,6 +1,7 @@
 // Root: Magnum end to end, judged by the real kubectl, once per pod network (network_driver):
 // pier-bridge (cluster-internal) and kuryr (each pod a Neutron port nested on its node's, made
-// by Pier's CNI plugin inside the node). Pier runs with the runc runtime on linuxbridge; the node image is built (or reused) and imported by `pier image build kubernetes`;
+// by Pier's CNI plugin inside the node; this run also gives each node a Cinder storage volume,
+// docker_volume_size, which holds its containerd's images and snapshots). Pier runs with the runc runtime on linuxbridge; the node image is built (or reused) and imported by `pier image build kubernetes`;
 // a cluster template and a 1 master + 2 worker cluster are made through /container-infra/v1 as
 // magnumclient makes them. The cluster reaches CREATE_COMPLETE with its api_address; a kubeconfig
 // made as `coe cluster config` makes it lets kubectl see three Ready nodes; Pier's health check
@@ -87,7 +88,7 @@ describe(`Magnum: a Kubernetes cluster of Pier servers (${networkDriver} pods), 
   });
 
   test('coe cluster create → CREATE_COMPLETE, three Ready nodes for kubectl, HEALTHY', { timeout: 360_000 }, async () => {
-    const template = await k.template(`${prefix}-k8s`, networkDriver);
+    const template = await k.template(`${prefix}-k8s`, networkDriver, kuryr ? { docker_volume_size: 1 } : {});
     const t0 = performance.now();
     const made = await k.magnum('POST', '/clusters', { name, cluster_template_id: template, master_count: 1, node_count: 2 });
     assert.equal(made.status, 202, JSON.stringify(made.body));
@@ -103,6 +104,16 @@ describe(`Magnum: a Kubernetes cluster of Pier servers (${networkDriver} pods), 
     const tReady = performance.now();
     console.log(`# coe cluster create → CREATE_COMPLETE ${((tComplete - t0) / 1000).toFixed(1)} s; → 3 nodes Ready ${((tReady - t0) / 1000).toFixed(1)} s`);
     assert.deepEqual(names, [...nodeNames].sort());
+    if (kuryr) {
+      // Each node's containerd keeps its images on the node's own volume (a loop device of Cinder's file driver).
+      const volumes = (await demo('GET', `/volume/v3/${k.demoProject}/volumes/detail`)).body.volumes as { status: string; attachments: { server_id: string; device: string }[] }[];
+      assert.deepEqual(volumes.map((v) => [v.status, v.attachments[0]?.device]), serverIds.map(() => ['in-use', '/dev/vdb']));
+      assert.deepEqual(volumes.map((v) => v.attachments[0]!.server_id).sort(), [...serverIds].sort());
+      for (const id of serverIds) {
+        const mounts = await sh('runc', ['--root', runcRoot(), 'exec', id, 'cat', '/proc/mounts']);
+        assert.match(mounts.stdout, /^\/dev\/loop\d+ \/var\/lib\/containerd /m, `containerd's root on the volume in ${id}`);
+      }
+    }
     await waitFor('health_status HEALTHY', async () => (await k.cluster(clusterId)).health_status === 'HEALTHY', 60_000);
     const reason = (await k.cluster(clusterId)).health_status_reason;
     assert.equal((typeof reason === 'string' ? JSON.parse(reason) : reason).api, 'ok', JSON.stringify(reason));
@@ -214,6 +225,7 @@ describe(`Magnum: a Kubernetes cluster of Pier servers (${networkDriver} pods), 
     assert.deepEqual((await k.nova('/servers?all_tenants=1')).body.servers, []);
     assert.deepEqual((await k.neutron('/ports?device_owner=compute:nova')).body.ports, []);
     assert.deepEqual((await k.neutron('/ports?device_owner=compute:kuryr')).body.ports, [], 'no pod\'s port');
+    assert.deepEqual((await demo('GET', `/volume/v3/${k.demoProject}/volumes`)).body.volumes, [], 'no volume');
     assert.deepEqual((await k.neutron('/networks')).body.networks.map((n: { name: string }) => n.name), ['public']);
     assert.deepEqual((await k.neutron('/routers')).body.routers, []);
     assert.deepEqual((await k.neutron('/floatingips')).body.floatingips, []);

@@ -41,6 +41,8 @@ export interface NodeContext {
   readonly bootstrapToken: HeatValue;
   /** The node's security group (its id once the stack runs): what its nested pods' ports join too. */
   readonly securityGroup: HeatValue;
+  /** Where the node finds its container-storage volume mounted (docker_volume_size), if it has one. */
+  readonly storageVolume?: string;
 }
 
 export interface CoeDriver {
@@ -57,6 +59,8 @@ export interface CoeDriver {
   /** Openings on masters and on workers besides SSH and ICMP (which every node gets). */
   readonly masterPorts: readonly PortRule[];
   readonly workerPorts: readonly PortRule[];
+  /** Whether the nodes keep their container storage on a volume of docker_volume_size GB when it is set. */
+  readonly storageVolumes?: boolean;
   /** The template `volume_driver` values accepted (Magnum's list per COE). */
   readonly volumeDrivers: readonly string[];
   /** The template `network_driver` values the nodes have (absent: any); the first is the default. */

@@ -12,6 +12,9 @@ import { NESTED_METADATA } from '../../kuryr/index.js';
 import type { CoeDriver, HeatValue, NodeCa, PortRule } from './driver.js';
 
 export const CLUSTER_CIDR = '10.0.0.0/24';
+/** A node's container-storage volume (docker_volume_size): its device, and where a runc server shows it. */
+const STORAGE_DEVICE = '/dev/vdb';
+export const STORAGE_MOUNT = '/mnt/vdb';
 
 export interface StackInputs {
   readonly cluster: Cluster;
@@ -43,7 +46,7 @@ function rules(ports: readonly PortRule[], cidr: string, podCidr: string | undef
   }))];
 }
 
-export function clusterStack(driver: CoeDriver, input: StackInputs): { template: Record<string, HeatValue>; parameters: Record<string, string> } {
+export function clusterStack(driver: CoeDriver, input: StackInputs): { template: Record<string, HeatValue>; parameters: Record<string, string>; files: Record<string, string> } {
   const { cluster, clusterTemplate: ct, nodegroups, externalNetworkId } = input;
   const resources: Record<string, HeatValue> = {};
   const outputs: Record<string, HeatValue> = {};
@@ -91,10 +94,12 @@ export function clusterStack(driver: CoeDriver, input: StackInputs): { template:
         properties: { floating_network: externalNetworkId, port_id: { get_resource: `master_port_${i}` } },
       };
     }
+    const storage = storageOf(driver, masters);
+    if (storage) resources[`master_volume_${i}`] = { type: 'OS::Cinder::Volume', properties: { size: storage, name: `${nodeServerName(cluster, masters, i)}-storage` } };
     const userData = driver.nodeUserData({
       role: 'master', cluster, clusterTemplate: ct, nodegroup: masters, index: i, masterFixedAddress: fixedAddress(0),
       masterPublicAddress: publicAddress(0), ca: { cert: input.ca.cert, key: '@@CA_KEY_PARAM@@' }, bootstrapToken: token,
-      securityGroup: { get_resource: 'secgroup_master' },
+      securityGroup: { get_resource: 'secgroup_master' }, ...(storage ? { storageVolume: STORAGE_MOUNT } : {}),
     });
     resources[`master_${i}`] = {
       type: 'OS::Nova::Server', ...(floating ? { depends_on: [`master_floating_ip_${i}`] } : {}),
@@ -102,6 +107,7 @@ export function clusterStack(driver: CoeDriver, input: StackInputs): { template:
         name: nodeServerName(cluster, masters, i), image: masters.image_id ?? ct.image_id, flavor: masters.flavor_id ?? cluster.master_flavor_id ?? ct.master_flavor_id ?? 'm1.small',
         ...(keyName ? { key_name: keyName } : {}), networks: [{ port: { get_resource: `master_port_${i}` } }],
         user_data_format: 'RAW', user_data: withCaKey(userData), metadata: { magnum_cluster: cluster.uuid, role: 'master', nodegroup: masters.name, ...nested },
+        ...(storage ? { block_device_mapping_v2: [storageMapping({ get_resource: `master_volume_${i}` })] } : {}),
       },
     };
     servers.push(`master_${i}`);
@@ -109,29 +115,32 @@ export function clusterStack(driver: CoeDriver, input: StackInputs): { template:
   }
   outputs['api_address'] = { value: publicAddress(0) };
   outputs['master_addresses'] = { value: masterAddresses };
+  const files: Record<string, string> = {};
   for (const ng of nodegroups.filter((n) => n.role === 'worker')) {
     const name = groupResource(ng);
     const removed = [...(input.remove?.[ng.name] ?? [])];
+    const storage = storageOf(driver, ng);
+    const server: Record<string, HeatValue> = {
+      name: nodeServerName(cluster, ng, '%index%'), image: ng.image_id ?? ct.image_id, flavor: ng.flavor_id ?? cluster.flavor_id ?? ct.flavor_id ?? 'm1.small',
+      ...(keyName ? { key_name: keyName } : {}), networks: [{ network, ...(podCidr ? { port_extra_properties: pairs } : {}) }],
+      security_groups: [{ get_resource: 'secgroup_worker' }], user_data_format: 'RAW',
+      user_data: driver.nodeUserData({
+        role: 'worker', cluster, clusterTemplate: ct, nodegroup: ng, index: '%index%', masterFixedAddress: fixedAddress(0),
+        masterPublicAddress: publicAddress(0), ca: { cert: input.ca.cert }, bootstrapToken: token,
+        securityGroup: { get_resource: 'secgroup_worker' }, ...(storage ? { storageVolume: STORAGE_MOUNT } : {}),
+      }),
+      metadata: { magnum_cluster: cluster.uuid, role: 'worker', nodegroup: ng.name, ...nested },
+    };
+    // With a storage volume each member is a node template of its own (server + volume), referred to by its server.
+    let member: HeatValue = { type: 'OS::Nova::Server', properties: server };
+    if (storage) {
+      const file = `${ng.name}-node.yaml`;
+      files[file] = JSON.stringify(storageNodeTemplate(server, storage));
+      member = { type: file, properties: { server: server as HeatValue } };
+    }
     resources[name] = {
       type: 'OS::Heat::ResourceGroup', depends_on: servers.slice(0, 1),
-      properties: {
-        count: ng.node_count,
-        ...(removed.length ? { removal_policies: [{ resource_list: removed }] } : {}),
-        resource_def: {
-          type: 'OS::Nova::Server',
-          properties: {
-            name: nodeServerName(cluster, ng, '%index%'), image: ng.image_id ?? ct.image_id, flavor: ng.flavor_id ?? cluster.flavor_id ?? ct.flavor_id ?? 'm1.small',
-            ...(keyName ? { key_name: keyName } : {}), networks: [{ network, ...(podCidr ? { port_extra_properties: pairs } : {}) }],
-            security_groups: [{ get_resource: 'secgroup_worker' }], user_data_format: 'RAW',
-            user_data: driver.nodeUserData({
-              role: 'worker', cluster, clusterTemplate: ct, nodegroup: ng, index: '%index%', masterFixedAddress: fixedAddress(0),
-              masterPublicAddress: publicAddress(0), ca: { cert: input.ca.cert }, bootstrapToken: token,
-              securityGroup: { get_resource: 'secgroup_worker' },
-            }),
-            metadata: { magnum_cluster: cluster.uuid, role: 'worker', nodegroup: ng.name, ...nested },
-          },
-        },
-      },
+      properties: { count: ng.node_count, ...(removed.length ? { removal_policies: [{ resource_list: removed }] } : {}), resource_def: member },
     };
     outputs[groupOutput(ng)] = { value: { get_attr: [name, 'first_address'] } };
     outputs[groupServersOutput(ng)] = { value: { get_attr: [name, 'refs_map'] } };
@@ -151,6 +160,34 @@ export function clusterStack(driver: CoeDriver, input: StackInputs): { template:
     },
     // JSON-escaped: str_replace puts it inside the user_data document's JSON string.
     parameters: { ca_key: JSON.stringify(input.ca.key).slice(1, -1), bootstrap_token: cluster.bootstrap_token },
+    files,
+  };
+}
+
+/** A nodegroup's storage volume size (GB), when the COE keeps its container storage on one. */
+const storageOf = (driver: CoeDriver, ng: Nodegroup): number | null => (driver.storageVolumes && ng.docker_volume_size ? ng.docker_volume_size : null);
+
+/** The server's mapping of its storage volume (kept on the server's delete: the stack deletes it after). */
+const storageMapping = (volume: HeatValue): HeatValue => ({ volume_id: volume, device_name: STORAGE_DEVICE, boot_index: -1 });
+
+/**
+ * A worker with its storage volume, as one template (a ResourceGroup member): the server's
+ * properties come whole as a parameter (evaluated by the group, index and all); its
+ * OS::stack_id output makes the member's reference the server's id, so `refs_map` and
+ * removal_policies speak of servers as without a volume.
+ */
+function storageNodeTemplate(server: Record<string, HeatValue>, size: number): Record<string, HeatValue> {
+  return {
+    heat_template_version: '2018-08-31',
+    parameters: { server: { type: 'json', description: 'The OS::Nova::Server properties.' } },
+    resources: {
+      volume: { type: 'OS::Cinder::Volume', properties: { size, name: { str_replace: { template: 'NAME-storage', params: { NAME: { get_param: ['server', 'name'] } } } } } },
+      server: {
+        type: 'OS::Nova::Server',
+        properties: { ...Object.fromEntries(Object.keys(server).map((k) => [k, { get_param: ['server', k] }])), block_device_mapping_v2: [storageMapping({ get_resource: 'volume' })] },
+      },
+    },
+    outputs: { 'OS::stack_id': { value: { get_resource: 'server' } }, first_address: { value: { get_attr: ['server', 'first_address'] } } },
   };
 }
 

@@ -3,7 +3,7 @@
 // kubernetes/user-data.ts (read by kube/node_config.go): {"pier_node": {version, role,
 // cluster_uuid, api_addresses (the first master's fixed address, then its public one),
 // api_port, ca_cert, ca_key (masters only), bootstrap_token, service_cidr, pod_cidr,
-// network_driver, pod_security_groups (kuryr)}}, plus what Magnum knows of the node (coe, cluster_name, nodegroup, index,
+// network_driver, pod_security_groups (kuryr), storage_volume (docker_volume_size)}}, plus what Magnum knows of the node (coe, cluster_name, nodegroup, index,
 // labels), which the node ignores. Change the shape only together with the node image.
 import type { ClusterTemplate } from '../definitions/cluster-template.js';
 import type { Cluster } from '../definitions/cluster.js';
@@ -44,6 +44,7 @@ export const kubernetesDriver: CoeDriver = {
   podCidr: (c, ct) => (networkDriver(ct) === 'pier-bridge' ? podCidr(c) : undefined),
   nestedPods: (ct) => networkDriver(ct) === 'kuryr',
   networkDrivers: NETWORK_DRIVERS,
+  storageVolumes: true,
   volumeDrivers: ['cinder'],
   async health(cluster, _template, ca) {
     const api = adminOf(cluster, ca);
@@ -73,6 +74,7 @@ export function pierNodeUserData(node: NodeContext, apiPort: number): HeatValue 
       ca_cert: node.ca.cert, ...(node.ca.key ? { ca_key: '@@CA_KEY@@' } : {}), bootstrap_token: '@@BOOTSTRAP_TOKEN@@',
       service_cidr: SERVICE_CIDR, pod_cidr: podCidr(node.cluster), network_driver: networkDriver(node.clusterTemplate),
       ...(networkDriver(node.clusterTemplate) === 'kuryr' ? { pod_security_groups: ['@@SECURITY_GROUP@@'] } : {}),
+      ...(node.storageVolume ? { storage_volume: node.storageVolume } : {}),
       coe: node.clusterTemplate.coe, cluster_name: node.cluster.name, nodegroup: node.nodegroup.name, index: '@@INDEX@@', labels: node.cluster.labels,
     },
   };

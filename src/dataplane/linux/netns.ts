@@ -15,8 +15,10 @@ export async function ensureNetns(name: string): Promise<void> {
   if (!netnsExists(name)) await run('ip', ['netns', 'add', name]);
 }
 
+/** Deletes the namespace; gone already (or meanwhile, by another pass) is success. */
 export async function deleteNetns(name: string): Promise<void> {
-  if (netnsExists(name)) await run('ip', ['netns', 'del', name]);
+  if (!netnsExists(name)) return;
+  await run('ip', ['netns', 'del', name]).catch((err: unknown) => { if (netnsExists(name)) throw err; });
 }
 
 /**

@@ -44,6 +44,8 @@ export interface NodeUserData {
   network_driver?: NetworkDriver;
   /** kuryr: the security groups (ids) each pod's port joins — the node's own. */
   pod_security_groups?: string[];
+  /** Where the node's container-storage volume (docker_volume_size) is mounted: containerd keeps its images and snapshots there. */
+  storage_volume?: string;
 }
 
 const TOKEN = /^[a-z0-9]{6}\.[a-z0-9]{16}$/;
@@ -62,6 +64,7 @@ export function nodeUserDataProblem(d: Partial<NodeUserData>): string | undefine
   if (!TOKEN.test(d.bootstrap_token ?? '')) return 'pier_node.bootstrap_token must look like abcdef.0123456789abcdef';
   for (const k of ['service_cidr', 'pod_cidr'] as const) if (!isCidr(d[k])) return `pier_node.${k}: ${JSON.stringify(d[k])} is not a CIDR`;
   if (d.pod_security_groups !== undefined && (!Array.isArray(d.pod_security_groups) || d.pod_security_groups.some((g) => typeof g !== 'string'))) return 'pier_node.pod_security_groups must be a list of security group ids';
+  if (d.storage_volume !== undefined && (typeof d.storage_volume !== 'string' || !d.storage_volume.startsWith('/'))) return `pier_node.storage_volume ${JSON.stringify(d.storage_volume)} is not an absolute path`;
   if (d.network_driver !== undefined && !NETWORK_DRIVERS.includes(d.network_driver)) return `pier_node.network_driver ${JSON.stringify(d.network_driver)}: this node image has ${NETWORK_DRIVERS.join(', ')}`;
   return undefined;
 }
