@@ -2,8 +2,10 @@
 // external network (unless the template names a fixed network), a security group for masters
 // and one for workers with the driver's ports, the masters each on a port made first with a
 // floating IP on it (so their user_data can carry that address), and each worker nodegroup as
-// an OS::Heat::ResourceGroup. Outputs: api_address, master_addresses, and per worker group
-// <group>_addresses; node_addresses is the default worker group's.
+// an OS::Heat::ResourceGroup. With docker_volume_size (and a COE that uses it) each node has a
+// storage volume; with nested pods (Kuryr) the nodes are container hosts. Outputs: api_address,
+// master_addresses, and per worker group <group>_addresses; node_addresses is the default
+// worker group's.
 // The CA key and bootstrap token travel as hidden parameters (stack show masks them).
 import type { ClusterTemplate } from '../definitions/cluster-template.js';
 import type { Cluster } from '../definitions/cluster.js';
