@@ -39,6 +39,8 @@ export interface KubeCloud {
   demo: string;
   /** The demo project's id (clusters are made as demo). */
   demoProject: string;
+  /** The Debian `openstack` CLI as demo (cloud pier-demo of this Pier's clouds.yaml): its stdout; a failure throws with its stderr. */
+  openstack(args: string[]): Promise<string>;
   imageId: string;
   /** Runs `pier image build kubernetes` against this Pier again: the image's id, and what it said. */
   importImage(): Promise<{ id: string; stderr: string }>;
@@ -47,7 +49,7 @@ export interface KubeCloud {
   neutron(path: string): Promise<Reply>;
   cluster(id: string): Promise<any>;
   /** A kubernetes template on the node image (name given). */
-  template(name: string, networkDriver?: string, extra?: Record<string, unknown>): Promise<string>;
+  template(name: string, networkDriver?: string): Promise<string>;
   /** Waits for `status` (failing at once on a *_FAILED one); answers the cluster. */
   until(id: string, status: string, ms?: number): Promise<any>;
   /** Writes a kubeconfig for the cluster into `dir` as `coe cluster config` does; answers its path. */
@@ -77,13 +79,17 @@ export async function kubeCloud(url: string, ext: string, work: string): Promise
     call(url, method, `/container-infra/v1${path}`, { token: demo, body, headers: { 'OpenStack-API-Version': 'container-infra latest' } });
   const k: KubeCloud = {
     url, admin, demo, demoProject, imageId, importImage, magnum,
+    openstack: (args) => new Promise((done, fail) => {
+      execFile('openstack', ['--os-cloud', 'pier-demo', ...args], { timeout: 120_000, env: { ...process.env, OS_CLIENT_CONFIG_FILE: clouds, SHELL: '/bin/bash' } },
+        (e, stdout, stderr) => (e ? fail(new Error(`openstack ${args.join(' ')}: ${stderr.trim()}`)) : done(stdout)));
+    }),
     nova: (path) => call(url, 'GET', `/compute/v2.1${path}`, { token: admin }),
     neutron: (path) => call(url, 'GET', `/networking/v2.0${path}`, { token: admin }),
     cluster: async (id) => (await magnum('GET', `/clusters/${id}`)).body,
-    async template(name, networkDriver = 'pier-bridge', extra = {}) {
+    async template(name, networkDriver = 'pier-bridge') {
       const tpl = await magnum('POST', '/clustertemplates', {
         name, coe: 'kubernetes', image_id: imageId, external_network_id: 'public', keypair_id: 'k8s-key',
-        flavor_id: 'm1.small', master_flavor_id: 'm1.medium', network_driver: networkDriver, ...extra,
+        flavor_id: 'm1.small', master_flavor_id: 'm1.medium', network_driver: networkDriver,
       });
       assert.equal(tpl.status, 201, JSON.stringify(tpl.body));
       return tpl.body.uuid;

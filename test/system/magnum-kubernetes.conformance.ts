@@ -1,19 +1,21 @@
-// Root: Magnum end to end, judged by the real kubectl, once per pod network (network_driver):
-// pier-bridge (cluster-internal) and kuryr (each pod a Neutron port nested on its node's, made
-// by Pier's CNI plugin inside the node; this run also gives each node a Cinder storage volume,
-// docker_volume_size, which holds its containerd's images and snapshots). Pier runs with the runc runtime on linuxbridge; the node image is built (or reused) and imported by `pier image build kubernetes`;
-// a cluster template and a 1 master + 2 worker cluster are made through /container-infra/v1 as
-// magnumclient makes them. The cluster reaches CREATE_COMPLETE with its api_address; a kubeconfig
-// made as `coe cluster config` makes it lets kubectl see three Ready nodes; Pier's health check
-// turns it HEALTHY. Pods on the two workers run, answer `kubectl logs` and `exec`, ping each
-// other and a Pier server on the cluster network (kuryr: the pods' addresses are Neutron ports
-// of the cluster network, and the server reaches the pod too); a ClusterIP Service answers through kube-proxy.
-// A resize to three workers brings a fourth Ready node; a resize to one naming the worker to
-// remove drains and forgets the two that go. Deleting the cluster leaves no server, port,
-// network, process, cgroup, mount or namespace.
+// Root: Magnum end to end, driven by the Debian `openstack coe` CLI and judged by the real
+// kubectl, once per pod network (network_driver): pier-bridge (cluster-internal) and kuryr (each
+// pod a Neutron port nested on its node's, made by Pier's CNI plugin inside the node; this run
+// also gives each node a Cinder storage volume, docker_volume_size, which holds its containerd's
+// images and snapshots). Pier runs with the runc runtime on linuxbridge; the node image is built
+// (or reused) and imported by `pier image build kubernetes`; a cluster template and a 1 master +
+// 2 worker cluster are made with `openstack coe`, and `coe cluster config` writes the kubeconfig
+// kubectl uses. The cluster reaches CREATE_COMPLETE with its api_address; kubectl sees three
+// Ready nodes; Pier's health check turns it HEALTHY. Pods on the two workers run, answer
+// `kubectl logs` and `exec`, ping each other and a Pier server on the cluster network (kuryr:
+// the pods' addresses are Neutron ports of the cluster network, and the server reaches the pod
+// too); a ClusterIP Service answers through kube-proxy. A resize to three workers brings a
+// fourth Ready node; a resize to one naming the worker to remove drains and forgets the two that
+// go. Deleting the cluster leaves no server, port, network, volume, process, cgroup, mount or
+// namespace.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, startTestPier, type TestPier } from '../support/pier.js';
@@ -88,17 +90,23 @@ describe(`Magnum: a Kubernetes cluster of Pier servers (${networkDriver} pods), 
   });
 
   test('coe cluster create → CREATE_COMPLETE, three Ready nodes for kubectl, HEALTHY', { timeout: 360_000 }, async () => {
-    const template = await k.template(`${prefix}-k8s`, networkDriver, kuryr ? { docker_volume_size: 1 } : {});
+    // As a user does it: the Debian `openstack coe` CLI (python3-magnumclient).
+    const json = (out: string) => JSON.parse(out.slice(out.indexOf('{'))); // magnumclient prints "Request … accepted" first
+    await k.openstack(['coe', 'cluster', 'template', 'create', `${prefix}-k8s`, '--coe', 'kubernetes', '--image', k.imageId, '--external-network', 'public',
+      '--keypair', 'k8s-key', '--flavor', 'm1.small', '--master-flavor', 'm1.medium', '--network-driver', networkDriver, ...(kuryr ? ['--docker-volume-size', '1'] : [])]);
     const t0 = performance.now();
-    const made = await k.magnum('POST', '/clusters', { name, cluster_template_id: template, master_count: 1, node_count: 2 });
-    assert.equal(made.status, 202, JSON.stringify(made.body));
-    clusterId = made.body.uuid;
+    await k.openstack(['coe', 'cluster', 'create', '--cluster-template', `${prefix}-k8s`, '--master-count', '1', '--node-count', '2', name]);
+    clusterId = json(await k.openstack(['coe', 'cluster', 'show', name, '-f', 'json'])).uuid;
     const c = await k.until(clusterId, 'CREATE_COMPLETE');
     const tComplete = performance.now();
     assert.match(c.api_address, new RegExp(`^https://${extNet.replace(/\./g, '\\.')}\\.\\d+:6443$`));
     assert.equal(c.node_addresses.length, 2);
     serverIds = ((await k.nova('/servers?all_tenants=1')).body.servers as { id: string }[]).map((s) => s.id);
-    kubeconfig = await k.kubeconfig(clusterId, work);
+    // `coe cluster config`: magnumclient's kubeconfig (the cluster CA, a CN=admin,O=system:masters certificate it had signed).
+    const dir = join(work, 'kubeconfig');
+    mkdirSync(dir);
+    await k.openstack(['coe', 'cluster', 'config', name, '--dir', dir]);
+    kubeconfig = join(dir, 'config');
     let names: string[] = [];
     await withDiagnosis('three Ready nodes', 240_000, async () => { names = await untilReady(kubeconfig, 3, 5_000).catch(() => []); return names.length === 3; });
     const tReady = performance.now();
