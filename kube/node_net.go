@@ -1,10 +1,11 @@
 // pier-node: the pod networks. "kuryr": each pod a Neutron port of its own on the node's network,
 // nested on the node's port, made by Pier's `pier` CNI plugin (in the image) through the socket
-// Pier serves inside this node; nothing to keep here. "pier-bridge", cluster-internal: each node's pods on a bridge with
-// host-local addresses from the podCIDR the controller-manager gave the node, a route to every
-// other node's podCIDR via that node's address (the nodes share one Neutron network, whose ports
-// let the pod range through as allowed address pairs), and pods' traffic that leaves the pod
-// range masqueraded to the node's address. Kept current by polling the nodes as this node.
+// Pier serves inside this node; nothing to keep here. "pier-bridge", cluster-internal: each
+// node's pods on a bridge with host-local addresses from the podCIDR the controller-manager gave
+// the node, a route to every other node's podCIDR via that node's address (the nodes share one
+// Neutron network, whose ports let the pod range through as allowed address pairs), and pods'
+// traffic that leaves the pod range masqueraded to the node's address. Kept current by polling
+// the nodes as this node.
 package main
 
 import (

@@ -56,7 +56,7 @@ export const kuryrModule = defineModule<Kuryr, KuryrConfig>({
     // Nested mode needs servers with processes (runc) and a dataplane that plugs.
     const nodes = config.cni && compute && runtime && dataplane.driver.name !== 'noop'
       ? new NodeSockets(ctx, compute, env.store, config.cni.nodeSocket ?? NODE_SOCKET) : undefined;
-    compute?.onRemoval(async (id) => { await nodes?.releaseNode(id); });
+    if (nodes) compute!.onRemoval((id) => nodes.releaseNode(id));
     return {
       exports: { ...ctx, nodeSockets: nodes },
       async start() {

@@ -3,8 +3,8 @@
 // kubernetes/user-data.ts (read by kube/node_config.go): {"pier_node": {version, role,
 // cluster_uuid, api_addresses (the first master's fixed address, then its public one),
 // api_port, ca_cert, ca_key (masters only), bootstrap_token, service_cidr, pod_cidr,
-// network_driver, pod_security_groups (kuryr), storage_volume (docker_volume_size)}}, plus what Magnum knows of the node (coe, cluster_name, nodegroup, index,
-// labels), which the node ignores. Change the shape only together with the node image.
+// network_driver, pod_security_groups (kuryr), storage_volume (docker_volume_size)}}, plus what
+// Magnum knows of the node (coe, cluster_name, nodegroup, index, labels), which the node ignores. Change the shape only together with the node image.
 import type { ClusterTemplate } from '../definitions/cluster-template.js';
 import type { Cluster } from '../definitions/cluster.js';
 import { adminCertOf } from '../ca.js';

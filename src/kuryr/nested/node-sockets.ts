@@ -2,9 +2,9 @@
 // server's own filesystem (`/run/pier/cni.sock` as the server sees it, reached through
 // /proc/<pid>/root) while it runs — the socket names the server, so the node holds no
 // credentials — and the pods' ports of a server that is gone, released: as Compute deletes it
-// (releaseNode), and by a sweep for any a crash left. Level-triggered: a
-// server event or the periodic pass re-reads the servers and converges; a socket that vanished
-// (the container restarted, or mounted a tmpfs over /run) is made again.
+// (releaseNode), and by a sweep for any a crash left. Level-triggered: a server event or the
+// periodic pass re-reads the servers and converges; a socket that vanished (the container
+// restarted, or mounted a tmpfs over /run) is made again.
 import { statSync } from 'node:fs';
 import type { Caller } from '../../networking/index.js';
 import type { Store } from '../../store/index.js';

@@ -1,6 +1,6 @@
 // OS::Nova::Server — a Nova server (Heat's resources/openstack/nova/server.py): image and flavor by
-// name or id, nics from `networks`, RAW user_data, block_device_mapping_v2 (boot from a volume); create completes when the server is ACTIVE, and
-// delete when Nova no longer has it. Attributes are read fresh from Nova and Neutron.
+// name or id, nics from `networks`, RAW user_data, block_device_mapping_v2 (boot from a volume);
+// create completes when the server is ACTIVE, and delete when Nova no longer has it. Attributes are read fresh from Nova and Neutron.
 import type { Json, JsonMap } from '../template/index.js';
 import type { ResourceContext, ResourcePlugin } from './types.js';
 import { findId } from './neutron.js';
@@ -45,7 +45,7 @@ const bdmV2 = { type: 'map', description: 'A block device mapping (v2).', schema
  * is given, a bootable source at boot_index 0 unless told, swap and ephemeral as blank local
  * devices; what Nova cannot do here it refuses itself (the stack fails with its message).
  */
-export function novaBlockDevices(given: readonly JsonMap[]): JsonMap[] {
+function novaBlockDevices(given: readonly JsonMap[]): JsonMap[] {
   return given.map((m) => {
     const source: JsonMap = m['volume_id'] ? { uuid: m['volume_id'], source_type: 'volume', destination_type: 'volume' }
       : m['snapshot_id'] ? { uuid: m['snapshot_id'], source_type: 'snapshot', destination_type: 'volume' }
